@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from dlp.validators import common, pii, secrets
+from dlp.validators import common, pii, secrets, tokens
 
 Validator = Callable[..., bool]
 
@@ -24,6 +24,8 @@ def _merge(*registries: dict[str, Validator]) -> dict[str, Validator]:
     return merged
 
 
-VALIDATORS: dict[str, Validator] = _merge(common.VALIDATORS, secrets.VALIDATORS, pii.VALIDATORS)
+VALIDATORS: dict[str, Validator] = _merge(
+    common.VALIDATORS, secrets.VALIDATORS, tokens.VALIDATORS, pii.VALIDATORS
+)
 
 __all__ = ["VALIDATORS", "Validator"]
