@@ -1,0 +1,3 @@
+from dlp.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,86 @@
+"""Values that look like credentials but are templates, documentation or filler."""
+from __future__ import annotations
+
+import re
+
+# Documented example credentials (vendor docs, RFCs, test suites). Lower-cased.
+EXAMPLE_VALUES: frozenset[str] = frozenset(v.lower() for v in (
+    "AKIAIOSFODNN7EXAMPLE",
+    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    "AKIAI44QH8DHBEXAMPLE",
+    "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
+    "ASIAIOSFODNN7EXAMPLE",
+    "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+    "pk_test_TYooMQauvdEDq54NiTphI7jx",
+    "sk_test_BQokikJOvBiI2HlWgH4olfQ2",
+    "xoxb-not-a-real-token-this-will-not-work",
+    "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",
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+    "AIzaSyDdI0hCZtE6vySjMm-WEfRq3CPzqKqqsHI",
+    "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+    "ACxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+    "hunter2",
+    "password",
+    "passw0rd",
+    "p@ssw0rd",
+    "changeme",
+    "change_me",
+    "secret",
+    "mysecret",
+    "supersecret",
+    "letmein",
+    "admin",
+    "root",
+    "test",
+    "testing",
+    "example",
+    "sample",
+    "dummy",
+    "foobar",
+    "s3cr3t",
+    "qwerty",
+    "123456",
+    "12345678",
+    "1234567890",
+))
+
+_TEMPLATE = re.compile(
+    r"""\$\{[^}]*\}          # ${VAR}
+      | \$\([^)]*\)          # $(cmd)
+      | \{\{.*?\}\}          # {{ var }}
+      | \{%.*?%\}            # {% tag %}
+      | <%=?.*?%>            # <%= erb %>
+      | \#\{[^}]*\}          # #{ruby}
+      | %\(\w+\)[sd]         # %(name)s
+      | (?<![\w%])%[sd](?!\w)  # %s
+      | ^\$[A-Z_][A-Z0-9_]*$ # $VAR alone
+      | ^<[^<>]{1,64}>$      # <your-key>
+      | ^\[[^\[\]]{1,64}\]$  # [your-key]
+      | ^\{[A-Za-z_][\w.-]{0,63}\}$   # {api_key}
+      | ^__[A-Z0-9_]+__$     # __TOKEN__
+    """,
+    re.VERBOSE,
+)
+
+_FILLER_WORDS = re.compile(
+    r"(?i)(?:your|my)[_\- ]?(?:api[_\- ]?)?(?:key|token|secret|password|pass)"
+    r"|placeholder|example|redacted|changeme|change[_-]me|insert[_\- ]?(?:your|here)|replace[_\- ]?me"
+    r"|(?<![a-z])(?:dummy|fake|sample|todo|fixme|xxx)(?![a-z])"
+    r"|not[_-]?a[_-]?real|do[_-]?not[_-]?use"
+)
+
+_FILLER_RUN = re.compile(r"(?i)(x{5,}|\*{4,}|\.{4,}|#{5,}|-{6,}|_{6,}|0{10,}|(.)\2{7,})")
+
+_SEQUENCES = ("0123456789", "1234567890", "abcdefghij", "abcdefghijklmnop", "qwertyuiop")
+
+
+def is_placeholder(value: str) -> bool:
+    """True if ``value`` is a template, documentation example or filler."""
+    if not value:
+        return True
+    lowered = value.lower()
+    if lowered in EXAMPLE_VALUES:
+        return True
+    if _TEMPLATE.search(value) or _FILLER_WORDS.search(value) or _FILLER_RUN.search(value):
+        return True
+    return any(seq in lowered for seq in _SEQUENCES)

@@ -1,0 +1,75 @@
+"""Report writers. Each takes a :class:`ScanReport` and returns text.
+
+Only ``finding_record`` decides what a finding looks like outside the process;
+it never includes the value unless ``reveal`` is set.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from dlp.model import Action, Finding, Skipped
+
+FORMATS = ("text", "json", "jsonl", "sarif")
+
+
+@dataclass(frozen=True, slots=True)
+class ReportedFinding:
+    finding: Finding
+    action: Action
+
+
+@dataclass(frozen=True, slots=True)
+class ScanReport:
+    findings: tuple[ReportedFinding, ...]
+    skipped: tuple[Skipped, ...]
+    files: int
+    bytes: int
+    seconds: float
+    baselined: int = 0
+
+
+def finding_record(item: ReportedFinding, *, reveal: bool = False) -> dict[str, Any]:
+    f = item.finding
+    record: dict[str, Any] = {
+        "rule_id": f.rule_id,
+        "category": str(f.category),
+        "severity": str(f.severity),
+        "path": f.origin.path,
+        "line": f.line,
+        "column": f.column,
+        "end_line": f.end_line,
+        "end_column": f.end_column,
+        "masked": f.masked,
+        "fingerprint": f.fingerprint,
+        "action": str(item.action),
+        "message": f.message,
+    }
+    origin = f.origin
+    for key in ("commit", "author", "date"):
+        value = getattr(origin, key)
+        if value is not None:
+            record[key] = value
+    for key, value in origin.extra:
+        record.setdefault(key, value)
+    for key, value in f.attributes:
+        record.setdefault(key, value)
+    if f.tags:
+        record["tags"] = list(f.tags)
+    if reveal:
+        record["value"] = f.value
+    return record
+
+
+def render(report: ScanReport, fmt: str, *, reveal: bool = False, color: bool | None = None) -> str:
+    from dlp.report import json_report, sarif, text
+
+    writers: dict[str, Callable[..., str]] = {
+        "json": json_report.render_json,
+        "jsonl": json_report.render_jsonl,
+        "sarif": sarif.render_sarif,
+        "text": text.render_text,
+    }
+    if fmt == "text":
+        return text.render_text(report, reveal=reveal, color=color)
+    return writers[fmt](report, reveal=reveal)

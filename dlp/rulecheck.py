@@ -1,0 +1,88 @@
+"""Run every rule's own examples (used by `dlp rules test` and the test suite)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from dlp.engine import ENGINES, hyperscan_available
+from dlp.errors import RuleError
+from dlp.ruleset import Rule, Ruleset, load_pack_file
+from dlp.scan import candidates, reject_reason, scan
+
+
+@dataclass(frozen=True, slots=True)
+class ExampleFailure:
+    rule_id: str
+    source: str
+    engine: str
+    kind: str  # positive | negative | engine
+    example: str
+    detail: str
+
+    def __str__(self) -> str:
+        shown = self.example if len(self.example) <= 120 else self.example[:117] + "..."
+        return f"{self.source}: rule {self.rule_id!r} [{self.engine}] {self.kind} example {shown!r}: {self.detail}"
+
+
+def check_rules(rules: list[Rule], *, engines: tuple[str, ...] | None = None) -> list[ExampleFailure]:
+    """Each positive example must yield a finding of its rule; no negative may.
+
+    The rule is checked together with the other rules of its file, so the
+    overlap resolution between generic and specific rules is exercised too.
+    """
+    if engines is None:
+        engines = ENGINES if hyperscan_available() else ("python",)
+    failures: list[ExampleFailure] = []
+    by_source: dict[str, list[Rule]] = {}
+    for rule in rules:
+        by_source.setdefault(rule.source, []).append(rule)
+    for source, group in by_source.items():
+        ruleset = Ruleset(group)
+        for engine in engines:
+            try:
+                ruleset.matcher(engine)
+            except RuleError as exc:
+                failures.append(ExampleFailure("*", source, engine, "engine", "", str(exc)))
+                continue
+            for rule in group:
+                failures.extend(_check_rule(rule, ruleset, engine))
+    return failures
+
+
+def _check_rule(rule: Rule, ruleset: Ruleset, engine: str) -> list[ExampleFailure]:
+    out = []
+    for example in rule.positive:
+        data = example.text.encode("utf-8")
+        found = [f for f in scan(data, ruleset, engine=engine) if f.rule_id == rule.id]
+        if not found:
+            out.append(ExampleFailure(rule.id, rule.source, engine, "positive", example.text,
+                                      _why_missed(rule, data)))
+        elif example.value is not None and example.value not in {f.value for f in found}:
+            out.append(ExampleFailure(rule.id, rule.source, engine, "positive", example.text,
+                                      f"extracted {sorted(f.masked for f in found)}, not the expected value"))
+    for example in rule.negative:
+        data = example.text.encode("utf-8")
+        found = [f for f in scan(data, ruleset, engine=engine) if f.rule_id == rule.id]
+        if found:
+            out.append(ExampleFailure(rule.id, rule.source, engine, "negative", example.text,
+                                      f"reported {found[0].masked}"))
+    return out
+
+
+def _why_missed(rule: Rule, data: bytes) -> str:
+    single = Ruleset([rule])
+    cands = list(candidates(data, single, engine="python"))
+    if not cands:
+        if rule.regex.search(data) is None:
+            return "pattern does not match"
+        return "pattern matches, but not on a line with a keyword (or across lines without multiline)"
+    reasons = {reject_reason(c, data) or "inline allow or overlap" for c in cands}
+    return "rejected: " + "; ".join(sorted(reasons))
+
+
+def load_rule_files(paths: list[Path]) -> list[Rule]:
+    rules: list[Rule] = []
+    for path in paths:
+        _, loaded = load_pack_file(path)
+        rules.extend(loaded)
+    return rules

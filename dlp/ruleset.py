@@ -1,0 +1,472 @@
+"""Load and validate rule packs.
+
+A rule pack is a YAML file (schema in docs/rules.md). Loading is strict: every
+problem raises :class:`RuleError` naming the file and the rule id. Built-in
+packs live in the ``dlp.rules`` package (the repository's ``rules/`` folder).
+"""
+from __future__ import annotations
+
+import hashlib
+import inspect
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
+
+import yaml
+
+from dlp.errors import RuleError
+from dlp.model import Category, Severity
+from dlp.validators import VALIDATORS
+
+if TYPE_CHECKING:
+    from dlp.engine import Matcher
+
+_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+_FILE_KEYS = {"description", "default", "rules"}
+_RULE_KEYS = {
+    "id", "name", "category", "severity", "pattern", "keywords", "multiline", "validators",
+    "context", "allow", "placeholders", "test_values", "jurisdiction", "pii_class", "tags",
+    "references", "description", "examples",
+}
+_REQUIRED = ("id", "name", "category", "severity", "pattern", "examples")
+_CONTEXT_KEYS = {"words", "window", "required"}
+_JURISDICTIONS = {"my", "sg", "th", "id", "ph", "vn", "global"}
+_PII_CLASSES = {"personal", "sensitive"}
+DEFAULT_CONTEXT_WINDOW = 64
+RE_FLAGS = re.MULTILINE
+
+
+@dataclass(frozen=True, slots=True)
+class ValidatorCall:
+    name: str
+    args: tuple[tuple[str, Any], ...] = ()
+
+    def __call__(self, value: str) -> bool:
+        return bool(VALIDATORS[self.name](value, **dict(self.args)))
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    words: tuple[str, ...] = ()
+    window: int = DEFAULT_CONTEXT_WINDOW
+    required: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    text: str
+    value: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    name: str
+    category: Category
+    severity: Severity
+    pattern: str
+    pack: str
+    source: str  # file the rule was loaded from
+    keywords: tuple[str, ...] = ()
+    multiline: bool = False
+    validators: tuple[ValidatorCall, ...] = ()
+    context: Context | None = None
+    allow: tuple[str, ...] = ()
+    placeholders: bool = True
+    test_values: tuple[str, ...] = ()
+    jurisdiction: str | None = None
+    pii_class: str | None = None
+    tags: tuple[str, ...] = ()
+    references: tuple[str, ...] = ()
+    description: str = ""
+    positive: tuple[Example, ...] = ()
+    negative: tuple[Example, ...] = ()
+
+    @property
+    def regex(self) -> re.Pattern[bytes]:
+        return _compiled(self.pattern)
+
+    @property
+    def allow_regexes(self) -> tuple[re.Pattern[str], ...]:
+        return tuple(_compiled_str(p) for p in self.allow)
+
+
+_REGEX_CACHE: dict[str, re.Pattern[bytes]] = {}
+_STR_REGEX_CACHE: dict[str, re.Pattern[str]] = {}
+
+
+def _compiled(pattern: str) -> re.Pattern[bytes]:
+    # A memo of pure compilations (a function of the pattern text only).
+    compiled = _REGEX_CACHE.get(pattern)
+    if compiled is None:
+        compiled = _REGEX_CACHE[pattern] = re.compile(pattern.encode("utf-8"), RE_FLAGS)
+    return compiled
+
+
+def _compiled_str(pattern: str) -> re.Pattern[str]:
+    compiled = _STR_REGEX_CACHE.get(pattern)
+    if compiled is None:
+        compiled = _STR_REGEX_CACHE[pattern] = re.compile(pattern)
+    return compiled
+
+
+class Ruleset:
+    """An ordered, immutable collection of rules, with matchers built on demand."""
+
+    __slots__ = ("rules", "_by_id", "_matchers", "_hash")
+
+    def __init__(self, rules: Iterable[Rule]) -> None:
+        self.rules: tuple[Rule, ...] = tuple(rules)
+        self._by_id = {rule.id: rule for rule in self.rules}
+        self._matchers: dict[str, Matcher] = {}
+        self._hash: str | None = None
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.rules)
+
+    def __contains__(self, rule_id: object) -> bool:
+        return rule_id in self._by_id
+
+    def get(self, rule_id: str) -> Rule:
+        try:
+            return self._by_id[rule_id]
+        except KeyError:
+            raise RuleError(f"unknown rule {rule_id!r}") from None
+
+    @property
+    def hash(self) -> str:
+        """Content hash of what the matchers compile (patterns, flags, order)."""
+        if self._hash is None:
+            h = hashlib.sha256()
+            for rule in self.rules:
+                h.update(rule.id.encode() + b"\0" + rule.pattern.encode() + b"\0")
+                h.update(b"m" if rule.multiline else b"s")
+            self._hash = h.hexdigest()
+        return self._hash
+
+    def subset(self, rule_ids: Iterable[str]) -> Ruleset:
+        wanted = set(rule_ids)
+        return Ruleset(rule for rule in self.rules if rule.id in wanted)
+
+    def matcher(self, engine: str = "auto") -> Matcher:
+        from dlp.engine import build_matcher, resolve_engine
+
+        name = resolve_engine(engine)
+        matcher = self._matchers.get(name)
+        if matcher is None:
+            matcher = self._matchers[name] = build_matcher(name, self)
+        return matcher
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def builtin_rules_dir() -> Path:
+    here = Path(__file__).resolve().parent
+    packaged = here / "rules"
+    if packaged.is_dir():
+        return packaged
+    return here.parent / "rules"  # source checkout
+
+
+def builtin_pack_files() -> dict[str, Path]:
+    root = builtin_rules_dir()
+    return {
+        p.relative_to(root).with_suffix("").as_posix(): p
+        for p in sorted(root.rglob("*.yaml"))
+    }
+
+
+def load_pack_file(path: Path, *, pack: str | None = None) -> tuple[bool, list[Rule]]:
+    """Parse one rule file: (enabled by default, rules). Raises RuleError."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleError(f"{path}: cannot read rule file: {exc.__class__.__name__}: {exc}") from None
+    try:
+        doc = yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise RuleError(f"{path}{where}: invalid YAML: {problem}") from None
+    if not isinstance(doc, dict):
+        raise RuleError(f"{path}: a rule file is a mapping with a 'rules' list")
+    unknown = set(doc) - _FILE_KEYS
+    if unknown:
+        raise RuleError(f"{path}: unknown key {sorted(unknown)[0]!r}")
+    raw_rules = doc.get("rules")
+    if not isinstance(raw_rules, list):
+        raise RuleError(f"{path}: 'rules' must be a list")
+    default = doc.get("default", True)
+    if not isinstance(default, bool):
+        raise RuleError(f"{path}: 'default' must be true or false")
+    pack_name = pack or path.stem
+    rules = [_parse_rule(path, pack_name, i, raw) for i, raw in enumerate(raw_rules)]
+    return default, rules
+
+
+def _loc(path: Path, rule_id: object, index: int) -> str:
+    return f"{path}: rule {rule_id!r}" if isinstance(rule_id, str) else f"{path}: rule #{index + 1}"
+
+
+def _str_list(where: str, key: str, value: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise RuleError(f"{where}: {key!r} must be a list of strings")
+    return tuple(value)
+
+
+def _parse_rule(path: Path, pack: str, index: int, raw: object) -> Rule:
+    if not isinstance(raw, dict):
+        raise RuleError(f"{path}: rule #{index + 1}: must be a mapping")
+    where = _loc(path, raw.get("id"), index)
+    unknown = set(raw) - _RULE_KEYS
+    if unknown:
+        raise RuleError(f"{where}: unknown key {sorted(unknown)[0]!r}")
+    for key in _REQUIRED:
+        if key not in raw:
+            raise RuleError(f"{where}: missing required key {key!r}")
+    rule_id = raw["id"]
+    if not isinstance(rule_id, str) or not _ID_RE.match(rule_id):
+        raise RuleError(f"{where}: id must match {_ID_RE.pattern}")
+    for key in ("name", "pattern", "description"):
+        if key in raw and not isinstance(raw[key], str):
+            raise RuleError(f"{where}: {key!r} must be a string")
+    try:
+        category = Category(raw["category"])
+    except ValueError:
+        raise RuleError(f"{where}: category must be one of secret, pii, proprietary") from None
+    try:
+        severity = Severity.parse(str(raw["severity"]))
+    except KeyError:
+        raise RuleError(f"{where}: severity must be one of low, medium, high, critical") from None
+    pattern = raw["pattern"]
+    _check_pattern(where, pattern)
+    keywords = _str_list(where, "keywords", raw.get("keywords"))
+    if any(not k for k in keywords):
+        raise RuleError(f"{where}: empty keyword")
+    for key in ("multiline", "placeholders"):
+        if key in raw and not isinstance(raw[key], bool):
+            raise RuleError(f"{where}: {key!r} must be true or false")
+    allow = _str_list(where, "allow", raw.get("allow"))
+    for p in allow:
+        try:
+            re.compile(p)
+        except re.error as exc:
+            raise RuleError(f"{where}: allow pattern {p!r} does not compile: {exc}") from None
+    jurisdiction = raw.get("jurisdiction")
+    if jurisdiction is not None and jurisdiction not in _JURISDICTIONS:
+        raise RuleError(f"{where}: jurisdiction must be one of {', '.join(sorted(_JURISDICTIONS))}")
+    pii_class = raw.get("pii_class")
+    if pii_class is not None and pii_class not in _PII_CLASSES:
+        raise RuleError(f"{where}: pii_class must be personal or sensitive")
+    positive, negative = _parse_examples(where, raw["examples"])
+    return Rule(
+        id=rule_id,
+        name=raw["name"],
+        category=category,
+        severity=severity,
+        pattern=pattern,
+        pack=pack,
+        source=str(path),
+        keywords=tuple(k.lower() for k in keywords),
+        multiline=raw.get("multiline", False),
+        validators=_parse_validators(where, raw.get("validators")),
+        context=_parse_context(where, raw.get("context")),
+        allow=allow,
+        placeholders=raw.get("placeholders", True),
+        test_values=_str_list(where, "test_values", raw.get("test_values")),
+        jurisdiction=jurisdiction,
+        pii_class=pii_class,
+        tags=_str_list(where, "tags", raw.get("tags")),
+        references=_str_list(where, "references", raw.get("references")),
+        description=raw.get("description", ""),
+        positive=positive,
+        negative=negative,
+    )
+
+
+def _check_pattern(where: str, pattern: object) -> None:
+    if not isinstance(pattern, str) or not pattern:
+        raise RuleError(f"{where}: 'pattern' must be a non-empty string")
+    try:
+        compiled = re.compile(pattern.encode("utf-8"), RE_FLAGS)
+    except re.error as exc:
+        raise RuleError(f"{where}: pattern does not compile: {exc}") from None
+    if compiled.groupindex and "value" not in compiled.groupindex:
+        raise RuleError(f"{where}: named groups are allowed, but the value group must be named 'value'")
+    if compiled.match(b"") is not None:
+        raise RuleError(f"{where}: pattern matches the empty string")
+
+
+def _parse_validators(where: str, raw: object) -> tuple[ValidatorCall, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise RuleError(f"{where}: 'validators' must be a list")
+    calls = []
+    for item in raw:
+        if isinstance(item, str):
+            name, args = item, {}
+        elif isinstance(item, dict) and len(item) == 1:
+            name, args = next(iter(item.items()))
+            if args is None:
+                args = {}
+            if not isinstance(args, dict):
+                raise RuleError(f"{where}: validator {name!r}: arguments must be a mapping")
+        else:
+            raise RuleError(f"{where}: a validator is a name or a one-key mapping name: {{args}}")
+        fn = VALIDATORS.get(name)
+        if fn is None:
+            raise RuleError(f"{where}: unknown validator {name!r}")
+        try:
+            inspect.signature(fn).bind("", **args)
+        except TypeError as exc:
+            raise RuleError(f"{where}: validator {name!r}: {exc}") from None
+        calls.append(ValidatorCall(name, tuple(sorted(args.items()))))
+    return tuple(calls)
+
+
+def _parse_context(where: str, raw: object) -> Context | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise RuleError(f"{where}: 'context' must be a mapping")
+    unknown = set(raw) - _CONTEXT_KEYS
+    if unknown:
+        raise RuleError(f"{where}: context: unknown key {sorted(unknown)[0]!r}")
+    words = _str_list(where, "context.words", raw.get("words"))
+    window = raw.get("window", DEFAULT_CONTEXT_WINDOW)
+    if not isinstance(window, int) or isinstance(window, bool) or not 0 < window <= 4096:
+        raise RuleError(f"{where}: context.window must be an integer from 1 to 4096")
+    required = raw.get("required", False)
+    if not isinstance(required, bool):
+        raise RuleError(f"{where}: context.required must be true or false")
+    if required and not words:
+        raise RuleError(f"{where}: context.required needs context.words")
+    return Context(tuple(w.lower() for w in words), window, required)
+
+
+def _parse_examples(where: str, raw: object) -> tuple[tuple[Example, ...], tuple[Example, ...]]:
+    if not isinstance(raw, dict) or set(raw) - {"positive", "negative"}:
+        raise RuleError(f"{where}: 'examples' must be a mapping with 'positive' and 'negative' lists")
+    out = []
+    for kind in ("positive", "negative"):
+        items = raw.get(kind)
+        if not isinstance(items, list) or not items:
+            raise RuleError(f"{where}: examples.{kind} must be a non-empty list")
+        parsed = []
+        for item in items:
+            if isinstance(item, str):
+                parsed.append(Example(item))
+            elif isinstance(item, dict) and set(item) <= {"text", "value"} and isinstance(item.get("text"), str):
+                value = item.get("value")
+                if value is not None and not isinstance(value, str):
+                    raise RuleError(f"{where}: examples.{kind}: 'value' must be a string")
+                parsed.append(Example(item["text"], value))
+            else:
+                raise RuleError(f"{where}: examples.{kind}: an example is a string or {{text, value}}")
+        out.append(tuple(parsed))
+    return out[0], out[1]
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Safe loader that also rejects duplicate mapping keys."""
+
+
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    seen: set[object] = set()
+    for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            continue  # merged keys may be overridden: only explicit keys must be unique
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+# --------------------------------------------------------------------------- selection
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """Which packs and rules to load (from .dlp.yaml or the command line)."""
+
+    enable_packs: tuple[str, ...] = ()  # in addition to default packs; "all" enables every pack
+    disable_packs: tuple[str, ...] = ()
+    disable_rules: tuple[str, ...] = ()
+    only_rules: tuple[str, ...] = ()
+    extra_files: tuple[Path, ...] = ()
+    min_severity: Severity = Severity.LOW
+    categories: tuple[Category, ...] = field(default=())
+
+
+def _pack_matches(pack: str, selector: str) -> bool:
+    return selector == "all" or pack == selector or pack.startswith(selector.rstrip("/") + "/")
+
+
+def load_ruleset(selection: Selection = Selection(), *, pack_files: Mapping[str, Path] | None = None) -> Ruleset:
+    files = dict(builtin_pack_files() if pack_files is None else pack_files)
+    for selector in (*selection.enable_packs, *selection.disable_packs):
+        if not any(_pack_matches(p, selector) for p in files):
+            raise RuleError(f"unknown rule pack {selector!r} (see `dlp rules list --packs`)")
+    chosen: list[Rule] = []
+    for pack, path in files.items():
+        default, rules = _load_cached(path, pack)
+        enabled = default or any(_pack_matches(pack, s) for s in selection.enable_packs)
+        if any(_pack_matches(pack, s) for s in selection.disable_packs):
+            enabled = False
+        if enabled:
+            chosen.extend(rules)
+    for path in selection.extra_files:
+        _, rules = load_pack_file(path, pack=f"extra/{path.stem}")
+        chosen.extend(rules)
+    seen: dict[str, Rule] = {}
+    for rule in chosen:
+        if rule.id in seen:
+            raise RuleError(f"{rule.source}: rule {rule.id!r}: duplicate id (also in {seen[rule.id].source})")
+        seen[rule.id] = rule
+    for rule_id in (*selection.disable_rules, *selection.only_rules):
+        if rule_id not in seen and not _known_anywhere(rule_id, files):
+            raise RuleError(f"unknown rule {rule_id!r}")
+    selected = [
+        r for r in chosen
+        if r.id not in selection.disable_rules
+        and (not selection.only_rules or r.id in selection.only_rules)
+        and r.severity >= selection.min_severity
+        and (not selection.categories or r.category in selection.categories)
+    ]
+    return Ruleset(selected)
+
+
+def _known_anywhere(rule_id: str, files: Mapping[str, Path]) -> bool:
+    return any(rule.id == rule_id for pack, path in files.items() for rule in _load_cached(path, pack)[1])
+
+
+_PACK_CACHE: dict[tuple[str, str, int, int], tuple[bool, list[Rule]]] = {}
+
+
+def _load_cached(path: Path, pack: str) -> tuple[bool, list[Rule]]:
+    """Parsing is a pure function of the file's content; memoise it by (path, mtime, size)."""
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        raise RuleError(f"{path}: cannot read rule file: {exc.strerror}") from None
+    key = (str(path), pack, st.st_mtime_ns, st.st_size)
+    cached = _PACK_CACHE.get(key)
+    if cached is None:
+        cached = _PACK_CACHE[key] = load_pack_file(path, pack=pack)
+    return cached

@@ -1,0 +1,177 @@
+"""The scanner: matcher spans -> regex matches -> validated, filtered findings.
+
+Pure: bytes in, findings out. No I/O, no global state beyond memoised
+compilations.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from itertools import accumulate
+from typing import Iterator
+
+from dlp.context import has_context, inline_allowed
+from dlp.mask import fingerprint, mask
+from dlp.model import Finding, Origin, Severity
+from dlp.placeholders import is_placeholder
+from dlp.ruleset import Rule, Ruleset
+
+GENERIC_TAG = "generic"
+TEST_VALUE_TAG = "test-value"
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A regex match before filtering (exposed for `dlp rules explain --trace`)."""
+
+    rule: Rule
+    start: int  # value span, byte offsets
+    end: int
+    value: str
+
+
+def scan(data: bytes, ruleset: Ruleset, *, origin: Origin = Origin(), engine: str = "auto") -> tuple[Finding, ...]:
+    """Every finding of ``ruleset`` in ``data``, ordered by position."""
+    if not data or not ruleset.rules:
+        return ()
+    lines = _Lines(data)
+    findings: list[Finding] = []
+    for candidate in candidates(data, ruleset, engine=engine):
+        finding = _confirm(candidate, data, lines, origin)
+        if finding is not None:
+            findings.append(finding)
+    return _resolve_overlaps(findings)
+
+
+def candidates(data: bytes, ruleset: Ruleset, *, engine: str = "auto") -> Iterator[Candidate]:
+    rules = ruleset.rules
+    for index, spans in sorted(ruleset.matcher(engine).spans(data).items()):
+        rule = rules[index]
+        regex = rule.regex
+        has_group = "value" in regex.groupindex
+        for span_start, span_end in spans:
+            for m in regex.finditer(data, span_start, span_end):
+                if has_group:
+                    start, end = m.span("value")
+                    if start < 0:
+                        continue
+                else:
+                    start, end = m.span()
+                if start == end:
+                    continue
+                yield Candidate(rule, start, end, data[start:end].decode("utf-8", "replace"))
+
+
+def reject_reason(candidate: Candidate, data: bytes) -> str | None:
+    """Why a candidate is not a finding (None: it is one). Shared by scan and explain."""
+    rule, value = candidate.rule, candidate.value
+    if rule.placeholders and value not in rule.test_values and is_placeholder(value):
+        return "placeholder"
+    for allow in rule.allow_regexes:
+        if allow.search(value):
+            return f"allow pattern {allow.pattern!r}"
+    for call in rule.validators:
+        if not call(value):
+            return f"validator {call.name}"
+    if rule.context is not None and rule.context.required:
+        if not has_context(data, candidate.start, candidate.end, rule.context):
+            return "no context word nearby"
+    return None
+
+
+def _confirm(candidate: Candidate, data: bytes, lines: _Lines, origin: Origin) -> Finding | None:
+    if reject_reason(candidate, data) is not None:
+        return None
+    rule = candidate.rule
+    line, column = lines.position(candidate.start)
+    end_line, end_column = lines.position(candidate.end)
+    if inline_allowed(*lines.around(candidate.start), rule.id):
+        return None
+    severity = rule.severity
+    tags = rule.tags
+    if candidate.value in rule.test_values:
+        severity = Severity.LOW
+        tags = (*tags, TEST_VALUE_TAG)
+    attributes: list[tuple[str, object]] = []
+    if rule.jurisdiction:
+        attributes.append(("jurisdiction", rule.jurisdiction))
+    if rule.pii_class:
+        attributes.append(("pii_class", rule.pii_class))
+    if rule.context is not None and not rule.context.required:
+        attributes.append(("context", has_context(data, candidate.start, candidate.end, rule.context)))
+    return Finding(
+        rule_id=rule.id,
+        category=rule.category,
+        severity=severity,
+        message=rule.name,
+        start=candidate.start,
+        end=candidate.end,
+        line=line,
+        column=column,
+        end_line=end_line,
+        end_column=end_column,
+        masked=mask(candidate.value, rule.category),
+        fingerprint=fingerprint(rule.id, candidate.value),
+        value=candidate.value,
+        origin=origin,
+        tags=tags,
+        attributes=tuple(attributes),
+    )
+
+
+def _resolve_overlaps(findings: list[Finding]) -> tuple[Finding, ...]:
+    """Order by position; drop exact duplicates and generic findings that a
+    specific rule already reports on an overlapping span."""
+    findings.sort(key=lambda f: (f.start, f.end, f.rule_id))
+    specific = [(f.start, f.end) for f in findings if GENERIC_TAG not in f.tags]
+    out: list[Finding] = []
+    seen: set[tuple[str, int, int]] = set()
+    for f in findings:
+        key = (f.rule_id, f.start, f.end)
+        if key in seen:
+            continue
+        seen.add(key)
+        if GENERIC_TAG in f.tags and any(s < f.end and f.start < e for s, e in specific):
+            continue
+        out.append(f)
+    return tuple(out)
+
+
+class _Lines:
+    """Offset -> (line, column) for one document. Few lookups count newlines
+    directly; many build a line-start index once."""
+
+    __slots__ = ("data", "_starts", "_lookups")
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self._starts: list[int] | None = None
+        self._lookups = 0
+
+    def _line_starts(self) -> list[int]:
+        if self._starts is None:
+            self._starts = [0, *accumulate(len(chunk) + 1 for chunk in self.data.split(b"\n"))][:-1]
+        return self._starts
+
+    def position(self, offset: int) -> tuple[int, int]:
+        self._lookups += 1
+        if self._starts is None and self._lookups < 32:
+            line = self.data.count(b"\n", 0, offset) + 1
+            line_start = self.data.rfind(b"\n", 0, offset) + 1
+        else:
+            starts = self._line_starts()
+            line = bisect_right(starts, offset)
+            line_start = starts[line - 1]
+        column = len(self.data[line_start:offset].decode("utf-8", "replace")) + 1
+        return line, column
+
+    def around(self, offset: int) -> tuple[str, str]:
+        """(text of the line holding ``offset``, text of the line before it)."""
+        data = self.data
+        start = data.rfind(b"\n", 0, offset) + 1
+        end = data.find(b"\n", offset)
+        line = data[start:len(data) if end < 0 else end]
+        previous = b""
+        if start > 0:
+            previous = data[data.rfind(b"\n", 0, start - 1) + 1:start - 1]
+        return line.decode("utf-8", "replace"), previous.decode("utf-8", "replace")
