@@ -1,6 +1,506 @@
-"""Validators for personal identifiers (national IDs, phones, tax numbers)."""
+"""Validators for personal identifiers (national IDs, phones, tax numbers, cards).
+
+Every validator is pure: ``fn(value: str, **args) -> bool``. Where
+``python-stdnum`` or ``phonenumbers`` cover an identifier they decide; the
+checks written here cover what they do not (Singapore NRIC/FIN, Vietnamese
+CCCD, Malaysian SSM and LHDN numbers, payment-card IIN ranges, e-mail and IP
+placeholders, dates of birth). Separators (space, hyphen, dot, slash) are
+ignored where the format has them.
+
+Sources: /work/shared/research/pii-pdpa.md and ``docs/pii.md``.
+"""
 from __future__ import annotations
 
-from typing import Callable
+import datetime
+import ipaddress
+import re
+from collections.abc import Callable, Sequence
 
-VALIDATORS: dict[str, Callable[..., bool]] = {}
+import phonenumbers
+from stdnum import iban as _iban
+from stdnum.id import nik as _id_nik
+from stdnum.id import npwp as _id_npwp
+from stdnum.my import nric as _my_nric
+from stdnum.sg import uen as _sg_uen
+from stdnum.th import pin as _th_pin
+from stdnum.vn import mst as _vn_mst
+
+_SEPARATORS = re.compile(r"[\s./-]")
+
+
+def _digits(value: str) -> str:
+    """The value without separators (empty if anything else than digits remains)."""
+    compact = _SEPARATORS.sub("", value)
+    return compact if compact.isdigit() else ""
+
+
+def _today() -> datetime.date:
+    return datetime.date.today()
+
+
+def trivial_digits(digits: str, *, min_distinct: int = 4, max_run: int = 6) -> bool:
+    """True for placeholder-like digit strings: fewer than ``min_distinct``
+    different digits, or an ascending/descending run longer than ``max_run``
+    (``0123456789``, ``9876543210``)."""
+    if len(set(digits)) < min(min_distinct, len(digits)):
+        return True
+    up = down = 1
+    for a, b in zip(digits, digits[1:]):
+        step = int(b) - int(a)
+        up = up + 1 if step == 1 else 1
+        down = down + 1 if step == -1 else 1
+        if up > max_run or down > max_run:
+            return True
+    return False
+
+
+def distinct_digits(value: str, *, min: int = 4) -> bool:  # noqa: A002 - YAML argument name
+    """The value has digits and is not a placeholder run (see :func:`trivial_digits`)."""
+    digits = re.sub(r"\D", "", value)
+    return bool(digits) and not trivial_digits(digits, min_distinct=min)
+
+
+# --- Malaysia -----------------------------------------------------------------
+
+# JPN place-of-birth codes (stdnum my/bp.dat): 01-16, 21-59, 60-68, 71-72, 74-79, 82-93, 98-99.
+_MY_BIRTHPLACE = frozenset(
+    [*range(1, 17), *range(21, 60), *range(60, 69), 71, 72, *range(74, 80),
+     *range(82, 94), 98, 99]
+)
+
+
+def my_nric(value: str) -> bool:
+    """Malaysian MyKad/NRIC ``YYMMDD-PB-###G``: a real birth date, a JPN
+    place-of-birth code, not a trivial digit run. (There is no check digit.)"""
+    digits = _digits(value)
+    if len(digits) != 12 or int(digits[6:8]) not in _MY_BIRTHPLACE:
+        return False
+    if digits[8:] == "0000" or trivial_digits(digits):
+        return False
+    return bool(_my_nric.is_valid(digits))
+
+
+# New SSM registration number (since Oct 2019): YYYY + entity type 01-06 + 6-digit serial.
+_MY_SSM_NEW = re.compile(r"(?P<year>\d{4})(?P<type>0[1-6])(?P<serial>\d{6})")
+# Old numbers: up to 7 digits and a check letter (``1312525-A``, ``123456-X``, ``SA0123456-X``).
+_MY_SSM_OLD = re.compile(r"(?:[A-Z]{1,3})?\d{1,7}-?[A-Z]")
+
+
+def my_ssm(value: str) -> bool:
+    """SSM company/business number: the 12-digit ``YYYYTTNNNNNN`` form (year
+    1900..this year, entity type 01-06, serial not zero) or the old
+    ``123456-X`` form."""
+    compact = value.strip().replace(" ", "")
+    m = _MY_SSM_NEW.fullmatch(compact)
+    if m:
+        year = int(m["year"])
+        return 1900 <= year <= _today().year and m["serial"] != "000000"
+    return bool(_MY_SSM_OLD.fullmatch(compact.upper())) and compact[0] != "0"
+
+
+_MY_TIN_PREFIXES = ("IG", "SG", "OG", "C", "CS", "D", "E", "F", "FA", "PT", "TA", "TC",
+                    "TN", "TR", "TP", "J", "LE", "H")
+_MY_TIN = re.compile(r"(?P<prefix>[A-Z]{1,2})(?P<digits>\d{8,11})0?")
+
+
+def my_tin(value: str) -> bool:
+    """LHDN income-tax reference: a known prefix (``IG`` individuals, ``C``
+    companies, ...) and 8-11 digits; the e-Invoice placeholders
+    ``EI00000000010/20/30`` are not tax numbers."""
+    compact = _SEPARATORS.sub("", value).upper()
+    m = _MY_TIN.fullmatch(compact)
+    if not m or m["prefix"] not in _MY_TIN_PREFIXES:
+        return False
+    return not trivial_digits(m["digits"])
+
+
+# --- Singapore ----------------------------------------------------------------
+
+_SG_NRIC = re.compile(r"[STFGM]\d{7}[A-Z]")
+_SG_WEIGHTS = (2, 7, 6, 5, 4, 3, 2)
+_SG_OFFSET = {"S": 0, "F": 0, "T": 4, "G": 4, "M": 3}
+_SG_LETTERS_ST = "JZIHGFEDCBA"
+_SG_LETTERS_FG = "XWUTRQPNMLK"
+_SG_LETTERS_M = "KLJNPQRTUWX"
+
+
+def sg_nric_check_letter(prefix: str, digits: str) -> str:
+    """The check letter of an NRIC/FIN, as GovTech's FormSG computes it
+    (``packages/shared/utils/nric-validation.ts``)."""
+    r = (sum(int(d) * w for d, w in zip(digits, _SG_WEIGHTS)) + _SG_OFFSET[prefix]) % 11
+    if prefix in "ST":
+        return _SG_LETTERS_ST[r]
+    if prefix in "FG":
+        return _SG_LETTERS_FG[r]
+    return _SG_LETTERS_M[10 - r]
+
+
+def sg_nric(value: str) -> bool:
+    """Singapore NRIC/FIN ``[STFGM]1234567X`` with its check letter. T-series
+    numbers start with the birth year (2000 onwards), so ``T`` followed by a
+    year still in the future is rejected."""
+    compact = value.strip().upper()
+    if not _SG_NRIC.fullmatch(compact):
+        return False
+    prefix, digits, letter = compact[0], compact[1:8], compact[8]
+    if prefix == "T" and int(digits[:2]) > _today().year % 100:
+        return False
+    if len(set(digits)) == 1:
+        return False
+    return sg_nric_check_letter(prefix, digits) == letter
+
+
+def sg_uen(value: str) -> bool:
+    """Singapore Unique Entity Number (``stdnum.sg.uen``)."""
+    return bool(_sg_uen.is_valid(value.strip().upper()))
+
+
+def sg_postal_code(value: str) -> bool:
+    """Six-digit Singapore postal code whose sector (first two digits) is 01-82."""
+    digits = _digits(value)
+    return len(digits) == 6 and 1 <= int(digits[:2]) <= 82 and not trivial_digits(digits)
+
+
+# --- Thailand -----------------------------------------------------------------
+
+# Province (changwat) codes used in digits 2-3 of the citizen ID.
+_TH_PROVINCES = frozenset(
+    [*range(10, 28), *range(30, 50), *range(50, 59), *range(60, 68), *range(70, 78),
+     *range(80, 87), *range(90, 97)]
+)
+
+
+def th_pin(value: str) -> bool:
+    """Thai 13-digit citizen ID: check digit (``stdnum.th.pin``), first digit
+    1-8 and a province code in digits 2-3."""
+    digits = _digits(value)
+    if len(digits) != 13 or int(digits[1:3]) not in _TH_PROVINCES:
+        return False
+    return bool(_th_pin.is_valid(digits)) and not trivial_digits(digits)
+
+
+# --- Indonesia ----------------------------------------------------------------
+
+def id_nik(value: str) -> bool:
+    """Indonesian NIK (KTP number): region code and DDMMYY date checked by
+    ``stdnum.id.nik``; day 01-31 (men) or 41-71 (women); serial not 0000."""
+    digits = _digits(value)
+    if len(digits) != 16 or digits[12:] == "0000":
+        return False
+    day = int(digits[6:8])
+    if not (1 <= day <= 31 or 41 <= day <= 71):
+        return False
+    return bool(_id_nik.is_valid(digits)) and not trivial_digits(digits)
+
+
+def id_npwp(value: str) -> bool:
+    """Indonesian NPWP tax number, old 15-digit (Luhn) or new 16-digit (``stdnum.id.npwp``)."""
+    digits = _digits(value)
+    if trivial_digits(digits):
+        return False
+    return bool(_id_npwp.is_valid(digits))
+
+
+# --- Philippines (no stdnum module) ---------------------------------------------
+
+_PH_LENGTHS = {"psn": (12,), "pcn": (16,), "sss": (10,), "tin": (9, 12, 13, 14),
+               "umid": (12,), "philhealth": (12,), "pagibig": (12,)}
+
+
+def ph_id(value: str, *, kind: str) -> bool:
+    """Philippine government number of the given ``kind`` (psn, pcn, sss, tin,
+    umid, philhealth, pagibig): the right number of digits, not a placeholder.
+    None of them has a published check digit, so the rules require context."""
+    if kind not in _PH_LENGTHS:
+        raise ValueError(f"unknown Philippine identifier kind {kind!r}")
+    digits = _digits(value)
+    return len(digits) in _PH_LENGTHS[kind] and not trivial_digits(digits)
+
+
+# --- Vietnam ------------------------------------------------------------------
+
+# Province/city codes of the 12-digit personal identification number (Circular 07/2016/TT-BCA).
+_VN_PROVINCES = frozenset(int(c) for c in (
+    "001 002 004 006 008 010 011 012 014 015 017 019 020 022 024 025 026 027 030 031 033 034"
+    " 035 036 037 038 040 042 044 045 046 048 049 051 052 054 056 058 060 062 064 066 067 068"
+    " 070 072 074 075 077 079 080 082 083 084 086 087 089 091 092 093 094 095 096").split())
+
+
+def vn_cccd(value: str) -> bool:
+    """Vietnamese 12-digit personal ID (CCCD): province code from the official
+    list, century/sex digit (0/1 = 1900s, 2/3 = 2000s, ...) and a birth year
+    that is not in the future."""
+    digits = _digits(value)
+    if len(digits) != 12 or int(digits[:3]) not in _VN_PROVINCES:
+        return False
+    century = 1900 + 100 * (int(digits[3]) // 2)
+    if century + int(digits[4:6]) > _today().year:
+        return False
+    return not trivial_digits(digits[6:], min_distinct=3)
+
+
+def vn_mst(value: str) -> bool:
+    """Vietnamese tax code (MST), 10 or 13 digits (``stdnum.vn.mst``)."""
+    digits = _digits(value)
+    if trivial_digits(digits):
+        return False
+    return bool(_vn_mst.is_valid(digits))
+
+
+# --- Phones -------------------------------------------------------------------
+
+_PHONE_TYPES = {
+    "mobile": phonenumbers.PhoneNumberType.MOBILE,
+    "fixed_line": phonenumbers.PhoneNumberType.FIXED_LINE,
+    "fixed_line_or_mobile": phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    "voip": phonenumbers.PhoneNumberType.VOIP,
+    "personal_number": phonenumbers.PhoneNumberType.PERSONAL_NUMBER,
+    "pager": phonenumbers.PhoneNumberType.PAGER,
+    "toll_free": phonenumbers.PhoneNumberType.TOLL_FREE,
+    "premium_rate": phonenumbers.PhoneNumberType.PREMIUM_RATE,
+    "shared_cost": phonenumbers.PhoneNumberType.SHARED_COST,
+    "uan": phonenumbers.PhoneNumberType.UAN,
+}
+_PERSONAL_PHONE_TYPES = ("mobile", "fixed_line", "fixed_line_or_mobile", "voip",
+                         "personal_number")
+
+
+def phone(value: str, *, region: str, types: Sequence[str] = _PERSONAL_PHONE_TYPES) -> bool:
+    """A valid phone number of ``region`` (ISO 3166 code, e.g. ``MY``) whose
+    ``phonenumbers`` number type is one of ``types`` (default: subscriber
+    numbers; toll-free and premium lines are businesses). Placeholder runs
+    such as ``012-345 6789`` are rejected."""
+    unknown = set(types) - set(_PHONE_TYPES)
+    if unknown:
+        raise ValueError(f"unknown phone number types {sorted(unknown)}")
+    region = region.upper()
+    text = value.strip()
+    country_code = str(phonenumbers.country_code_for_region(region))
+    spellings = [text]
+    if text.startswith(country_code):  # 60127384916: international without the +
+        spellings.append("+" + text)
+    wanted = {_PHONE_TYPES[t] for t in types}
+    for spelling in spellings:
+        try:
+            number = phonenumbers.parse(spelling, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if (phonenumbers.is_valid_number(number)
+                and phonenumbers.region_code_for_number(number) == region
+                and phonenumbers.number_type(number) in wanted):
+            return not trivial_digits(str(number.national_number), max_run=5)
+    return False
+
+
+# --- Cards, banks -------------------------------------------------------------
+
+# (IIN prefix range low, high, allowed lengths)
+_CARD_RANGES: tuple[tuple[int, int, tuple[int, ...]], ...] = (
+    (4, 4, (13, 16, 19)),                  # Visa
+    (51, 55, (16,)),                       # Mastercard
+    (2221, 2720, (16,)),                   # Mastercard 2-series
+    (34, 34, (15,)), (37, 37, (15,)),      # American Express
+    (3528, 3589, (16, 17, 18, 19)),        # JCB
+    (62, 62, (16, 17, 18, 19)),            # UnionPay
+    (6011, 6011, (16, 17, 18, 19)),        # Discover
+    (644, 649, (16, 17, 18, 19)),
+    (65, 65, (16, 17, 18, 19)),
+    (300, 305, (14, 15, 16, 17, 18, 19)),  # Diners Club
+    (36, 36, (14, 15, 16, 17, 18, 19)),
+    (38, 39, (14, 15, 16, 17, 18, 19)),
+    (2200, 2204, (16, 17, 18, 19)),        # Mir
+    (9704, 9704, (16, 19)),                # NAPAS (Vietnam domestic)
+)
+
+
+def card_brand_ok(digits: str) -> bool:
+    """The digits start with a known issuer range and have a length that issuer uses."""
+    for low, high, lengths in _CARD_RANGES:
+        width = len(str(low))
+        if low <= int(digits[:width]) <= high and len(digits) in lengths:
+            return True
+    return False
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def payment_card(value: str) -> bool:
+    """Payment card number: 12-19 digits, Luhn, a known IIN range and length
+    (Visa, Mastercard incl. 2221-2720, Amex, JCB, UnionPay, Discover, Diners,
+    Mir, NAPAS 9704)."""
+    digits = re.sub(r"[ -]", "", value)
+    if not digits.isdigit() or not 12 <= len(digits) <= 19:
+        return False
+    if len(set(digits)) == 1:
+        return False
+    return card_brand_ok(digits) and _luhn(digits)
+
+
+def iban(value: str) -> bool:
+    """International bank account number (``stdnum.iban``: country format and mod-97)."""
+    return bool(_iban.is_valid(value.strip().upper()))
+
+
+# --- E-mail, IP ---------------------------------------------------------------
+
+_EMAIL = re.compile(r"(?P<local>[^@\s]+)@(?P<domain>[A-Za-z0-9.-]+\.(?P<tld>[A-Za-z]{2,24}))")
+_PLACEHOLDER_DOMAINS = frozenset({
+    "example.com", "example.org", "example.net", "example.edu", "domain.com",
+    "yourdomain.com", "your-domain.com", "yourcompany.com", "company.com", "email.com",
+    "test.com", "foo.com", "bar.com", "foo.bar", "acme.com", "somewhere.com",
+    "mydomain.com", "sample.com", "host.com", "server.com", "xyz.com",
+})
+_PLACEHOLDER_TLDS = frozenset({
+    "example", "test", "invalid", "localhost", "local", "localdomain", "internal", "lan",
+    "home", "corp", "intranet", "private", "domain", "tld",
+    # file extensions after ``name@2x``-style asset names
+    "png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "js", "mjs", "ts", "css", "map",
+    "json", "txt", "html", "htm", "xml", "yaml", "yml", "md", "pdf", "zip", "gz",
+})
+_PLACEHOLDER_LOCALS = frozenset({
+    "noreply", "no-reply", "no_reply", "donotreply", "do-not-reply", "do_not_reply",
+    "mailer-daemon", "postmaster", "git", "root", "nobody", "user", "username", "email",
+    "someone", "somebody", "your.name", "yourname", "your-email", "youremail", "you",
+    "name", "test", "foo", "bar", "xxx", "abc", "john.doe", "jane.doe", "johndoe",
+    "janedoe",
+})
+
+
+def email_address(value: str) -> bool:
+    """An e-mail address that is not documentation or a placeholder:
+    ``example.com/org/net``, reserved TLDs (``.test``, ``.invalid``,
+    ``.localhost``, ``.example``), internal TLDs, ``noreply@``-style and
+    ``user@``-style mailboxes, ``icon@2x.png`` asset names."""
+    m = _EMAIL.fullmatch(value.strip())
+    if not m:
+        return False
+    local = m["local"].lower()
+    domain = m["domain"].lower().rstrip(".")
+    tld = m["tld"].lower()
+    if tld in _PLACEHOLDER_TLDS or domain in _PLACEHOLDER_DOMAINS:
+        return False
+    if any(domain.endswith("." + d) for d in _PLACEHOLDER_DOMAINS):
+        return False
+    if local in _PLACEHOLDER_LOCALS or local.startswith(("noreply", "no-reply", "donotreply")):
+        return False
+    if "users.noreply." in domain or domain.startswith("noreply."):
+        return False
+    return not re.fullmatch(r"[0-9]+x", local)  # icon@2x
+
+
+# Public resolvers and other shared infrastructure: not anybody's personal data.
+_WELL_KNOWN_IPS = frozenset({
+    "8.8.8.8", "8.8.4.4", "1.1.1.1", "1.0.0.1", "9.9.9.9", "149.112.112.112",
+    "208.67.222.222", "208.67.220.220", "4.2.2.1", "4.2.2.2", "64.6.64.6", "64.6.65.6",
+})
+
+
+def public_ip(value: str) -> bool:
+    """A public (globally routable, unicast) IPv4 address: not private,
+    loopback, link-local, CGNAT, multicast, reserved or documentation
+    (192.0.2/24, 198.51.100/24, 203.0.113/24); not a public DNS resolver; not
+    version-like (all four parts single digits, e.g. ``3.8.1.0``)."""
+    text = value.strip()
+    try:
+        address = ipaddress.IPv4Address(text)
+    except ValueError:
+        return False
+    if text in _WELL_KNOWN_IPS or address.is_multicast:
+        return False
+    if all(len(part) == 1 for part in text.split(".")):
+        return False
+    return address.is_global
+
+
+# --- Dates of birth -----------------------------------------------------------
+
+_MONTHS = {
+    # English, Malay, Indonesian, Filipino (Tagalog/Spanish-derived)
+    "jan": 1, "january": 1, "januari": 1, "enero": 1,
+    "feb": 2, "february": 2, "februari": 2, "pebrero": 2, "peb": 2,
+    "mar": 3, "march": 3, "mac": 3, "maret": 3, "marso": 3,
+    "apr": 4, "april": 4, "abril": 4,
+    "may": 5, "mei": 5, "mayo": 5,
+    "jun": 6, "june": 6, "juni": 6, "hunyo": 6,
+    "jul": 7, "july": 7, "julai": 7, "juli": 7, "hulyo": 7,
+    "aug": 8, "august": 8, "ogos": 8, "agustus": 8, "agosto": 8, "ogo": 8, "agu": 8, "ags": 8,
+    "sep": 9, "sept": 9, "september": 9, "setyembre": 9,
+    "oct": 10, "october": 10, "okt": 10, "oktober": 10, "oktubre": 10,
+    "nov": 11, "november": 11, "nobyembre": 11,
+    "dec": 12, "december": 12, "dis": 12, "disember": 12, "des": 12, "desember": 12,
+    "disyembre": 12,
+}
+_DATE_NUMERIC = re.compile(r"(\d{1,4})[./ -](\d{1,2})[./ -](\d{1,4})")
+_DATE_NAMED = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?[ -]([A-Za-z]+)\.?,?[ -](\d{4})")
+_DATE_NAMED_US = re.compile(r"([A-Za-z]+)\.?[ -](\d{1,2})(?:st|nd|rd|th)?,?[ -](\d{4})")
+
+
+def _parse_date(value: str) -> tuple[int, int, int] | None:
+    """(year, month, day) of a written date; numeric forms are read as ISO
+    ``YYYY-MM-DD`` or, as written in Southeast Asia, day first ``DD/MM/YYYY``."""
+    text = value.strip()
+    m = _DATE_NUMERIC.fullmatch(text)
+    if m:
+        a, b, c = m.groups()
+        if len(a) == 4 and len(c) <= 2:
+            return int(a), int(b), int(c)
+        if len(c) == 4 and len(a) <= 2:
+            return int(c), int(b), int(a)
+        return None
+    m = _DATE_NAMED.fullmatch(text)
+    if m and m[2].lower() in _MONTHS:
+        return int(m[3]), _MONTHS[m[2].lower()], int(m[1])
+    m = _DATE_NAMED_US.fullmatch(text)
+    if m and m[1].lower() in _MONTHS:
+        return int(m[3]), _MONTHS[m[1].lower()], int(m[2])
+    return None
+
+
+def birth_date(value: str, *, era: str = "ce", min_year: int = 1900) -> bool:
+    """A real calendar date that can be a living person's birth date: year
+    ``min_year`` .. today, not in the future. ``era="be"`` reads the year in
+    the Thai Buddhist era (CE + 543); ``era="any"`` accepts either."""
+    if era not in ("ce", "be", "any"):
+        raise ValueError(f"unknown era {era!r}")
+    parsed = _parse_date(value)
+    if parsed is None:
+        return False
+    year, month, day = parsed
+    if era == "be" or (era == "any" and year > _today().year + 1):
+        year -= 543
+    try:
+        date = datetime.date(year, month, day)
+    except ValueError:
+        return False
+    return min_year <= year and date <= _today()
+
+
+VALIDATORS: dict[str, Callable[..., bool]] = {
+    "pii_digits": distinct_digits,
+    "my_nric": my_nric,
+    "my_ssm": my_ssm,
+    "my_tin": my_tin,
+    "sg_nric": sg_nric,
+    "sg_uen": sg_uen,
+    "sg_postal_code": sg_postal_code,
+    "th_pin": th_pin,
+    "id_nik": id_nik,
+    "id_npwp": id_npwp,
+    "ph_id": ph_id,
+    "vn_cccd": vn_cccd,
+    "vn_mst": vn_mst,
+    "phone": phone,
+    "payment_card": payment_card,
+    "iban": iban,
+    "email_address": email_address,
+    "public_ip": public_ip,
+    "birth_date": birth_date,
+}
