@@ -437,9 +437,12 @@ _MONTHS = {
     "nov": 11, "november": 11, "nobyembre": 11,
     "dec": 12, "december": 12, "dis": 12, "disember": 12, "des": 12, "desember": 12,
     "disyembre": 12,
+    # Thai
+    "มกราคม": 1, "กุมภาพันธ์": 2, "มีนาคม": 3, "เมษายน": 4, "พฤษภาคม": 5, "มิถุนายน": 6,
+    "กรกฎาคม": 7, "สิงหาคม": 8, "กันยายน": 9, "ตุลาคม": 10, "พฤศจิกายน": 11, "ธันวาคม": 12,
 }
 _DATE_NUMERIC = re.compile(r"(\d{1,4})[./ -](\d{1,2})[./ -](\d{1,4})")
-_DATE_NAMED = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?[ -]([A-Za-z]+)\.?,?[ -](\d{4})")
+_DATE_NAMED = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?[ -]([A-Za-z]+|[\u0e00-\u0e7f]+)\.?,?[ -](\d{4})")
 _DATE_NAMED_US = re.compile(r"([A-Za-z]+)\.?[ -](\d{1,2})(?:st|nd|rd|th)?,?[ -](\d{4})")
 
 
