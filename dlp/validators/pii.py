@@ -161,6 +161,23 @@ def sg_postal_code(value: str) -> bool:
     return len(digits) == 6 and 1 <= int(digits[:2]) <= 82 and not trivial_digits(digits)
 
 
+_POSTCODE = {"my": re.compile(r"(?<!\d)(\d{5})(?!\d)"), "sg": re.compile(r"(?<!\d)(\d{6})(?!\d)")}
+
+
+def address_postcode(value: str, *, country: str) -> bool:
+    """The last postcode in an address is plausible for ``country``: Malaysia
+    01000-98859, Singapore sector 01-82."""
+    if country not in _POSTCODE:
+        raise ValueError(f"unknown postcode country {country!r}")
+    codes = _POSTCODE[country].findall(value)
+    if not codes:
+        return False
+    code = codes[-1]
+    if country == "my":
+        return 1000 <= int(code) <= 98859
+    return sg_postal_code(code)
+
+
 # --- Thailand -----------------------------------------------------------------
 
 # Province (changwat) codes used in digits 2-3 of the citizen ID.
@@ -494,6 +511,7 @@ VALIDATORS: dict[str, Callable[..., bool]] = {
     "sg_nric": sg_nric,
     "sg_uen": sg_uen,
     "sg_postal_code": sg_postal_code,
+    "address_postcode": address_postcode,
     "th_pin": th_pin,
     "id_nik": id_nik,
     "id_npwp": id_npwp,
