@@ -1,0 +1,529 @@
+"""Normalised token streams of source code.
+
+A source text becomes a byte string with one byte per token: ``I`` for every
+identifier, ``S`` for every string/character/regex literal, ``N`` for every
+number, the character itself for every punctuation character (``==`` is two
+``=`` tokens), and one byte per keyword of the language (``def``, ``return``,
+``while`` ...).  Comments, whitespace and import/include/package statements
+produce nothing.  Renaming identifiers, changing literal values, reflowing
+whitespace or adding comments therefore leaves the stream unchanged.
+
+Two engines produce the same kind of stream:
+
+* ``tree-sitter`` (default when the grammar package is installed): the grammar
+  finds comments, strings, numbers and import statements exactly (multi-line
+  strings, f-strings, template literals, heredocs, nested comments); what is
+  left between them is split into words and punctuation by one regular
+  expression and words are classified with the language's keyword table.
+* ``regex`` (fallback when the grammar is missing or the language unknown):
+  comments and strings are found by per-family regular expressions.
+
+Grammar modules are imported the first time their language is used.
+Each token keeps its source line: :class:`Tokens` holds the stream and the
+token index at which every line starts.
+"""
+from __future__ import annotations
+
+import importlib
+import re
+import threading
+from bisect import bisect_right
+from dataclasses import dataclass
+from itertools import accumulate
+from typing import Any
+
+TOKENIZER_VERSION = "1"
+
+IDENT = ord("I")
+STRING = ord("S")
+NUMBER = ord("N")
+NEWLINE = ord("\n")
+
+_STRING_MARK = b"\x01"
+_NUMBER_MARK = b"\x02"
+
+_TOKEN_RE = re.compile(
+    rb"[A-Za-z_\x80-\xff][\w\x80-\xff]*"  # word: identifier or keyword
+    rb"|\d[\w.]*"  # number the grammar did not mark
+    rb"|\n"  # line break, kept to count lines
+    rb"|[^\s\w]"  # one punctuation character (also the \x01 / \x02 marks)
+)
+
+# bytes a keyword may be mapped to: everything that is not a letter used for a
+# token class, not a punctuation character, not a digit and not a newline.
+_KEYWORD_BYTES = tuple(
+    b
+    for b in range(3, 256)
+    if b not in (IDENT, STRING, NUMBER, NEWLINE)
+    and not (0x21 <= b <= 0x7E and not chr(b).isalnum())
+    and not chr(b).isdigit()
+    and not chr(b).isspace()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageSpec:
+    """How one language is tokenised: grammar module, node kinds, keywords."""
+
+    name: str
+    extensions: tuple[str, ...]
+    module: str  # tree-sitter grammar package
+    function: str  # function in the package returning the language pointer
+    comment_kinds: tuple[str, ...]
+    string_kinds: tuple[str, ...]
+    number_kinds: tuple[str, ...]
+    import_kinds: tuple[str, ...]
+    keywords: frozenset[str]
+    family: str  # regex fallback syntax: "c", "hash", "sql", "python", "ruby", "php"
+    case_insensitive: bool = False
+
+
+def _kw(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_C_KW = _kw(
+    "auto break case char const continue default do double else enum extern float for goto if "
+    "inline int long register restrict return short signed sizeof static struct switch typedef "
+    "union unsigned void volatile while bool true false NULL"
+)
+_JS_KW = _kw(
+    "async await break case catch class const continue debugger default delete do else export "
+    "extends false finally for from function get if in instanceof let new null of return set "
+    "static super switch this throw true try typeof undefined var void while with yield"
+)
+_TS_KW = _JS_KW | _kw(
+    "abstract any as boolean declare enum implements interface keyof module namespace never "
+    "number private protected public readonly string type unknown"
+)
+
+LANGUAGES: dict[str, LanguageSpec] = {
+    spec.name: spec
+    for spec in (
+        LanguageSpec(
+            "python", (".py", ".pyi", ".pyw"), "tree_sitter_python", "language",
+            ("comment",), ("string", "concatenated_string"), ("integer", "float"),
+            ("import_statement", "import_from_statement", "future_import_statement"),
+            _kw(
+                "False None True and as assert async await break class continue def del elif else "
+                "except finally for from global if import in is lambda nonlocal not or pass raise "
+                "return try while with yield self cls"
+            ),
+            "python",
+        ),
+        LanguageSpec(
+            "javascript", (".js", ".mjs", ".cjs", ".jsx"), "tree_sitter_javascript", "language",
+            ("comment", "html_comment"), ("string", "template_string", "regex"), ("number",),
+            ("import_statement",), _JS_KW, "c",
+        ),
+        LanguageSpec(
+            "typescript", (".ts", ".mts", ".cts"), "tree_sitter_typescript", "language_typescript",
+            ("comment", "html_comment"), ("string", "template_string", "regex"), ("number",),
+            ("import_statement",), _TS_KW, "c",
+        ),
+        LanguageSpec(
+            "tsx", (".tsx",), "tree_sitter_typescript", "language_tsx",
+            ("comment", "html_comment"), ("string", "template_string", "regex"), ("number",),
+            ("import_statement",), _TS_KW, "c",
+        ),
+        LanguageSpec(
+            "java", (".java",), "tree_sitter_java", "language",
+            ("line_comment", "block_comment"), ("string_literal", "character_literal"),
+            (
+                "decimal_integer_literal", "hex_integer_literal", "octal_integer_literal",
+                "binary_integer_literal", "decimal_floating_point_literal",
+                "hex_floating_point_literal",
+            ),
+            ("import_declaration", "package_declaration"),
+            _kw(
+                "abstract assert boolean break byte case catch char class const continue default do "
+                "double else enum extends final finally float for goto if implements import "
+                "instanceof int interface long native new package private protected public return "
+                "short static strictfp super switch synchronized this throw throws transient try "
+                "void volatile while true false null var record yield"
+            ),
+            "c",
+        ),
+        LanguageSpec(
+            "go", (".go",), "tree_sitter_go", "language",
+            ("comment",), ("interpreted_string_literal", "raw_string_literal", "rune_literal"),
+            ("int_literal", "float_literal", "imaginary_literal"),
+            ("import_declaration", "package_clause"),
+            _kw(
+                "break case chan const continue default defer else fallthrough for func go goto if "
+                "import interface map package range return select struct switch type var nil true "
+                "false"
+            ),
+            "c",
+        ),
+        LanguageSpec(
+            "c", (".c", ".h"), "tree_sitter_c", "language",
+            ("comment",), ("string_literal", "char_literal", "system_lib_string", "concatenated_string"),
+            ("number_literal",), ("preproc_include",), _C_KW, "c",
+        ),
+        LanguageSpec(
+            "cpp", (".cc", ".cpp", ".cxx", ".c++", ".hpp", ".hh", ".hxx", ".h++", ".ipp"),
+            "tree_sitter_cpp", "language",
+            ("comment",),
+            ("string_literal", "char_literal", "raw_string_literal", "system_lib_string", "concatenated_string"),
+            ("number_literal",), ("preproc_include", "using_declaration"),
+            _C_KW | _kw(
+                "catch class const_cast constexpr delete dynamic_cast explicit friend mutable "
+                "namespace new noexcept nullptr operator override private protected public "
+                "reinterpret_cast static_assert static_cast template this throw try typename using "
+                "virtual final decltype"
+            ),
+            "c",
+        ),
+        LanguageSpec(
+            "csharp", (".cs",), "tree_sitter_c_sharp", "language",
+            ("comment",),
+            (
+                "string_literal", "character_literal", "verbatim_string_literal",
+                "raw_string_literal", "interpolated_string_expression",
+            ),
+            ("integer_literal", "real_literal"), ("using_directive",),
+            _kw(
+                "abstract as async await base bool break byte case catch char checked class const "
+                "continue decimal default delegate do double else enum event explicit extern false "
+                "finally fixed float for foreach get goto if implicit in int interface internal is "
+                "lock long namespace new null object operator out override params private protected "
+                "public readonly ref return sbyte sealed set short sizeof static string struct "
+                "switch this throw true try typeof uint ulong unchecked unsafe ushort using var "
+                "virtual void volatile while yield"
+            ),
+            "c",
+        ),
+        LanguageSpec(
+            "rust", (".rs",), "tree_sitter_rust", "language",
+            ("line_comment", "block_comment"), ("string_literal", "raw_string_literal", "char_literal"),
+            ("integer_literal", "float_literal"), ("use_declaration",),
+            _kw(
+                "as async await break const continue crate dyn else enum extern false fn for if impl "
+                "in let loop match mod move mut pub ref return self Self static struct super trait "
+                "true type unsafe use where while"
+            ),
+            "c",
+        ),
+        LanguageSpec(
+            "kotlin", (".kt", ".kts"), "tree_sitter_kotlin", "language",
+            ("line_comment", "block_comment"),
+            ("string_literal", "multiline_string_literal", "character_literal"),
+            ("number_literal", "float_literal"), ("import", "package_header"),
+            _kw(
+                "as break class continue do else false for fun if in interface is null object "
+                "package return super this throw true try typealias val var when while by catch "
+                "constructor companion data enum finally get init internal lateinit open override "
+                "private protected public sealed set suspend"
+            ),
+            "c",
+        ),
+        LanguageSpec(
+            "php", (".php",), "tree_sitter_php", "language_php",
+            ("comment",), ("string", "encapsed_string", "heredoc", "nowdoc"), ("integer", "float"),
+            ("namespace_use_declaration",),
+            _kw(
+                "abstract and array as break callable case catch class clone const continue declare "
+                "default do echo else elseif empty enddeclare endfor endforeach endif endswitch "
+                "endwhile extends final finally fn for foreach function global if implements "
+                "include instanceof insteadof interface isset list match namespace new or print "
+                "private protected public readonly require return static switch throw trait try "
+                "unset use var while yield null true false self parent"
+            ),
+            "php",
+        ),
+        LanguageSpec(
+            "ruby", (".rb", ".rake", ".gemspec"), "tree_sitter_ruby", "language",
+            ("comment",),
+            ("string", "bare_string", "character", "regex", "heredoc_beginning", "heredoc_body", "string_array", "symbol_array"),
+            ("integer", "float"), (),
+            _kw(
+                "alias and begin break case class def defined do else elsif end ensure false for if "
+                "in module next nil not or redo rescue retry return self super then true undef "
+                "unless until when while yield attr_accessor attr_reader attr_writer require"
+            ),
+            "ruby",
+        ),
+        LanguageSpec(
+            "sql", (".sql",), "tree_sitter_sql", "language",
+            ("comment", "marginalia"), ("literal",), (), (),
+            _kw(
+                "select from where and or not in is null join left right inner outer full cross on "
+                "group by order having limit offset insert into values update set delete create "
+                "table view index primary key foreign references drop alter add column as distinct "
+                "union all case when then else end exists between like begin commit rollback "
+                "transaction with returning default unique constraint check if replace procedure "
+                "function return returns declare cursor trigger asc desc count sum min max avg"
+            ),
+            "sql",
+            case_insensitive=True,
+        ),
+    )
+}
+
+EXTENSIONS: dict[str, str] = {ext: spec.name for spec in LANGUAGES.values() for ext in spec.extensions}
+
+# names used in ``` fences and by users
+ALIASES: dict[str, str] = {
+    "py": "python", "python3": "python", "py3": "python",
+    "js": "javascript", "node": "javascript", "jsx": "javascript", "mjs": "javascript",
+    "ts": "typescript", "c++": "cpp", "cxx": "cpp", "hpp": "cpp", "cc": "cpp",
+    "cs": "csharp", "c#": "csharp", "c-sharp": "csharp", "c_sharp": "csharp",
+    "rs": "rust", "kt": "kotlin", "kts": "kotlin", "rb": "ruby", "golang": "go",
+    "postgres": "sql", "postgresql": "sql", "mysql": "sql", "sqlite": "sql", "plsql": "sql",
+    "tsql": "sql", "h": "c",
+}
+
+
+def language_name(name: str | None) -> str | None:
+    """Canonical language name for a fence tag or user input, or None if unknown."""
+    if not name:
+        return None
+    key = name.strip().lower()
+    if key in LANGUAGES:
+        return key
+    return ALIASES.get(key)
+
+
+def language_for_path(path: str) -> str | None:
+    """Language from a file name's extension, or None."""
+    dot = path.rfind(".")
+    if dot < 0 or "/" in path[dot:]:
+        return None
+    return EXTENSIONS.get(path[dot:].lower())
+
+
+# --------------------------------------------------------------------------- streams
+
+
+@dataclass(frozen=True, slots=True)
+class Tokens:
+    """A normalised token stream: one byte per token, and where lines start.
+
+    ``line_starts[i]`` is the index of the first token at or after line ``i + 1``.
+    """
+
+    stream: bytes
+    line_starts: tuple[int, ...]
+    language: str | None
+    engine: str  # "tree-sitter" or "regex"
+
+    def __len__(self) -> int:
+        return len(self.stream)
+
+    def line_of(self, token_index: int) -> int:
+        """1-based source line of the token at ``token_index``."""
+        return bisect_right(self.line_starts, token_index)
+
+    @property
+    def line_count(self) -> int:
+        return len(self.line_starts)
+
+
+class _Vocabulary(dict):  # type: ignore[type-arg]
+    """Token bytes -> normalised token byte, classifying unseen words once."""
+
+    def __init__(self, keywords: frozenset[str], case_insensitive: bool) -> None:
+        super().__init__()
+        self._case_insensitive = case_insensitive
+        ordered = sorted(k.lower() if case_insensitive else k for k in keywords)
+        self._keywords = {kw: _KEYWORD_BYTES[i % len(_KEYWORD_BYTES)] for i, kw in enumerate(ordered)}
+        self[b"\n"] = NEWLINE
+        self[_STRING_MARK] = STRING
+        self[_NUMBER_MARK] = NUMBER
+
+    def __missing__(self, token: bytes) -> int:
+        first = token[0]
+        if first < 0x80 and chr(first).isdigit():
+            value = NUMBER
+        elif first < 0x80 and not (chr(first).isalpha() or first == 0x5F):
+            value = first if 0x21 <= first <= 0x7E else IDENT
+        else:
+            word = token.decode("utf-8", "replace")
+            if self._case_insensitive:
+                word = word.lower()
+            value = self._keywords.get(word, IDENT)
+        if len(self) < 500_000:
+            self[token] = value
+        return value
+
+
+_lock = threading.Lock()
+_vocabularies: dict[str, _Vocabulary] = {}
+_generic_vocabulary: _Vocabulary | None = None
+
+
+def _vocabulary(language: str | None) -> _Vocabulary:
+    global _generic_vocabulary
+    if language is None:
+        if _generic_vocabulary is None:
+            _generic_vocabulary = _Vocabulary(_C_KW | _JS_KW | LANGUAGES["python"].keywords, False)
+        return _generic_vocabulary
+    vocab = _vocabularies.get(language)
+    if vocab is None:
+        spec = LANGUAGES[language]
+        vocab = _vocabularies.setdefault(language, _Vocabulary(spec.keywords, spec.case_insensitive))
+    return vocab
+
+
+def _stream(masked: bytes, vocabulary: _Vocabulary, language: str | None, engine: str) -> Tokens:
+    with_newlines = bytes(map(vocabulary.__getitem__, _TOKEN_RE.findall(masked)))
+    lines = with_newlines.split(b"\n")
+    starts = tuple(accumulate(map(len, lines[:-1]), initial=0))
+    return Tokens(with_newlines.replace(b"\n", b""), starts, language, engine)
+
+
+def _masked(source: bytes, spans: list[tuple[int, int, bytes]]) -> bytes:
+    """Replace each (start, end, mark) span by its mark plus the newlines it held."""
+    if not spans:
+        return source
+    spans.sort()
+    out: list[bytes] = []
+    pos = 0
+    for start, end, mark in spans:
+        if start < pos:  # nested in a span already replaced
+            continue
+        out.append(source[pos:start])
+        out.append(mark)
+        out.append(b"\n" * source.count(b"\n", start, end))
+        pos = end
+    out.append(source[pos:])
+    return b"".join(out)
+
+
+# --------------------------------------------------------------------------- tree-sitter engine
+
+
+class _Grammar:
+    """A loaded grammar: parser and the query that finds comments, strings, numbers, imports."""
+
+    def __init__(self, spec: LanguageSpec) -> None:
+        import tree_sitter as ts
+
+        module = importlib.import_module(spec.module)
+        self.language = ts.Language(getattr(module, spec.function)())
+        self._ts = ts
+        self._local = threading.local()
+        groups = []
+        for capture, kinds in (
+            ("c", spec.comment_kinds), ("s", spec.string_kinds),
+            ("n", spec.number_kinds), ("x", spec.import_kinds),
+        ):
+            present = [k for k in kinds if self.language.id_for_node_kind(k, True)]
+            if present:
+                groups.append("[" + " ".join(f"({k})" for k in present) + f"] @{capture}")
+        self.query = ts.Query(self.language, "\n".join(groups))
+
+    def parser(self) -> Any:
+        parser = getattr(self._local, "parser", None)
+        if parser is None:
+            parser = self._local.parser = self._ts.Parser(self.language)
+        return parser
+
+    def spans(self, source: bytes) -> list[tuple[int, int, bytes]]:
+        tree = self.parser().parse(source)
+        captures = self._ts.QueryCursor(self.query).captures(tree.root_node)
+        spans: list[tuple[int, int, bytes]] = []
+        for capture, mark in (("c", b" "), ("x", b" "), ("s", b" \x01 "), ("n", b" \x02 ")):
+            for node in captures.get(capture, ()):
+                spans.append((node.start_byte, node.end_byte, mark))
+        return spans
+
+
+_grammars: dict[str, _Grammar | None] = {}
+
+
+def grammar(language: str) -> _Grammar | None:
+    """The loaded grammar of ``language``, or None if its package is not installed."""
+    try:
+        return _grammars[language]
+    except KeyError:
+        pass
+    with _lock:
+        if language not in _grammars:
+            try:
+                _grammars[language] = _Grammar(LANGUAGES[language])
+            except (ImportError, AttributeError, OSError, ValueError):
+                _grammars[language] = None
+        return _grammars[language]
+
+
+def has_grammar(language: str) -> bool:
+    return grammar(language) is not None
+
+
+# --------------------------------------------------------------------------- regex engine
+
+_STR_DQ = rb'"(?:[^"\\\n]|\\.)*"'
+_STR_SQ = rb"'(?:[^'\\\n]|\\.)*'"
+_STR_BT = rb"`(?:[^`\\]|\\.)*`"
+_TRIPLE = rb'[rRbBuUfF]{0,2}(?:"""(?:[^\\]|\\.)*?"""|' + rb"'''(?:[^\\]|\\.)*?''')"
+_BLOCK = rb"/\*.*?\*/"
+
+_FALLBACK: dict[str, re.Pattern[bytes]] = {
+    "c": re.compile(
+        rb"(?P<c>//[^\n]*|" + _BLOCK + rb")|(?P<s>" + _STR_DQ + b"|" + _STR_SQ + b"|" + _STR_BT + rb")"
+        rb"|(?P<x>^[ \t]*(?:#[ \t]*include|import|package|using)\b[^\n]*)",
+        re.S | re.M,
+    ),
+    "python": re.compile(
+        rb"(?P<c>#[^\n]*)|(?P<s>" + _TRIPLE + rb"|[rRbBuUfF]{0,2}(?:" + _STR_DQ + b"|" + _STR_SQ + rb"))"
+        rb"|(?P<x>^[ \t]*(?:import|from[ \t]+\S+[ \t]+import)\b[^\n]*)",
+        re.S | re.M,
+    ),
+    "ruby": re.compile(
+        rb"(?P<c>#[^\n]*|^=begin.*?^=end)|(?P<s>" + _STR_DQ + b"|" + _STR_SQ + rb")", re.S | re.M
+    ),
+    "php": re.compile(
+        rb"(?P<c>//[^\n]*|#[^\n]*|" + _BLOCK + rb")|(?P<s>" + _STR_DQ + b"|" + _STR_SQ + rb")"
+        rb"|(?P<x>^[ \t]*use\b[^\n]*)",
+        re.S | re.M,
+    ),
+    "sql": re.compile(rb"(?P<c>--[^\n]*|" + _BLOCK + rb")|(?P<s>" + _STR_SQ + b"|" + _STR_DQ + b")", re.S),
+}
+
+
+def _regex_spans(source: bytes, family: str) -> list[tuple[int, int, bytes]]:
+    marks = {"c": b" ", "x": b" ", "s": b" \x01 "}
+    return [
+        (m.start(), m.end(), marks[m.lastgroup or "c"])
+        for m in _FALLBACK[family].finditer(source)
+    ]
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+def tokenize(source: bytes | str, language: str | None, *, engine: str | None = None) -> Tokens:
+    """Normalised tokens of ``source`` in ``language`` (None: generic regex tokenizer).
+
+    ``engine`` forces "tree-sitter" or "regex"; by default tree-sitter is used
+    when the grammar is installed.
+    """
+    data = source.encode("utf-8", "surrogateescape") if isinstance(source, str) else source
+    if language is not None and language not in LANGUAGES:
+        canonical = language_name(language)
+        if canonical is None:
+            raise ValueError(f"unknown language {language!r}")
+        language = canonical
+    vocabulary = _vocabulary(language)
+    if language is None:
+        return _stream(_masked(data, _regex_spans(data, "c")), vocabulary, None, "regex")
+    spec = LANGUAGES[language]
+    if engine != "regex":
+        loaded = grammar(language)
+        if loaded is not None:
+            return _stream(_masked(data, loaded.spans(data)), vocabulary, language, "tree-sitter")
+        if engine == "tree-sitter":
+            raise ValueError(f"no tree-sitter grammar installed for {language}")
+    return _stream(_masked(data, _regex_spans(data, spec.family)), vocabulary, language, "regex")
+
+
+def render(tokens: Tokens) -> str:
+    """Readable form of a stream, for tests and debugging: keywords shown as ``<k..>``."""
+    out = []
+    for b in tokens.stream:
+        ch = chr(b)
+        out.append(ch if ch in "ISN" or (0x21 <= b <= 0x7E and not ch.isalnum()) else f"<k{b:02x}>")
+    return " ".join(out)
+
