@@ -8,13 +8,13 @@ parsed by :mod:`dlp.policy`; this module keeps them as raw mappings.
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pathspec
-import yaml
 
 from dlp.errors import ConfigError
 from dlp.model import Category, Severity
@@ -38,13 +38,20 @@ class Allowlist:
     paths: pathspec.PathSpec | None = None
     fingerprints: frozenset[str] = frozenset()
     values: tuple[re.Pattern[str], ...] = ()  # regexes on the value (e.g. a company's test card)
+    root: str | None = None  # path patterns are relative to this folder (the config's)
 
     def allows(self, rule_id: str, path: str | None, fingerprint: str, value: str) -> bool:
         if rule_id in self.rules or fingerprint in self.fingerprints:
             return True
-        if path is not None and self.paths is not None and self.paths.match_file(path):
+        if path is not None and self.paths is not None and self.paths.match_file(self._relative(path)):
             return True
         return any(v.search(value) for v in self.values)
+
+    def _relative(self, path: str) -> str:
+        if self.root is None:
+            return path
+        rel = os.path.relpath(os.path.abspath(path), self.root)
+        return path if rel.startswith("..") else rel.replace(os.sep, "/")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +91,8 @@ def load_config(path: Path | None) -> Config:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read config: {getattr(exc, 'strerror', None) or exc}") from None
+    import yaml
+
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -109,7 +118,7 @@ def parse_config(raw: dict[str, Any], path: Path | None = None) -> Config:
     selection = _selection(where, raw.get("rules"), base)
     exclude = _patterns(where, "exclude", raw.get("exclude"))
     max_size = _size(where, raw.get("max_file_size", DEFAULT_MAX_FILE_SIZE))
-    allowlist = _allowlist(where, raw.get("allowlist"))
+    allowlist = _allowlist(where, raw.get("allowlist"), str(base.resolve()))
     baseline = raw.get("baseline")
     if baseline is not None and not isinstance(baseline, str):
         raise ConfigError(f"{where}: baseline must be a path")
@@ -161,7 +170,7 @@ def _patterns(where: str, key: str, raw: object) -> pathspec.PathSpec | None:
     if not lines:
         return None
     try:
-        return pathspec.PathSpec.from_lines("gitwildmatch", lines)
+        return pathspec.GitIgnoreSpec.from_lines(lines)
     except Exception as exc:  # pathspec raises various errors for bad patterns
         raise ConfigError(f"{where}: {key}: invalid pattern: {exc}") from None
 
@@ -176,7 +185,7 @@ def _size(where: str, raw: object) -> int:
     raise ConfigError(f"{where}: max_file_size must be a positive size such as 10MB")
 
 
-def _allowlist(where: str, raw: object) -> Allowlist:
+def _allowlist(where: str, raw: object, root: str) -> Allowlist:
     if raw is None:
         return Allowlist()
     if not isinstance(raw, dict):
@@ -199,4 +208,5 @@ def _allowlist(where: str, raw: object) -> Allowlist:
         paths=_patterns(where, "allowlist.paths", raw.get("paths")),
         fingerprints=frozenset(fingerprints),
         values=tuple(values),
+        root=root,
     )

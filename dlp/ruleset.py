@@ -7,18 +7,14 @@ packs live in the ``dlp.rules`` package (the repository's ``rules/`` folder).
 from __future__ import annotations
 
 import hashlib
-import inspect
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
-import yaml
-
 from dlp.errors import RuleError
 from dlp.model import Category, Severity
-from dlp.validators import VALIDATORS
 
 if TYPE_CHECKING:
     from dlp.engine import Matcher
@@ -44,6 +40,8 @@ class ValidatorCall:
     args: tuple[tuple[str, Any], ...] = ()
 
     def __call__(self, value: str) -> bool:
+        from dlp.validators import VALIDATORS  # imported on first use: some pull in large libraries
+
         return bool(VALIDATORS[self.name](value, **dict(self.args)))
 
 
@@ -167,6 +165,9 @@ class Ruleset:
 
 
 def builtin_rules_dir() -> Path:
+    override = os.environ.get("DLP_RULES_DIR")
+    if override:
+        return Path(override)
     here = Path(__file__).resolve().parent
     packaged = here / "rules"
     if packaged.is_dir():
@@ -188,8 +189,10 @@ def load_pack_file(path: Path, *, pack: str | None = None) -> tuple[bool, list[R
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleError(f"{path}: cannot read rule file: {exc.__class__.__name__}: {exc}") from None
+    import yaml
+
     try:
-        doc = yaml.load(text, Loader=_Loader)
+        doc = yaml.load(text, Loader=_loader())
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark is not None else ""
@@ -311,6 +314,10 @@ def _parse_validators(where: str, raw: object) -> tuple[ValidatorCall, ...]:
         return ()
     if not isinstance(raw, list):
         raise RuleError(f"{where}: 'validators' must be a list")
+    import inspect
+
+    from dlp.validators import VALIDATORS
+
     calls = []
     for item in raw:
         if isinstance(item, str):
@@ -377,25 +384,34 @@ def _parse_examples(where: str, raw: object) -> tuple[tuple[Example, ...], tuple
     return out[0], out[1]
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """Safe loader that also rejects duplicate mapping keys."""
+def _loader() -> type:
+    """A safe YAML loader (C-accelerated when available) that rejects duplicate keys."""
+    global _LOADER
+    if _LOADER is None:
+        import yaml
+
+        class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+            pass
+
+        def construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+            seen: set[object] = set()
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue  # merged keys may be overridden: only explicit keys must be unique
+                key = loader.construct_object(key_node, deep=deep)
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"duplicate key {key!r}", key_node.start_mark
+                    )
+                seen.add(key)
+            return loader.construct_mapping(node, deep=deep)
+
+        Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+        _LOADER = Loader
+    return _LOADER
 
 
-def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
-    seen: set[object] = set()
-    for key_node, _ in node.value:
-        if key_node.tag == "tag:yaml.org,2002:merge":
-            continue  # merged keys may be overridden: only explicit keys must be unique
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
-            )
-        seen.add(key)
-    return loader.construct_mapping(node, deep=deep)
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LOADER: type | None = None
 
 
 # --------------------------------------------------------------------------- selection
@@ -457,10 +473,13 @@ def _known_anywhere(rule_id: str, files: Mapping[str, Path]) -> bool:
 
 
 _PACK_CACHE: dict[tuple[str, str, int, int], tuple[bool, list[Rule]]] = {}
+_DISK_FORMAT = "dlp-rules-1"
 
 
 def _load_cached(path: Path, pack: str) -> tuple[bool, list[Rule]]:
-    """Parsing is a pure function of the file's content; memoise it by (path, mtime, size)."""
+    """Parsing is a pure function of the file's content: memoise it by
+    (path, mtime, size) in memory and on disk, so a cold process (a hook runs
+    on every prompt) neither re-parses YAML nor recompiles validated regexes."""
     try:
         st = os.stat(path)
     except OSError as exc:
@@ -468,5 +487,38 @@ def _load_cached(path: Path, pack: str) -> tuple[bool, list[Rule]]:
     key = (str(path), pack, st.st_mtime_ns, st.st_size)
     cached = _PACK_CACHE.get(key)
     if cached is None:
-        cached = _PACK_CACHE[key] = load_pack_file(path, pack=pack)
+        cached = _disk_load(key)
+        if cached is None:
+            cached = load_pack_file(path, pack=pack)
+            _disk_store(key, cached)
+        _PACK_CACHE[key] = cached
     return cached
+
+
+def _disk_path(key: tuple[str, str, int, int]) -> Path:
+    from dlp import __version__
+    from dlp.cache import cache_dir
+
+    digest = hashlib.sha256(repr((_DISK_FORMAT, __version__, key)).encode()).hexdigest()[:32]
+    return cache_dir() / f"rules-{digest}.pickle"
+
+
+def _disk_load(key: tuple[str, str, int, int]) -> tuple[bool, list[Rule]] | None:
+    import pickle
+
+    try:
+        with open(_disk_path(key), "rb") as fh:
+            value = pickle.load(fh)
+    except Exception:  # noqa: BLE001 - a missing or stale cache is only a miss
+        return None
+    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], list):
+        return value
+    return None
+
+
+def _disk_store(key: tuple[str, str, int, int], value: tuple[bool, list[Rule]]) -> None:
+    import pickle
+
+    from dlp.cache import store_atomic
+
+    store_atomic(_disk_path(key), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))

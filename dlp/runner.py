@@ -8,9 +8,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from typing import Callable, Iterable, Iterator, Sequence
 
 from dlp.config import Allowlist
@@ -126,6 +124,9 @@ def scan_files(
     progress = _Progress(len(tasks)) if options.progress else None
     try:
         if jobs > 1 and len(tasks) >= _PARALLEL_MIN_FILES:
+            from concurrent.futures import ProcessPoolExecutor
+            from multiprocessing import get_context
+
             with ProcessPoolExecutor(
                 max_workers=jobs, mp_context=get_context("fork"),
                 initializer=_init_worker, initargs=(ruleset, options.engine, options.max_file_size),

@@ -40,7 +40,9 @@ def scan(data: bytes, ruleset: Ruleset, *, origin: Origin = Origin(), engine: st
         finding = _confirm(candidate, data, lines, origin)
         if finding is not None:
             findings.append(finding)
-    return _resolve_overlaps(findings)
+    # overlaps first: a generic finding hidden by a specific one stays hidden when
+    # an inline comment allows the specific one
+    return tuple(f for f in _resolve_overlaps(findings) if not inline_allowed(*lines.around(f.start), f.rule_id))
 
 
 def candidates(data: bytes, ruleset: Ruleset, *, engine: str = "auto") -> Iterator[Candidate]:
@@ -85,8 +87,6 @@ def _confirm(candidate: Candidate, data: bytes, lines: _Lines, origin: Origin) -
     rule = candidate.rule
     line, column = lines.position(candidate.start)
     end_line, end_column = lines.position(candidate.end)
-    if inline_allowed(*lines.around(candidate.start), rule.id):
-        return None
     severity = rule.severity
     tags = rule.tags
     if candidate.value in rule.test_values:

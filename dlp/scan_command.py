@@ -57,8 +57,8 @@ def run(*, paths: list[str], fmt: str, output: str | None, config_path: str | No
     else:
         if not paths:
             paths = ["."]
-        excludes = pathspec.PathSpec.from_lines("gitwildmatch", exclude) if exclude else None
-        spec = _merge_specs(config.exclude, excludes)
+        excludes = pathspec.GitIgnoreSpec.from_lines(exclude) if exclude else None
+        config_excludes = ((config.exclude, str(config.root)),) if config.exclude is not None else ()
         documents: list[Document] = []
         roots = []
         for p in paths:
@@ -66,7 +66,7 @@ def run(*, paths: list[str], fmt: str, output: str | None, config_path: str | No
                 documents.append(Document("-", read_stdin()))
             else:
                 roots.append(p)
-        items = list(walk(roots, exclude=spec, use_gitignore=use_gitignore, follow_symlinks=follow_symlinks))
+        items = list(walk(roots, exclude=excludes, excludes_at=config_excludes, use_gitignore=use_gitignore, follow_symlinks=follow_symlinks))
         for item in items:
             if isinstance(item, Skipped) and item.path in roots and "no such file" in item.reason:
                 missing_argument = True
@@ -90,14 +90,6 @@ def run(*, paths: list[str], fmt: str, output: str | None, config_path: str | No
 
 def _block(_: object) -> Action:
     return Action.BLOCK
-
-
-def _merge_specs(a: pathspec.PathSpec | None, b: pathspec.PathSpec | None) -> pathspec.PathSpec | None:
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return a + b
 
 
 def _baseline_filter(path: Path | None):  # type: ignore[no-untyped-def]

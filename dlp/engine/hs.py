@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import hyperscan
 
+from dlp.cache import cache_dir, store_atomic
 from dlp.engine.lines import line_has_keyword, line_span
 from dlp.errors import RuleError
 
@@ -17,14 +16,6 @@ if TYPE_CHECKING:
 
 _FORMAT = b"dlp-hs-1"
 _BASE_FLAGS = hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_ALLOWEMPTY
-
-
-def cache_dir() -> Path:
-    explicit = os.environ.get("DLP_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "dlp"
 
 
 def _flags(multiline: bool) -> int:
@@ -67,20 +58,8 @@ def _database(ruleset: Ruleset) -> hyperscan.Database:
             if error:
                 raise RuleError(f"{rule.source}: rule {rule.id!r}: Hyperscan rejects the pattern: {error}") from None
         raise
-    _store(path, hyperscan.dumpb(db))
+    store_atomic(path, hyperscan.dumpb(db))
     return db
-
-
-def _store(path: Path, blob: bytes) -> None:
-    """Best effort: a read-only or missing cache only costs a recompile next time."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".hs-")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(blob)
-        os.replace(tmp, path)
-    except OSError:
-        pass
 
 
 class HyperscanMatcher:

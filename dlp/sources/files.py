@@ -64,7 +64,7 @@ def _read_gitignore(directory: str) -> _Ignore | None:
             lines = fh.read().splitlines()
     except OSError:
         return None
-    spec = pathspec.PathSpec.from_lines("gitwildmatch", lines)
+    spec = pathspec.GitIgnoreSpec.from_lines(lines)
     return _Ignore(directory, spec) if spec.patterns else None
 
 
@@ -72,12 +72,15 @@ def walk(
     roots: list[str],
     *,
     exclude: pathspec.PathSpec | None = None,
-    exclude_base: str | None = None,
+    excludes_at: tuple[tuple[pathspec.PathSpec, str], ...] = (),
     use_gitignore: bool = True,
     follow_symlinks: bool = False,
 ) -> Iterator[FileTask | Skipped]:
     """Yield every file to scan under ``roots`` (files given directly are always
-    scanned), and a Skipped for each path passed over with a reason worth telling."""
+    scanned), and a Skipped for each path passed over with a reason worth telling.
+
+    ``exclude`` patterns are relative to each root; ``excludes_at`` pairs a spec
+    with the directory its patterns are relative to (a config file's folder)."""
     for root in roots:
         try:
             st = os.stat(root) if follow_symlinks else os.lstat(root)
@@ -95,7 +98,8 @@ def walk(
                 continue
             st = target
         if stat.S_ISDIR(st.st_mode):
-            yield from _walk_dir(root, exclude, exclude_base or root, use_gitignore, follow_symlinks)
+            specs = ((exclude, root),) if exclude is not None else ()
+            yield from _walk_dir(root, (*specs, *excludes_at), use_gitignore, follow_symlinks)
         elif stat.S_ISREG(st.st_mode):
             yield FileTask(root, root)
         else:
@@ -104,8 +108,7 @@ def walk(
 
 def _walk_dir(
     root: str,
-    exclude: pathspec.PathSpec | None,
-    exclude_base: str,
+    excludes: tuple[tuple[pathspec.PathSpec, str], ...],
     use_gitignore: bool,
     follow_symlinks: bool,
 ) -> Iterator[FileTask | Skipped]:
@@ -148,7 +151,7 @@ def _walk_dir(
                 continue
             if any(ig.matches(path, is_dir) for ig in ignores):
                 continue
-            if exclude is not None and _excluded(exclude, exclude_base, path, is_dir):
+            if any(_excluded(spec, base, path, is_dir) for spec, base in excludes):
                 continue
             if is_dir:
                 subdirs.append(path)
@@ -171,6 +174,8 @@ def _walk_dir(
 
 def _excluded(spec: pathspec.PathSpec, base: str, path: str, is_dir: bool) -> bool:
     rel = os.path.relpath(path, base).replace(os.sep, "/")
+    if rel.startswith("../"):
+        return False
     return spec.match_file(rel + "/" if is_dir else rel)
 
 

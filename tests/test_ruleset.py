@@ -1,0 +1,125 @@
+"""The rule loader rejects every malformed rule at load time, naming file and rule."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from dlp.errors import RuleError
+from dlp.ruleset import Selection, load_pack_file, load_ruleset
+
+GOOD = """\
+  - id: demo-token
+    name: Demo token
+    category: secret
+    severity: high
+    pattern: '\\b(?P<value>demo_[a-z0-9]{20})\\b'
+    keywords: [demo_]
+    examples:
+      positive: ['x = demo_a1b2c3d4e5f6g7h8i9j0']
+      negative: ['x = demo_short']
+"""
+
+
+def _write(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "pack.yaml"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def _rule(**changes: str) -> str:
+    """GOOD with keys replaced (a YAML snippet) or removed (empty string)."""
+    rule = yaml.safe_load(GOOD)[0]
+    for key, value in changes.items():
+        if value:
+            rule[key] = yaml.safe_load(value)
+        else:
+            rule.pop(key, None)
+    return yaml.safe_dump({"rules": [rule]}, allow_unicode=True)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (_rule(colour="red"), "rule 'demo-token': unknown key 'colour'"),
+        (_rule(category="password"), "rule 'demo-token': category must be one of"),
+        (_rule(severity="urgent"), "rule 'demo-token': severity must be one of"),
+        (_rule(pattern="'demo_[a-z'"), "rule 'demo-token': pattern does not compile"),
+        (_rule(pattern="'x*'"), "rule 'demo-token': pattern matches the empty string"),
+        (_rule(pattern="'(?P<secret>demo_[a-z]{20})'"), "value group must be named 'value'"),
+        (_rule(validators="[nope]"), "rule 'demo-token': unknown validator 'nope'"),
+        (_rule(validators="[{entropy: {maximum: 3}}]"), "rule 'demo-token': validator 'entropy'"),
+        (_rule(validators="[entropy]"), "rule 'demo-token': validator 'entropy'"),
+        (_rule(context="{words: [a], window: 0}"), "context.window must be an integer"),
+        (_rule(context="{required: true}"), "context.required needs context.words"),
+        (_rule(context="{words: [a], near: 3}"), "context: unknown key 'near'"),
+        (_rule(allow="['(unclosed']"), "allow pattern '(unclosed' does not compile"),
+        (_rule(jurisdiction="xx"), "jurisdiction must be one of"),
+        ("rules:\n" + GOOD.replace("id: demo-token", "id: 'Bad ID'"), "id must match"),
+        (_rule(examples=""), "missing required key 'examples'"),
+        (_rule(examples="{positive: [a]}"), "examples.negative must be a non-empty list"),
+        (_rule(keywords="demo_"), "'keywords' must be a list of strings"),
+        ("rules:\n" + GOOD + GOOD, "rule 'demo-token': duplicate id"),
+        ("rules: {}\n", "'rules' must be a list"),
+        ("colour: red\nrules: []\n", "unknown key 'colour'"),
+        ("rules:\n  - id: a\n    id: b\n", "duplicate key 'id'"),
+        ("rules: [\n", "invalid YAML"),
+        ("- just a list\n", "a rule file is a mapping"),
+    ],
+)
+def test_invalid_rule_files_fail_at_load_with_location(tmp_path: Path, body: str, message: str) -> None:
+    path = _write(tmp_path, body)
+    with pytest.raises(RuleError) as info:
+        _, rules = load_pack_file(path)
+        load_ruleset(Selection(), pack_files={"pack": path})
+    assert str(path) in str(info.value)
+    assert message in str(info.value)
+
+
+def test_good_rule_loads(tmp_path: Path) -> None:
+    _, rules = load_pack_file(_write(tmp_path, "rules:\n" + GOOD))
+    (rule,) = rules
+    assert rule.id == "demo-token"
+    assert rule.keywords == ("demo_",)
+    assert rule.positive[0].text.startswith("x = demo_")
+
+
+def test_unreadable_rule_file_is_a_rule_error(tmp_path: Path) -> None:
+    with pytest.raises(RuleError, match="cannot read rule file"):
+        load_pack_file(tmp_path / "missing.yaml")
+    bad = tmp_path / "latin1.yaml"
+    bad.write_bytes(b"rules: []\n# caf\xe9\n")
+    with pytest.raises(RuleError, match="cannot read rule file"):
+        load_pack_file(bad)
+
+
+def test_yaml_merge_keys_are_allowed(tmp_path: Path) -> None:
+    body = "rules:\n" + GOOD.replace("  - id: demo-token\n", "  - &base\n    id: demo-token\n") + (
+        "  - <<: *base\n    id: demo-token-2\n"
+    )
+    _, rules = load_pack_file(_write(tmp_path, body))
+    assert [r.id for r in rules] == ["demo-token", "demo-token-2"]
+
+
+def test_unknown_pack_or_rule_in_selection(tmp_path: Path) -> None:
+    path = _write(tmp_path, "rules:\n" + GOOD)
+    with pytest.raises(RuleError, match="unknown rule pack 'nope'"):
+        load_ruleset(Selection(enable_packs=("nope",)), pack_files={"pack": path})
+    with pytest.raises(RuleError, match="unknown rule 'nope'"):
+        load_ruleset(Selection(disable_rules=("nope",)), pack_files={"pack": path})
+
+
+def test_selection_filters(tmp_path: Path) -> None:
+    on = tmp_path / "on.yaml"
+    on.write_text("rules:\n" + GOOD, encoding="utf-8")
+    off = tmp_path / "off.yaml"
+    off.write_text("default: false\nrules:\n" + GOOD.replace("demo-token", "demo-off"), encoding="utf-8")
+    files = {"x/on": on, "x/off": off}
+    assert [r.id for r in load_ruleset(Selection(), pack_files=files)] == ["demo-token"]
+    assert {r.id for r in load_ruleset(Selection(enable_packs=("x",)), pack_files=files)} == {"demo-token", "demo-off"}
+    assert [r.id for r in load_ruleset(Selection(disable_packs=("x/on",)), pack_files=files)] == []
+    assert [r.id for r in load_ruleset(Selection(disable_rules=("demo-token",)), pack_files=files)] == []
+    from dlp.model import Severity
+
+    assert [r.id for r in load_ruleset(Selection(min_severity=Severity.CRITICAL), pack_files=files)] == []

@@ -1,0 +1,130 @@
+"""Scanner behaviour on a small rule pack, in every engine."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import GITHUB_TOKEN, GITHUB_TOKEN_BAD_CRC
+from dlp.engine import ENGINES, hyperscan_available
+from dlp.model import Category, Origin, Severity
+from dlp.scan import scan
+
+ENGINE_PARAMS = [
+    pytest.param(e, marks=pytest.mark.skipif(e == "hyperscan" and not hyperscan_available(), reason="no hyperscan"))
+    for e in ENGINES
+]
+
+
+@pytest.fixture(params=ENGINE_PARAMS)
+def engine(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+def ids(findings) -> list[str]:  # type: ignore[no-untyped-def]
+    return [f.rule_id for f in findings]
+
+
+def test_finding_fields(core_ruleset, engine: str) -> None:
+    data = f'a = 1\n    token = "{GITHUB_TOKEN}"\n'.encode()
+    (f,) = scan(data, core_ruleset, origin=Origin(path="src/app.py"), engine=engine)
+    assert f.rule_id == "t-github-pat"
+    assert f.category is Category.SECRET and f.severity is Severity.HIGH
+    assert (f.line, f.column, f.end_line, f.end_column) == (2, 14, 2, 54)
+    assert data[f.start:f.end].decode() == GITHUB_TOKEN == f.value
+    assert f.masked == "ghp_****..." and GITHUB_TOKEN not in f.masked
+    assert f.fingerprint.startswith("sha256:") and len(f.fingerprint) == 71
+    assert f.path == "src/app.py"
+    assert GITHUB_TOKEN not in repr(f)
+
+
+def test_checksum_failure_is_not_reported(core_ruleset, engine: str) -> None:
+    assert scan(f'gh = "{GITHUB_TOKEN_BAD_CRC}"'.encode(), core_ruleset, engine=engine) == ()
+    # still a high-entropy value assigned to a secret-like name: the generic rule may report it,
+    # but never as the provider's token
+    assert "t-github-pat" not in ids(scan(f'token = "{GITHUB_TOKEN_BAD_CRC}"'.encode(), core_ruleset, engine=engine))
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        f'token = "{GITHUB_TOKEN}"  # dlp:allow',
+        f'token = "{GITHUB_TOKEN}"  # dlp:allow t-github-pat',
+        f'token = "{GITHUB_TOKEN}"  # pragma: allowlist secret',
+        f'token = "{GITHUB_TOKEN}"  // gitleaks:allow',
+        f'token = "{GITHUB_TOKEN}"  /* trufflehog:ignore */',
+        f'token = "{GITHUB_TOKEN}"  -- dlp:allow',
+    ],
+)
+def test_inline_allow_markers(core_ruleset, engine: str, line: str) -> None:
+    assert scan(line.encode(), core_ruleset, engine=engine) == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f'token = "{GITHUB_TOKEN}"  # dlp:allow t-aws-key-id',  # allows another rule only
+        f'token = "{GITHUB_TOKEN} dlp:allow"',  # not in a comment: a string cannot hide a secret
+        f'# dlp:allow\ntoken = "{GITHUB_TOKEN}"',  # allow covers its own line only
+    ],
+)
+def test_inline_allow_does_not_hide_other_things(core_ruleset, engine: str, text: str) -> None:
+    assert ids(scan(text.encode(), core_ruleset, engine=engine)) == ["t-github-pat"]
+
+
+def test_allow_next_line(core_ruleset, engine: str) -> None:
+    text = f'# pragma: allowlist nextline secret\ntoken = "{GITHUB_TOKEN}"\ntoken2 = "{GITHUB_TOKEN}"\n'
+    assert [f.line for f in scan(text.encode(), core_ruleset, engine=engine)] == [3]
+
+
+def test_multiline_rule(core_ruleset, engine: str) -> None:
+    body = "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gunVTLw\n" * 3
+    text = f"x = 1\n-----BEGIN RSA PRIVATE KEY-----\n{body}-----END RSA PRIVATE KEY-----\n"
+    (f,) = scan(text.encode(), core_ruleset, engine=engine)
+    assert f.rule_id == "t-private-key" and f.line == 3 and f.end_line == 5
+
+
+def test_context_required_and_camel_case(core_ruleset, engine: str) -> None:
+    assert ids(scan(b'customerNric = "900101145678"', core_ruleset, engine=engine)) == ["t-nric-context"]
+    assert ids(scan('身份证号码: 900101145678'.encode(), core_ruleset, engine=engine)) == ["t-nric-context"]
+    assert scan(b'order_id = "900101145678"', core_ruleset, engine=engine) == ()
+    # a word inside another word is not context ("nric" in "unricorn")
+    assert scan(b'unricorn = "900101145678"', core_ruleset, engine=engine) == ()
+
+
+def test_test_values_are_reported_low(core_ruleset, engine: str) -> None:
+    (f,) = scan(b"card 4111 1111 1111 1111", core_ruleset, engine=engine)
+    assert f.severity is Severity.LOW and "test-value" in f.tags
+    assert f.masked == "**** **** **** 1111"
+    (g,) = scan(b"card 4539 1488 0343 6467", core_ruleset, engine=engine)
+    assert g.severity is Severity.CRITICAL
+    assert dict(g.attributes)["jurisdiction"] == "global"
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["${DB_PASSWORD}", "{{ db_password }}", "<your-password>", "xxxxxxxxxxxx", "changeme", "%(password)s",
+     "your_password_here", "************", "abcdefghijkl"],
+)
+def test_placeholders_are_not_secrets(core_ruleset, engine: str, value: str) -> None:
+    assert scan(f'password = "{value}"'.encode(), core_ruleset, engine=engine) == ()
+
+
+def test_generic_rule_yields_to_specific(core_ruleset, engine: str) -> None:
+    found = scan(f'token = "{GITHUB_TOKEN}"\npassword = "x9#Lq2!vR7zT"'.encode(), core_ruleset, engine=engine)
+    assert ids(found) == ["t-github-pat", "t-generic-password"]
+
+
+def test_invalid_utf8_and_columns(core_ruleset, engine: str) -> None:
+    data = b"caf\xc3\xa9 \xff\xfe token = '" + GITHUB_TOKEN.encode() + b"'\n"
+    (f,) = scan(data, core_ruleset, engine=engine)
+    assert f.column == len("café \ufffd\ufffd token = '") + 1
+
+
+def test_keyword_lines_only(core_ruleset, engine: str) -> None:
+    # the keyword of a single-line rule must be on the same line as the match
+    data = b"AKIA\nZ7QLXW3MN4PRTY2K"
+    assert scan(data, core_ruleset, engine=engine) == ()
+    assert ids(scan(b"id: AKIAZ7QLXW3MN4PRTY2K", core_ruleset, engine=engine)) == ["t-aws-key-id"]
+
+
+def test_empty_input(core_ruleset, engine: str) -> None:
+    assert scan(b"", core_ruleset, engine=engine) == ()
