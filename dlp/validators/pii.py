@@ -390,12 +390,26 @@ _PLACEHOLDER_LOCALS = frozenset({
     "janedoe",
 })
 
+# Role and list mailboxes belong to an organisation or a group, not a person.
+_ROLE_LOCALS = frozenset({
+    "info", "support", "help", "helpdesk", "admin", "administrator", "webmaster", "hostmaster",
+    "security", "sales", "contact", "team", "hello", "office", "press", "media", "abuse",
+    "billing", "accounts", "marketing", "enquiries", "enquiry", "inquiries", "feedback", "jobs",
+    "careers", "privacy", "legal", "dpo", "hr", "service", "services", "customerservice", "mail",
+    "news", "newsletter", "list", "lists", "bugs", "bug", "issues", "maintainers", "dev", "devs",
+    "developers", "announce", "staff", "ops", "devops", "it", "noc", "cert", "psirt", "licensing",
+    "license", "opensource", "oss", "community", "docs", "hq", "general", "registrar",
+})
+_ROLE_SUFFIX = re.compile(r"[-_.](?:dev|devel|users|user|list|announce|discuss|request|bounces|owner|"
+                          r"help|admin|ideas|checkins|committers|sig|team|core|bugs|security)$")
+
 
 def email_address(value: str) -> bool:
     """An e-mail address that is not documentation or a placeholder:
     ``example.com/org/net``, reserved TLDs (``.test``, ``.invalid``,
     ``.localhost``, ``.example``), internal TLDs, ``noreply@``-style and
-    ``user@``-style mailboxes, ``icon@2x.png`` asset names."""
+    ``user@``-style mailboxes, ``icon@2x.png`` asset names, role and list
+    mailboxes (``support@``, ``python-dev@``), Message-ID-like local parts."""
     m = _EMAIL.fullmatch(value.strip())
     if not m:
         return False
@@ -410,7 +424,15 @@ def email_address(value: str) -> bool:
         return False
     if "users.noreply." in domain or domain.startswith("noreply."):
         return False
-    return not re.fullmatch(r"[0-9]+x", local)  # icon@2x
+    if re.fullmatch(r"[0-9]+x", local):  # icon@2x
+        return False
+    if local in _ROLE_LOCALS or _ROLE_SUFFIX.search(local):
+        return False
+    # Message-IDs and tokens: long upper-case/digit or hex local parts.
+    raw_local = m["local"]
+    if re.fullmatch(r"[A-Z0-9.$_-]{10,}", raw_local) and any(c.isdigit() for c in raw_local):
+        return False
+    return not re.fullmatch(r"[0-9a-f.-]{16,}", local)
 
 
 # Public resolvers and other shared infrastructure: not anybody's personal data.
