@@ -45,7 +45,7 @@ _NUMBER_MARK = b"\x02"
 _TOKEN_RE = re.compile(
     rb"[A-Za-z_\x80-\xff][\w\x80-\xff]*"  # word: identifier or keyword
     rb"|\d[\w.]*"  # number the grammar did not mark
-    rb"|\n"  # line break, kept to count lines
+    rb"|\\?\r?\n"  # line break (or line continuation), kept to count lines
     rb"|[^\s\w]"  # one punctuation character (also the \x01 / \x02 marks)
 )
 
@@ -328,7 +328,8 @@ class _Vocabulary(dict):  # type: ignore[type-arg]
         self._case_insensitive = case_insensitive
         ordered = sorted(k.lower() if case_insensitive else k for k in keywords)
         self._keywords = {kw: _KEYWORD_BYTES[i % len(_KEYWORD_BYTES)] for i, kw in enumerate(ordered)}
-        self[b"\n"] = NEWLINE
+        for newline in (b"\n", b"\r\n", b"\\\n", b"\\\r\n"):
+            self[newline] = NEWLINE
         self[_STRING_MARK] = STRING
         self[_NUMBER_MARK] = NUMBER
 
@@ -459,10 +460,16 @@ _STR_SQ = rb"'(?:[^'\\\n]|\\.)*'"
 _STR_BT = rb"`(?:[^`\\]|\\.)*`"
 _TRIPLE = rb'[rRbBuUfF]{0,2}(?:"""(?:[^\\]|\\.)*?"""|' + rb"'''(?:[^\\]|\\.)*?''')"
 _BLOCK = rb"/\*.*?\*/"
+# raw and prefixed strings of the C family: C++ R"d(...)d", Rust r#"..."#, C# @"..." and $"...",
+# Kotlin/C#/Java text blocks """..."""
+_C_RAW = (
+    rb'(?:\b(?:u8|[uUL])?R"(?P<rd>[^(\s"]{0,16})\(.*?\)(?P=rd)"|\bb?r(?P<rh>#+)".*?"(?P=rh)|\bb?r"[^"]*"'
+    rb'|\$?@"(?:[^"]|"")*"|\$"(?:[^"\\\n]|\\.)*"|"""(?:[^\\]|\\.)*?"""|\b(?:u8|[uUL])(?=["\']))'
+)
 
 _FALLBACK: dict[str, re.Pattern[bytes]] = {
     "c": re.compile(
-        rb"(?P<c>//[^\n]*|" + _BLOCK + rb")|(?P<s>" + _STR_DQ + b"|" + _STR_SQ + b"|" + _STR_BT + rb")"
+        rb"(?P<c>//[^\n]*|" + _BLOCK + rb")|(?P<s>" + _C_RAW + b"|" + _STR_DQ + b"|" + _STR_SQ + b"|" + _STR_BT + rb")"
         rb"|(?P<x>^[ \t]*(?:#[ \t]*include|import|package|using)\b[^\n]*)",
         re.S | re.M,
     ),
@@ -484,7 +491,7 @@ _FALLBACK: dict[str, re.Pattern[bytes]] = {
 
 
 def _regex_spans(source: bytes, family: str) -> list[tuple[int, int, bytes]]:
-    marks = {"c": b" ", "x": b" ", "s": b" \x01 "}
+    marks = {"c": b" ", "x": b" ", "s": b" \x01 ", "rd": b" \x01 ", "rh": b" \x01 "}
     return [
         (m.start(), m.end(), marks[m.lastgroup or "c"])
         for m in _FALLBACK[family].finditer(source)
