@@ -1,0 +1,371 @@
+"""`dlp scan --staged | --diff REV[..REV] | --history`: git sources -> scanner -> report.
+
+- ``--staged`` scans the index version of every staged file and keeps the
+  findings on lines the index adds relative to HEAD (every line before the
+  first commit). The working tree is never read.
+- ``--diff`` does the same for the new side of a range: ``A..B`` (B against A),
+  ``A...B`` (B against the merge base), ``REV`` (``REV...HEAD``).
+- ``--history`` walks every commit reachable from all refs (or ``--branch``
+  tips), oldest first, and scans each distinct blob once, with the commit that
+  introduced it. A secret is reported once per path, at its first commit, and
+  marked ``present`` (still in a blob at the tip) or ``history-only``.
+
+Whole blobs are scanned and findings filtered by line afterwards, so context
+words and multi-line secrets around a changed line are seen as in a file scan.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from multiprocessing import get_context
+from typing import Callable, Iterable, Iterator, Sequence
+
+from dlp.errors import InputError, UsageError
+from dlp.model import Finding, Origin, Skipped
+from dlp.report import ScanReport
+from dlp.ruleset import Ruleset
+from dlp.runner import ScanOptions, block_all, build_report
+from dlp.scan import scan
+from dlp.sources import git
+from dlp.sources.files import decode_document
+
+Baseline = Callable[[Finding], bool]
+STATUS_PRESENT = "present"
+STATUS_HISTORY_ONLY = "history-only"
+_CHUNK_JOBS = 128
+_PARALLEL_MIN_JOBS = 64
+
+
+@dataclass(frozen=True, slots=True)
+class BlobJob:
+    oid: str
+    origin: Origin
+    added: tuple[tuple[int, int], ...] | None = None  # keep only findings on these lines
+
+    @property
+    def path(self) -> str:
+        return self.origin.path or self.oid
+
+
+@dataclass
+class _Result:
+    files: int = 0
+    bytes: int = 0
+    findings: list[tuple[str, list[Finding]]] = field(default_factory=list)  # per job: (oid, findings)
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- scanning blobs
+
+
+def _on_added_lines(finding: Finding, added: tuple[tuple[int, int], ...]) -> bool:
+    return any(start <= finding.end_line and finding.line < start + count for start, count in added)
+
+
+def scan_blob_jobs(jobs: Sequence[BlobJob], cat: git.CatFile, ruleset: Ruleset, *, engine: str,
+                   max_size: int) -> _Result:
+    result = _Result()
+    for (oid, content), job in zip(cat.read_many([j.oid for j in jobs], max_size), jobs):
+        if content is None:
+            result.skipped.append(Skipped(job.path, f"blob {oid[:12]} missing from the repository"))
+            continue
+        if isinstance(content, int):
+            result.skipped.append(Skipped(job.path, f"larger than the size limit ({content} > {max_size} bytes)"))
+            continue
+        doc = decode_document(job.path, content)
+        if isinstance(doc, Skipped):
+            result.skipped.append(doc)
+            continue
+        result.files += 1
+        result.bytes += len(doc.data)
+        found = scan(doc.data, ruleset, origin=job.origin, engine=engine)
+        if job.added is not None:
+            found = tuple(f for f in found if _on_added_lines(f, job.added))
+        result.findings.append((oid, list(found)))
+    return result
+
+
+_WORKER: dict[str, object] = {}
+
+
+def _init_worker(root: str, ruleset: Ruleset, engine: str, max_size: int) -> None:
+    _WORKER.update(root=root, ruleset=ruleset, engine=engine, max_size=max_size, cat=None)
+
+
+def _worker_scan(jobs: Sequence[BlobJob]) -> _Result:
+    cat = _WORKER.get("cat")
+    if not isinstance(cat, git.CatFile):
+        cat = _WORKER["cat"] = git.CatFile(str(_WORKER["root"]))
+    ruleset = _WORKER["ruleset"]
+    assert isinstance(ruleset, Ruleset)
+    return scan_blob_jobs(jobs, cat, ruleset, engine=str(_WORKER["engine"]),
+                          max_size=int(_WORKER["max_size"]))  # type: ignore[call-overload]
+
+
+class _Executor:
+    """Scans chunks of blob jobs in order, in worker processes when worth it,
+    with a bounded number of chunks in flight."""
+
+    def __init__(self, root: str, ruleset: Ruleset, options: ScanOptions, *, parallel: bool) -> None:
+        ruleset.matcher(options.engine)  # compile (or load the cache) once, before any fork
+        self._jobs = options.jobs or os.cpu_count() or 1
+        self._pool: ProcessPoolExecutor | None = None
+        self._cat: git.CatFile | None = None
+        if parallel and self._jobs > 1:
+            self._pool = ProcessPoolExecutor(
+                max_workers=self._jobs, mp_context=get_context("fork"),
+                initializer=_init_worker, initargs=(root, ruleset, options.engine, options.max_file_size))
+        else:
+            self._cat = git.CatFile(root)
+        self._ruleset = ruleset
+        self._options = options
+        self._inflight: deque[Future[_Result]] = deque()
+
+    def submit(self, chunk: Sequence[BlobJob]) -> Iterator[_Result]:
+        """Queue a chunk; yields the results that are due (in submission order)."""
+        if self._pool is None:
+            assert self._cat is not None
+            yield scan_blob_jobs(chunk, self._cat, self._ruleset, engine=self._options.engine,
+                                 max_size=self._options.max_file_size)
+            return
+        self._inflight.append(self._pool.submit(_worker_scan, list(chunk)))
+        while len(self._inflight) > 2 * self._jobs:
+            yield self._inflight.popleft().result()
+
+    def drain(self) -> Iterator[_Result]:
+        while self._inflight:
+            yield self._inflight.popleft().result()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            for future in self._inflight:
+                future.cancel()
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        if self._cat is not None:
+            self._cat.close()
+
+
+def _chunked(jobs: Iterable[BlobJob], size: int = _CHUNK_JOBS) -> Iterator[list[BlobJob]]:
+    chunk: list[BlobJob] = []
+    for job in jobs:
+        chunk.append(job)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def run_git_scan(*, paths: Sequence[str], staged: bool, diff_range: str | None, history: bool,
+                 since: str | None, branches: Sequence[str], ruleset: Ruleset, options: ScanOptions,
+                 baseline: Baseline | None) -> ScanReport:
+    """The report of one git mode (exactly one of ``staged``, ``diff_range``, ``history``)."""
+    if sum((staged, diff_range is not None, history)) != 1:
+        raise UsageError("choose one of --staged, --diff and --history")
+    root = git.repo_root()
+    pathspecs = _pathspecs(root, paths)
+    started = time.perf_counter()
+    if history:
+        return _history(root, pathspecs, since=since, branches=branches, ruleset=ruleset, options=options,
+                        baseline=baseline, started=started)
+    if staged:
+        changes = git.staged_changes(root, pathspecs)
+    else:
+        assert diff_range is not None
+        changes = git.diff_changes(root, diff_range, pathspecs)
+    jobs = [BlobJob(c.oid, Origin(path=c.path), c.added) for c in changes]
+    return scan_jobs(root, jobs, ruleset, options, baseline=baseline, started=started)
+
+
+def scan_jobs(root: str, jobs: Sequence[BlobJob], ruleset: Ruleset, options: ScanOptions, *,
+              baseline: Baseline | None, started: float | None = None) -> ScanReport:
+    """Scan blobs (the index or a diff): findings ordered by path and line."""
+    started = time.perf_counter() if started is None else started
+    total = _Result()
+    executor = _Executor(root, ruleset, options, parallel=len(jobs) >= _PARALLEL_MIN_JOBS)
+    progress = _Progress("scanning", len(jobs)) if options.progress and len(jobs) >= _PARALLEL_MIN_JOBS else None
+    try:
+        for chunk in _chunked(jobs):
+            for result in executor.submit(chunk):
+                _merge(total, result, progress)
+        for result in executor.drain():
+            _merge(total, result, progress)
+    finally:
+        executor.close()
+        if progress:
+            progress.close()
+    findings = [f for _, found in total.findings for f in found]
+    return build_report(findings, _dedupe_skipped(total.skipped), total.files, total.bytes,
+                        time.perf_counter() - started, options.allowlist, block_all, baseline=baseline)
+
+
+def _merge(total: _Result, result: _Result, progress: _Progress | None) -> None:
+    total.files += result.files
+    total.bytes += result.bytes
+    total.findings.extend(result.findings)
+    total.skipped.extend(result.skipped)
+    if progress:
+        progress.advance(len(result.findings) + len(result.skipped))
+
+
+def _pathspecs(root: str, paths: Sequence[str]) -> list[str]:
+    """Paths given on the command line (relative to the current directory) as
+    pathspecs relative to the top of the working tree."""
+    out = []
+    real_root = os.path.realpath(root)
+    for p in paths:
+        if p == "-":
+            raise UsageError("stdin (-) cannot be combined with --staged, --diff or --history")
+        full = os.path.realpath(os.path.abspath(p))
+        rel = os.path.relpath(full, real_root)
+        if rel == os.pardir or rel.startswith(os.pardir + os.sep):
+            raise InputError(f"{p}: outside the repository {root}")
+        out.append(":(top,literal)" + ("" if rel == "." else rel.replace(os.sep, "/")))
+    return out
+
+
+# --------------------------------------------------------------------------- history
+
+
+def history_revs(root: str, *, since: str | None, branches: Sequence[str]) -> tuple[list[str], str | None, list[str]]:
+    """(revisions for git log, --since date or None, tips whose trees count as present)."""
+    if branches:
+        tips = [git.require_commit(root, b, "--branch") for b in branches]
+        revs = list(tips)
+        present_tips = tips
+    else:
+        revs = ["--exclude=refs/stash", "--all"]
+        present_tips = ["HEAD"] if git.has_head(root) else []
+    since_date = None
+    if since:
+        since_commit = git.resolve_commit(root, since)
+        if since_commit is not None:
+            revs.append(f"^{since_commit}")
+        else:
+            since_date = since
+    return revs, since_date, present_tips
+
+
+def _history(root: str, pathspecs: Sequence[str], *, since: str | None, branches: Sequence[str],
+             ruleset: Ruleset, options: ScanOptions, baseline: Baseline | None, started: float) -> ScanReport:
+    revs, since_date, tips = history_revs(root, since=since, branches=branches)
+    if not tips and not branches:
+        return build_report((), (), 0, 0, time.perf_counter() - started, options.allowlist, block_all,
+                            baseline=baseline)
+    at_tip = git.tree_blobs(root, tips)
+    progress = None
+    if options.progress:
+        progress = _Progress("commits", git.count_commits(root, revs, since_date=since_date))
+
+    first: dict[tuple[str, str], Finding] = {}  # (fingerprint, path) -> its oldest finding
+    commit_order: dict[str, int] = {}
+    present: set[str] = set()  # fingerprints seen in a blob of a tip tree
+    total = _Result()
+
+    def collect(result: _Result) -> None:
+        total.files += result.files
+        total.bytes += result.bytes
+        total.skipped.extend(result.skipped)
+        for oid, found in result.findings:
+            in_tip = bytes.fromhex(oid) in at_tip
+            for f in found:
+                if in_tip:
+                    present.add(f.fingerprint)
+                first.setdefault((f.fingerprint, f.origin.path or ""), f)
+
+    executor = _Executor(root, ruleset, options, parallel=True)
+    proc = git.history_log(root, revs, since_date=since_date, pathspecs=pathspecs)
+    try:
+        assert proc.stdout is not None
+        seen: set[bytes] = set()
+        chunk: list[BlobJob] = []
+        commit: git.Commit | None = None
+        commits = 0
+        for kind, value in git.parse_stream(proc.stdout):
+            if kind == "commit":
+                assert isinstance(value, git.Commit)
+                commit = value
+                commits += 1
+                if progress:
+                    progress.advance(1)
+                continue
+            if kind != "raw" or commit is None:
+                continue
+            assert isinstance(value, git.RawEntry)
+            if not value.has_new_text:
+                continue
+            key = bytes.fromhex(value.new_oid)
+            if key in seen:
+                continue
+            seen.add(key)
+            if commit.oid not in commit_order:
+                commit_order[commit.oid] = commits
+            chunk.append(BlobJob(value.new_oid, Origin(value.path, commit.oid, commit.author, commit.date)))
+            if len(chunk) >= _CHUNK_JOBS:
+                for result in executor.submit(chunk):
+                    collect(result)
+                chunk = []
+        if chunk:
+            for result in executor.submit(chunk):
+                collect(result)
+        for result in executor.drain():
+            collect(result)
+        git.finish(proc, "--history")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        executor.close()
+        if progress:
+            progress.close()
+
+    findings = [_with_status(f, STATUS_PRESENT if f.fingerprint in present else STATUS_HISTORY_ONLY)
+                for f in first.values()]
+    report = build_report(findings, _dedupe_skipped(total.skipped), total.files, total.bytes,
+                          time.perf_counter() - started, options.allowlist, block_all, baseline=baseline)
+    ordered = sorted(report.findings, key=lambda r: (commit_order.get(r.finding.origin.commit or "", 0),
+                                                     r.finding.origin.path or "", r.finding.line,
+                                                     r.finding.column, r.finding.rule_id))
+    return replace(report, findings=tuple(ordered))
+
+
+def _with_status(f: Finding, status: str) -> Finding:
+    extra = tuple((k, v) for k, v in f.origin.extra if k != "status") + (("status", status),)
+    return replace(f, origin=replace(f.origin, extra=extra))
+
+
+def _dedupe_skipped(skipped: Iterable[Skipped]) -> tuple[Skipped, ...]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for s in skipped:
+        key = (s.path, s.reason if not s.reason.startswith("larger") else "larger")
+        if key not in seen:
+            seen.add(key)
+            out.append(s)
+    return tuple(out)
+
+
+class _Progress:
+    """A rich progress bar on stderr (created only when asked, i.e. on a terminal)."""
+
+    def __init__(self, what: str, total: int) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+        self._progress = Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                                  TimeElapsedColumn(), console=Console(file=sys.stderr), transient=True)
+        self._task = self._progress.add_task(what, total=total or None)
+        self._progress.start()
+
+    def advance(self, n: int) -> None:
+        self._progress.advance(self._task, n)
+
+    def close(self) -> None:
+        self._progress.stop()
