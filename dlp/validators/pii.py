@@ -390,6 +390,22 @@ _PLACEHOLDER_LOCALS = frozenset({
     "janedoe",
 })
 
+# Top-level domains an address can end in: every country code phonenumbers
+# knows, plus the generic TLDs seen in practice. Unknown TLDs (``dom.ain``,
+# ``foo.bar``) are test fixtures far more often than real mailboxes.
+_COUNTRY_TLDS = frozenset(r.lower() for r in phonenumbers.SUPPORTED_REGIONS) | {"uk", "eu", "su", "ac", "tp"}
+_GENERIC_TLDS = frozenset("""
+com org net edu gov mil int info biz name pro mobi asia aero coop museum jobs travel tel cat post
+io co ai app dev me tv cc ws xyz online site tech store shop cloud email website space live life
+world today news blog digital network systems solutions services company agency group global media
+design studio academy education university school institute consulting finance capital money
+bank insurance health care clinic hospital law legal ltd llc inc gmbh foundation charity ngo ong
+family club social chat link page one zone top vip win work works click host press guru ninja
+expert center centre city team tools software codes computer technology engineering partners
+""".split())
+_KNOWN_TLDS = _COUNTRY_TLDS | _GENERIC_TLDS
+
+
 # Role and list mailboxes belong to an organisation or a group, not a person.
 _ROLE_LOCALS = frozenset({
     "info", "support", "help", "helpdesk", "admin", "administrator", "webmaster", "hostmaster",
@@ -416,7 +432,7 @@ def email_address(value: str) -> bool:
     local = m["local"].lower()
     domain = m["domain"].lower().rstrip(".")
     tld = m["tld"].lower()
-    if tld in _PLACEHOLDER_TLDS or domain in _PLACEHOLDER_DOMAINS:
+    if tld in _PLACEHOLDER_TLDS or tld not in _KNOWN_TLDS or domain in _PLACEHOLDER_DOMAINS:
         return False
     if any(domain.endswith("." + d) for d in _PLACEHOLDER_DOMAINS):
         return False
@@ -439,6 +455,8 @@ def email_address(value: str) -> bool:
 _WELL_KNOWN_IPS = frozenset({
     "8.8.8.8", "8.8.4.4", "1.1.1.1", "1.0.0.1", "9.9.9.9", "149.112.112.112",
     "208.67.222.222", "208.67.220.220", "4.2.2.1", "4.2.2.2", "64.6.64.6", "64.6.65.6",
+    # documentation favourites outside the reserved ranges
+    "12.34.56.78", "11.22.33.44", "42.42.42.42", "123.123.123.123", "123.45.67.89",
 })
 
 
@@ -446,7 +464,8 @@ def public_ip(value: str) -> bool:
     """A public (globally routable, unicast) IPv4 address: not private,
     loopback, link-local, CGNAT, multicast, reserved or documentation
     (192.0.2/24, 198.51.100/24, 203.0.113/24); not a public DNS resolver; not
-    version-like (all four parts single digits, e.g. ``3.8.1.0``)."""
+    version-like (all four parts single digits, e.g. ``3.8.1.0``); not a
+    network or broadcast address (``52.216.0.0``)."""
     text = value.strip()
     try:
         address = ipaddress.IPv4Address(text)
@@ -454,7 +473,10 @@ def public_ip(value: str) -> bool:
         return False
     if text in _WELL_KNOWN_IPS or address.is_multicast:
         return False
-    if all(len(part) == 1 for part in text.split(".")):
+    parts = text.split(".")
+    if all(len(part) == 1 for part in parts):
+        return False
+    if parts[3] in ("0", "255"):  # network and broadcast addresses, CIDR bases
         return False
     return address.is_global
 
