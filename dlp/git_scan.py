@@ -369,3 +369,40 @@ class _Progress:
 
     def close(self) -> None:
         self._progress.stop()
+
+
+# --------------------------------------------------------------------------- pushes
+
+
+def run_push_scan(*, from_ref: str | None, to_ref: str | None, paths: Sequence[str], ruleset: Ruleset,
+                  options: ScanOptions, baseline: Baseline | None) -> ScanReport:
+    """The lines each pushed commit adds (``from_ref..to_ref``; without
+    ``from_ref``, every commit of ``to_ref`` not on a remote), so a secret added
+    in one commit and removed in the next is still caught. One finding per
+    secret and path, at its first commit, oldest first."""
+    started = time.perf_counter()
+    root = git.repo_root()
+    pathspecs = _pathspecs(root, paths)
+    to_oid = git.require_commit(root, to_ref or "HEAD", "pre-push")
+    if from_ref and from_ref.strip("0"):
+        revs = [to_oid, f"^{git.require_commit(root, from_ref, 'pre-push')}"]
+    else:
+        revs = [to_oid, "--not", "--remotes"]
+    order: dict[str, int] = {}
+    jobs: list[BlobJob] = []
+    for commit, changes in git.commit_changes(root, revs, pathspecs):
+        order.setdefault(commit.oid, len(order))
+        for change in changes:
+            jobs.append(BlobJob(change.oid, Origin(change.path, commit.oid, commit.author, commit.date),
+                                change.added))
+    report = scan_jobs(root, jobs, ruleset, options, baseline=baseline, started=started)
+    first: dict[tuple[str, str], object] = {}
+    ordered = sorted(report.findings, key=lambda r: (order.get(r.finding.origin.commit or "", 0),
+                                                     r.finding.origin.path or "", r.finding.line))
+    kept = []
+    for item in ordered:
+        key = (item.finding.fingerprint, item.finding.origin.path or "")
+        if key not in first:
+            first[key] = item
+            kept.append(item)
+    return replace(report, findings=tuple(kept))

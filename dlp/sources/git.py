@@ -395,3 +395,47 @@ class CatFile:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def commit_changes(root: str, revs: Sequence[str], pathspecs: Sequence[str] = ()) -> Iterator[tuple[Commit, list[Change]]]:
+    """Each commit of ``revs`` (oldest first) with the lines it adds against its
+    first parent: what a push publishes, commit by commit."""
+    proc = history_log(root, revs, patches=True, pathspecs=pathspecs)
+    assert proc.stdout is not None
+    commit: Commit | None = None
+    entries: list[RawEntry] = []
+    hunks: dict[str, list[tuple[int, int]]] = {}
+
+    def flush() -> list[Change]:
+        changes = []
+        for entry in entries:
+            if not entry.has_new_text:
+                continue
+            ranges = hunks.get(entry.path)
+            if ranges:
+                changes.append(Change(entry.path, entry.new_oid, tuple(ranges)))
+            elif ranges is None and entry.new_oid != entry.old_oid:
+                changes.append(Change(entry.path, entry.new_oid, None))
+        return changes
+
+    try:
+        for kind, value in parse_stream(proc.stdout):
+            if kind == "commit":
+                if commit is not None:
+                    yield commit, flush()
+                assert isinstance(value, Commit)
+                commit, entries, hunks = value, [], {}
+            elif kind == "raw":
+                assert isinstance(value, RawEntry)
+                entries.append(value)
+            elif kind == "patch":
+                assert isinstance(value, bytes)
+                for path, ranges in added_lines(value).items():
+                    hunks.setdefault(path, []).extend(ranges)
+        if commit is not None:
+            yield commit, flush()
+        _finish(proc, "git log")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
