@@ -67,7 +67,7 @@ def cli() -> None:
 
 @cli.command("scan")
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl", "sarif"]), default="text",
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl", "sarif", "summary"]), default="text",
               show_default=True, help="Report format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE.")
 @click.option("-c", "--config", "config_path", type=click.Path(dir_okay=False),

@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 from dlp.model import Action, Finding, Skipped
 
-FORMATS = ("text", "json", "jsonl", "sarif")
+FORMATS = ("text", "json", "jsonl", "sarif", "summary")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,12 +62,13 @@ def finding_record(item: ReportedFinding, *, reveal: bool = False) -> dict[str, 
 
 
 def render(report: ScanReport, fmt: str, *, reveal: bool = False, color: bool | None = None) -> str:
-    from dlp.report import json_report, sarif, text
+    from dlp.report import json_report, sarif, summary, text
 
     writers: dict[str, Callable[..., str]] = {
         "json": json_report.render_json,
         "jsonl": json_report.render_jsonl,
         "sarif": sarif.render_sarif,
+        "summary": summary.render_summary,
         "text": text.render_text,
     }
     if fmt == "text":
