@@ -42,14 +42,103 @@ def _words_regex(words: tuple[str, ...]) -> re.Pattern[str]:
 
 
 def has_context(data: bytes, start: int, end: int, context: Context) -> bool:
-    """Whether any context word occurs within ``context.window`` characters of [start, end)."""
+    """Whether any context word occurs within ``context.window`` characters of [start, end),
+    or names the table column the value sits in (CSV header, SQL ``INSERT`` column list)."""
     if not context.words:
         return False
     w = context.window
     before = data[max(0, start - 4 * w):start].decode("utf-8", "replace")[-w:]
     after = data[end:end + 4 * w].decode("utf-8", "replace")[:w]
     regex = _words_regex(context.words)
-    return bool(regex.search(_normalise(before)) or regex.search(_normalise(after)))
+    if regex.search(_normalise(before)) or regex.search(_normalise(after)):
+        return True
+    column = column_name(data, start)
+    return column is not None and bool(regex.search(_normalise(column)))
+
+
+# --------------------------------------------------------------------------- table columns
+
+_DELIMITERS = (b",", b"\t", b";", b"|")
+_INSERT = re.compile(
+    rb"INSERT\s+(?:IGNORE\s+)?INTO\s+[\w.`\"\[\]]+\s*\(([^()]{1,2000})\)\s*VALUES\s*", re.IGNORECASE
+)
+_SQL_LOOKBACK = 16384
+
+
+def _split_fields(line: bytes, delimiter: bytes) -> list[bytes]:
+    """Split one CSV line on ``delimiter`` outside double quotes."""
+    fields, current, quoted = [], bytearray(), False
+    for byte in line:
+        ch = bytes((byte,))
+        if ch == b'"':
+            quoted = not quoted
+        elif ch == delimiter and not quoted:
+            fields.append(bytes(current))
+            current.clear()
+            continue
+        current += ch
+    fields.append(bytes(current))
+    return fields
+
+
+def _csv_column(data: bytes, start: int) -> str | None:
+    line_start = data.rfind(b"\n", 0, start) + 1
+    if line_start == 0:
+        return None  # the value is on the header line itself
+    line_end = data.find(b"\n", start)
+    line = data[line_start:len(data) if line_end < 0 else line_end].rstrip(b"\r")
+    header_end = data.find(b"\n")
+    header = data[:header_end].rstrip(b"\r")
+    delimiter = max(_DELIMITERS, key=line.count)
+    if not line.count(delimiter) or header.count(delimiter) < 1:
+        return None
+    fields = _split_fields(header, delimiter)
+    if len(fields) != len(_split_fields(line, delimiter)):
+        return None
+    if any(f.strip(b' "').isdigit() for f in fields):
+        return None  # first line is data, not a header
+    index = len(_split_fields(data[line_start:start], delimiter)) - 1
+    return fields[index].strip(b' "').decode("utf-8", "replace")
+
+
+def _sql_column(data: bytes, start: int) -> str | None:
+    lookback = max(0, start - _SQL_LOOKBACK)
+    at = data.rfind(b"INSERT", lookback, start)
+    if at < 0:
+        at = data.rfind(b"insert", lookback, start)
+    if at < 0:
+        return None
+    m = _INSERT.match(data, at)
+    if not m or m.end() > start:
+        return None
+    columns = [c.strip(b' `"[]\t\r\n') for c in m.group(1).split(b",")]
+    depth, index, quoted = 0, 0, False
+    for byte in data[m.end():start]:
+        if quoted:
+            quoted = byte != 0x27  # a doubled '' re-opens on the next byte
+        elif byte == 0x27:
+            quoted = True
+        elif byte == 0x28:
+            depth += 1
+            if depth == 1:
+                index = 0
+        elif byte == 0x29:
+            depth -= 1
+        elif byte == 0x2C and depth == 1:
+            index += 1
+        elif byte == 0x3B and depth == 0:
+            return None  # the statement ended before the value
+    if depth != 1 or index >= len(columns):
+        return None
+    return columns[index].decode("utf-8", "replace")
+
+
+def column_name(data: bytes, start: int) -> str | None:
+    """The name of the table column holding the value at ``start``: the field of
+    the first (header) line at the same position in a CSV/TSV document, or the
+    column of the enclosing row of an SQL ``INSERT ... (cols) VALUES (...)``.
+    None when the value is not in such a table."""
+    return _sql_column(data, start) or _csv_column(data, start)
 
 
 def inline_allowed(line_text: str, previous_line: str, rule_id: str) -> bool:

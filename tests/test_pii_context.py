@@ -1,0 +1,46 @@
+"""Table columns as context: CSV headers and SQL INSERT column lists (dlp.context.column_name)."""
+from __future__ import annotations
+
+import pytest
+
+from dlp.context import column_name, has_context
+from dlp.ruleset import Context
+
+CSV = (b"name,nric,phone,remarks\n"
+       b"Ali,850612105527,0127384916,ok\n"
+       b"\"Tan, Wei Ming\",930725016643,0112391845,\"a, b\"\n")
+TSV = b"nama\tno_kp\nSiti\t880921105331\n"
+SQL = (b"INSERT INTO customers (id, name, `nric`, phone) VALUES\n"
+       b"  (1, 'Ali, bin Abu', '850612105527', '0127384916'),\n"
+       b"  (2, 'O''Neil', '930725016643', NULL);\n"
+       b"SELECT '850612105527';\n")
+
+
+@pytest.mark.parametrize(("data", "needle", "occurrence", "column"), [
+    (CSV, b"850612105527", 0, "nric"),
+    (CSV, b"930725016643", 0, "nric"),          # quoted comma before the value
+    (CSV, b"0112391845", 0, "phone"),
+    (CSV, b"nric", 0, None),                   # on the header line itself
+    (TSV, b"880921105331", 0, "no_kp"),
+    (SQL, b"850612105527", 0, "nric"),
+    (SQL, b"930725016643", 0, "nric"),         # doubled quote in an earlier field
+    (SQL, b"0127384916", 0, "phone"),
+    (SQL, b"850612105527", 1, None),           # after the INSERT statement ended
+    (b"x = 850612105527\ny = 1\n", b"850612105527", 0, None),
+    (b"1,2,3\n850612105527,5,6\n", b"850612105527", 0, None),   # first line is data
+])
+def test_column_name(data: bytes, needle: bytes, occurrence: int, column: str | None) -> None:
+    start = -1
+    for _ in range(occurrence + 1):
+        start = data.index(needle, start + 1)
+    assert column_name(data, start) == column
+
+
+def test_has_context_uses_the_column_name() -> None:
+    rows = b"".join(b"Person %d,%d,0127384916\n" % (i, 850612105527) for i in range(50))
+    data = b"name,nric,phone\n" + rows
+    start = data.rindex(b"850612105527")
+    nric = Context(words=("nric",), window=64, required=True)
+    email = Context(words=("email",), window=64, required=True)
+    assert has_context(data, start, start + 12, nric)
+    assert not has_context(data, start, start + 12, email)
