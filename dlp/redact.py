@@ -75,14 +75,20 @@ class Vault:
         """``<SECRET:github-pat:1>``, ``<PII:my-nric:2>``, ``<CODE:...:3>``."""
         return self.placeholder_for_value(finding.value, rule_id=finding.rule_id, category=finding.category)
 
-    def placeholder_for_value(self, value: str, *, rule_id: str, category: Category) -> str:
+    def placeholder_for_value(self, value: str, *, rule_id: str, category: Category, avoid: str = "") -> str:
+        """The value's placeholder (a new one if the value is new). A new
+        placeholder never equals text already in ``avoid`` (the text being
+        redacted), so restoring cannot touch a literal that looked like one."""
         with self._lock:
             existing = self._by_value.get(value)
             if existing is not None:
                 return existing
-            self._counter += 1
             rule = re.sub(r"[^a-z0-9-]", "-", rule_id.lower())[:64] or "value"
-            placeholder = f"<{KINDS[category]}:{rule}:{self._counter}>"
+            while True:
+                self._counter += 1
+                placeholder = f"<{KINDS[category]}:{rule}:{self._counter}>"
+                if placeholder not in avoid:
+                    break
             self._by_value[value] = placeholder
             self._by_placeholder[placeholder] = value
             return placeholder
@@ -301,7 +307,7 @@ def redact_spans(text: str, spans: Iterable[tuple[int, int, str, Category]], vau
     for start, end, rule_id, category in merged:
         value = data[start:end].decode("utf-8", "surrogatepass")
         out.append(data[pos:start])
-        out.append(vault.placeholder_for_value(value, rule_id=rule_id, category=category).encode())
+        out.append(vault.placeholder_for_value(value, rule_id=rule_id, category=category, avoid=text).encode())
         pos = end
     out.append(data[pos:])
     return b"".join(out).decode("utf-8", "surrogatepass")

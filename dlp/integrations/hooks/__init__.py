@@ -1,0 +1,194 @@
+"""Assistant hooks: one entry point, one module per tool.
+
+``dlp hook <tool>`` reads the tool's hook JSON on stdin and answers in that
+tool's own protocol (stdout JSON and exit code). The event comes from the
+payload (``hook_event_name``) or ``--event``. Each tool module exports::
+
+    DESTINATION: str | None                  # host its model lives at (overridable)
+    HANDLERS: dict[str, Callable[[HookContext], HookResult]]
+    def failure(ctx_or_none, message, *, block) -> HookResult   # dlp itself failed / bad input
+    def event_of(payload) -> str | None      # for tools whose payload does not name the event
+
+Failure behaviour: input larger than :data:`MAX_HOOK_INPUT`, input that is not
+a JSON object, an invalid policy, or any internal error is answered with the
+tool's own "block" (policy ``on_error: block``, the default) or "allow"
+(``on_error: allow``) and a one-line message; never a traceback.
+"""
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+MAX_HOOK_INPUT = 10 * 1024 * 1024
+TOOLS: dict[str, str] = {
+    "claude-code": "dlp.integrations.hooks.claude_code",
+    "cursor": "dlp.integrations.hooks.cursor",
+    "gemini-cli": "dlp.integrations.hooks.gemini_cli",
+    "copilot": "dlp.integrations.hooks.copilot",
+    "codex": "dlp.integrations.hooks.codex",
+    "qoder": "dlp.integrations.hooks.qoder",
+}
+ALIASES = {"claude": "claude-code", "gemini": "gemini-cli", "copilot-cli": "copilot", "codex-cli": "codex"}
+
+
+@dataclass
+class HookResult:
+    stdout: str = ""
+    stderr: str = ""
+    exit_code: int = 0
+    decision: Any = None  # the egress Decision, for the audit log
+
+    @classmethod
+    def json(cls, obj: Mapping[str, Any], *, exit_code: int = 0, decision: Any = None) -> HookResult:
+        return cls(json.dumps(obj, ensure_ascii=False) + "\n", "", exit_code, decision)
+
+
+@dataclass
+class HookContext:
+    tool: str
+    event: str
+    payload: dict[str, Any]
+    cwd: Path
+    destination: str | None
+    config_path: Path | None = None
+    session: str | None = None
+    _egress: Any = field(default=None, repr=False)
+
+    @property
+    def egress(self):  # type: ignore[no-untyped-def]
+        if self._egress is None:
+            from dlp.egress import Egress
+
+            self._egress = Egress.from_config(self.config_path, cwd=self.cwd)
+        return self._egress
+
+    @property
+    def policy(self):  # type: ignore[no-untyped-def]
+        return self.egress.policy
+
+    def vault_store(self):  # type: ignore[no-untyped-def]
+        from dlp.redact import VaultStore
+
+        policy = self.policy
+        return VaultStore(policy.vault_dir, ttl=policy.vault_ttl)
+
+    def session_key(self) -> str:
+        return f"{self.tool}:{self.session or 'default'}"
+
+
+def resolve_tool(name: str) -> str:
+    from dlp.errors import UsageError
+
+    tool = ALIASES.get(name, name)
+    if tool not in TOOLS:
+        raise UsageError(f"unknown tool {name!r} (choose from {', '.join(TOOLS)})")
+    return tool
+
+
+def tool_module(tool: str):  # type: ignore[no-untyped-def]
+    return importlib.import_module(TOOLS[resolve_tool(tool)])
+
+
+def run_hook(tool: str, raw: bytes, *, event: str | None = None, config_path: Path | None = None,
+             destination: str | None = None, env: Mapping[str, str] | None = None,
+             egress: Any = None) -> HookResult:
+    """Answer one hook invocation. Never raises."""
+    env = os.environ if env is None else env
+    tool = resolve_tool(tool)
+    module = tool_module(tool)
+    ctx: HookContext | None = None
+    try:
+        if len(raw) > MAX_HOOK_INPUT:
+            return module.failure(None, f"hook input larger than {MAX_HOOK_INPUT} bytes",
+                                  block=_on_error_block(config_path))
+        try:
+            payload = json.loads(raw.decode("utf-8", "surrogatepass") if raw.strip() else "")
+        except ValueError as exc:
+            return module.failure(None, f"malformed hook input (not JSON: {exc.__class__.__name__})",
+                                  block=_on_error_block(config_path))
+        if not isinstance(payload, dict):
+            return module.failure(None, "malformed hook input (expected a JSON object)",
+                                  block=_on_error_block(config_path))
+        name = event or payload.get("hook_event_name") or payload.get("hookEventName") or module.event_of(payload)
+        cwd = _cwd(payload, env)
+        ctx = HookContext(
+            tool=tool, event=str(name or ""), payload=payload, cwd=cwd,
+            destination=destination or module.destination(env),
+            config_path=config_path, session=_session(payload), _egress=egress,
+        )
+        handler: Callable[[HookContext], HookResult] | None = module.HANDLERS.get(ctx.event)
+        if handler is None:
+            return HookResult()  # an event dlp has nothing to say about: proceed
+        result = handler(ctx)
+        if result.decision is not None and ctx._egress is not None:
+            from dlp.audit import record
+
+            record(ctx.policy.audit_path, result.decision, source=tool, event=ctx.event, session=ctx.session)
+        return result
+    except Exception as exc:  # noqa: BLE001 - a hook must answer in its protocol, never with a traceback
+        from dlp.errors import DlpError
+
+        if os.environ.get("DLP_DEBUG"):
+            raise
+        message = str(exc) if isinstance(exc, DlpError) else f"internal error: {exc.__class__.__name__}: {exc}"
+        block = True
+        if ctx is not None and ctx._egress is not None:
+            block = ctx.policy.on_error.value == "block"
+        else:
+            block = _on_error_block(config_path, ctx.cwd if ctx is not None else None)
+        return module.failure(ctx, message.splitlines()[0] if message else "error", block=block)
+
+
+def _on_error_block(config_path: Path | None, cwd: Path | None = None) -> bool:
+    """The policy's ``on_error`` if it can be read, else block."""
+    try:
+        from dlp.config import find_config, load_config
+
+        path = config_path or find_config(cwd)
+        if path is None:
+            return True
+        config = load_config(path)
+        return config.raw.get("on_error", "block") != "allow"
+    except Exception:  # noqa: BLE001 - an unreadable policy fails closed
+        return True
+
+
+def _cwd(payload: Mapping[str, Any], env: Mapping[str, str]) -> Path:
+    for value in (payload.get("cwd"),
+                  (payload.get("workspace_roots") or [None])[0] if isinstance(payload.get("workspace_roots"), list)
+                  else None,
+                  env.get("CLAUDE_PROJECT_DIR"), env.get("GEMINI_PROJECT_DIR"), env.get("CURSOR_PROJECT_DIR")):
+        if isinstance(value, str) and value and os.path.isdir(value):
+            return Path(value)
+    return Path.cwd()
+
+
+def _session(payload: Mapping[str, Any]) -> str | None:
+    for key in ("session_id", "sessionId", "conversation_id", "conversationId"):
+        value = payload.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
+def host_of(url: str | None) -> str | None:
+    if not url:
+        return None
+    from dlp.policy import normalize_host
+
+    return normalize_host(url) or None
+
+
+def write_result(result: HookResult) -> int:
+    if result.stdout:
+        sys.stdout.write(result.stdout)
+        sys.stdout.flush()
+    if result.stderr:
+        sys.stderr.write(result.stderr if result.stderr.endswith("\n") else result.stderr + "\n")
+        sys.stderr.flush()
+    return result.exit_code

@@ -1,0 +1,117 @@
+"""Claude Code hooks (``~/.claude/settings.json`` / ``.claude/settings.json``).
+
+- ``UserPromptSubmit``: a prompt (and the files it mentions with ``@path``,
+  which Claude Code inlines without any tool call) that must not go is blocked:
+  ``{"decision": "block", "reason": ...}``. This event cannot rewrite the prompt,
+  so a *redact* decision blocks too unless ``actions.unredactable: allow``.
+- ``PreToolUse``: ``Read``, ``Grep``, ``Glob``, ``Bash``, ``Edit``... on a
+  proprietary path or a file whose content must not go are denied:
+  ``hookSpecificOutput.permissionDecision: "deny"``.
+- ``PostToolUse``: the tool's output is redacted before the model sees it:
+  ``hookSpecificOutput.updatedToolOutput`` (same shape as the tool's output).
+
+Malformed input, or dlp failing, exits 2 with the message on stderr (Claude
+Code blocks the prompt or the tool call) when ``on_error: block``; with
+``on_error: allow`` it exits 0 with a ``systemMessage``.
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from dlp.integrations.hooks import HookContext, HookResult, host_of
+from dlp.integrations.hooks.common import check_prompt, check_tool, must_stop, reason, redact_output
+from dlp.model import Action
+
+NAME = "Claude Code"
+DESTINATION = "api.anthropic.com"
+BASE_URL_ENV = "ANTHROPIC_BASE_URL"
+READ_TOOLS = ("Read", "NotebookRead")
+
+
+def destination(env: Mapping[str, str]) -> str | None:
+    return host_of(env.get(BASE_URL_ENV)) or DESTINATION
+
+
+def event_of(payload: Mapping[str, Any]) -> str | None:
+    if "prompt" in payload:
+        return "UserPromptSubmit"
+    if "tool_response" in payload:
+        return "PostToolUse"
+    if "tool_name" in payload:
+        return "PreToolUse"
+    return None
+
+
+def user_prompt_submit(ctx: HookContext) -> HookResult:
+    prompt = ctx.payload.get("prompt")
+    if not isinstance(prompt, str):
+        return failure(ctx, "UserPromptSubmit input has no 'prompt' string", block=_block_on_error(ctx))
+    decision = check_prompt(ctx, prompt)
+    if must_stop(ctx, decision):
+        return HookResult.json({"decision": "block", "reason": reason(decision, "this prompt")}, decision=decision)
+    if decision.action is Action.REDACT:
+        return HookResult.json({"systemMessage": reason(decision, "nothing, but note")}, decision=decision)
+    return HookResult(decision=decision)
+
+
+def pre_tool_use(ctx: HookContext) -> HookResult:
+    tool = ctx.payload.get("tool_name")
+    tool_input = ctx.payload.get("tool_input")
+    if not isinstance(tool, str):
+        return failure(ctx, "PreToolUse input has no 'tool_name'", block=_block_on_error(ctx))
+    decision = check_tool(ctx, tool, tool_input if tool_input is not None else {})
+    if decision.action is Action.BLOCK:
+        return HookResult.json({"hookSpecificOutput": {
+            "hookEventName": ctx.event or "PreToolUse",
+            "permissionDecision": "deny",
+            "permissionDecisionReason": reason(decision, f"{tool}"),
+        }}, decision=decision)
+    return HookResult(decision=decision)
+
+
+def post_tool_use(ctx: HookContext) -> HookResult:
+    tool = str(ctx.payload.get("tool_name") or "")
+    tool_input = ctx.payload.get("tool_input")
+    response = ctx.payload.get("tool_response")
+    source = None
+    if isinstance(tool_input, dict):
+        for key in ("file_path", "notebook_path"):
+            if isinstance(tool_input.get(key), str):
+                source = tool_input[key]
+    decision, new_output = redact_output(ctx, response, source_path=source)
+    if decision.action is Action.ALLOW:
+        return HookResult(decision=decision)
+    specific: dict[str, Any] = {"hookEventName": ctx.event or "PostToolUse", "updatedToolOutput": new_output}
+    if tool.startswith("mcp__"):
+        specific["updatedMCPToolOutput"] = new_output  # older Claude Code versions
+    out: dict[str, Any] = {"hookSpecificOutput": specific}
+    if decision.action is Action.BLOCK:
+        out["decision"] = "block"
+        out["reason"] = reason(decision, f"part of the {tool or 'tool'} output", rewritable=True)
+    else:
+        out["systemMessage"] = reason(decision, f"the {tool or 'tool'} output", rewritable=True)
+    return HookResult.json(out, decision=decision)
+
+
+HANDLERS = {
+    "UserPromptSubmit": user_prompt_submit,
+    "PreToolUse": pre_tool_use,
+    "PostToolUse": post_tool_use,
+}
+
+
+def _block_on_error(ctx: HookContext) -> bool:
+    try:
+        return ctx.policy.on_error is Action.BLOCK
+    except Exception:  # noqa: BLE001
+        return True
+
+
+def failure(ctx: HookContext | None, message: str, *, block: bool) -> HookResult:
+    """Exit 2 + stderr blocks UserPromptSubmit and PreToolUse (and shows the
+    message to Claude on PostToolUse); exit 0 + systemMessage lets it through."""
+    text = f"dlp: {message}"
+    if block:
+        return HookResult("", text + " (blocked: on_error is block)", 2)
+    return HookResult.json({"systemMessage": text + " (allowed: on_error is allow)"})
+
