@@ -235,7 +235,7 @@ def _spec(patterns: tuple[str, ...]):  # type: ignore[no-untyped-def]
     if spec is None:
         import pathspec
 
-        spec = _SPEC_CACHE[patterns] = pathspec.PathSpec.from_lines("gitwildmatch", patterns)
+        spec = _SPEC_CACHE[patterns] = pathspec.GitIgnoreSpec.from_lines(patterns)
     return spec
 
 
