@@ -39,6 +39,9 @@ _PY = {
     "getattr": "def a(self):\n    return self.a\n",
     "logger": "logger = logging.getLogger(__name__)\n",
     "all": "__all__ = ['a', 'b', 'c', 'd']\n",
+    "exc_doc": 'class A(B):\n    """Doc."""\n',
+    "exc_pass": "class A(B):\n    pass\n",
+    "exc_init": "class A(B):\n    def __init__(self, a):\n        super().__init__(a)\n        self.a = a\n",
 }
 _JAVA = {
     "getter": "public String getA() {\n    return a;\n}\n",
@@ -58,6 +61,7 @@ _JAVA = {
         "    return Objects.equals(a, that.a) && Objects.equals(b, that.b);\n}\n"
     ),
     "logger": "private static final Logger LOG = LoggerFactory.getLogger(A.class);\n",
+    "exc": "public class A extends B {\n    public A(String a) {\n        super(a);\n    }\n}\n",
 }
 _CSHARP = {
     "auto": "public string A { get; set; }\npublic int B { get; set; }\npublic string C { get; private set; }\n",
@@ -134,9 +138,10 @@ SNIPPETS: dict[str, dict[str, str]] = {
 
 # members that tend to follow one another (fingerprints span across them)
 _SEQUENCES: dict[str, tuple[tuple[str, ...], ...]] = {
-    "python": (("getter", "setter"), ("init2", "getter"), ("getter", "getter"), ("repr", "eq", "hash"),
+    "python": (("exc_doc", "exc_doc", "exc_doc"), ("exc_pass", "exc_doc", "exc_pass"), ("exc_doc", "exc_pass", "exc_doc"),
+               ("exc_pass", "exc_pass"), ("exc_init", "exc_doc"), ("exc_doc", "exc_init"), ("getter", "setter"), ("init2", "getter"), ("getter", "getter"), ("repr", "eq", "hash"),
                ("init1", "repr"), ("init2", "repr"), ("eq", "hash"), ("len", "iter"), ("getattr", "getattr")),
-    "java": (("getter", "setter"), ("getter", "getter"), ("setter", "setter"), ("getter2", "setter"),
+    "java": (("exc", "exc"), ("getter", "setter"), ("getter", "getter"), ("setter", "setter"), ("getter2", "setter"),
              ("field", "ctor3"), ("field2", "ctor2"), ("ctor2", "getter"), ("equals", "hashcode", "tostring")),
     "csharp": (("auto", "auto"), ("prop", "prop")),
     "javascript": (("ctor", "getter"), ("getter", "setter"), ("getter", "getter")),

@@ -3,7 +3,10 @@
 Schema::
 
     meta(key, value)                        parameters (k, w, tokenizer version, max_df, ...)
-    files(id, path, sha256, mtime, size, language, lines, fingerprints, bytes)
+    files(id, path, sha256, mtime, size, language, lines, fingerprints, tokens, line_tokens)
+        tokens: the file's normalised token stream (one byte per token, zlib);
+        line_tokens: tokens per line (uint32 array, zlib).  About 4% of the
+        source; lookup uses them to verify a candidate file densely.
     fingerprints(hash, file_id, start_line, end_line)
         PRIMARY KEY (hash, file_id, start_line) WITHOUT ROWID: the table is its own
         index on hash, so a lookup is one B-tree probe per hash and no space goes to
@@ -36,6 +39,9 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
+import zlib
+from array import array
+from itertools import accumulate
 import os
 import sqlite3
 import sys
@@ -47,10 +53,10 @@ from typing import Any
 
 from ..errors import InputError
 from . import boilerplate
-from .tokenize import TOKENIZER_VERSION, language_for_path, tokenize
+from .tokenize import TOKENIZER_VERSION, Tokens, language_for_path, tokenize
 from .winnow import K, W, fingerprint_rows, kgram_hashes, winnow_positions
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 DEFAULT_EXCLUDED_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", "node_modules", ".tox", ".venv"})
 MAX_FILE_BYTES = 2_000_000  # larger files are generated or data, not hand-written code
 _CHUNK = 500  # hashes per SQL IN (...) list
@@ -60,7 +66,7 @@ CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHO
 CREATE TABLE IF NOT EXISTS files(
     id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, sha256 TEXT NOT NULL, mtime REAL NOT NULL,
     size INTEGER NOT NULL, language TEXT NOT NULL, lines INTEGER NOT NULL,
-    fingerprints INTEGER NOT NULL);
+    fingerprints INTEGER NOT NULL, tokens BLOB NOT NULL, line_tokens BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS fingerprints(
     hash INTEGER NOT NULL, file_id INTEGER NOT NULL, start_line INTEGER NOT NULL,
     end_line INTEGER NOT NULL, PRIMARY KEY (hash, file_id, start_line)) WITHOUT ROWID;
@@ -208,6 +214,20 @@ def _read_source(path: str) -> bytes | str:
     return data
 
 
+def pack_tokens(tokens: Tokens) -> tuple[bytes, bytes]:
+    """(zlib token stream, zlib uint32 tokens-per-line) as stored in ``files``."""
+    starts = tokens.line_starts
+    counts = array("I", [b - a for a, b in zip(starts, starts[1:])])
+    return zlib.compress(tokens.stream, 6), zlib.compress(counts.tobytes(), 6)
+
+
+def unpack_tokens(stream: bytes, line_tokens: bytes) -> tuple[bytes, tuple[int, ...]]:
+    """Token stream and line starts (token index of each line) from ``files`` blobs."""
+    counts = array("I")
+    counts.frombytes(zlib.decompress(line_tokens))
+    return zlib.decompress(stream), tuple(accumulate(counts, initial=0))
+
+
 def _line_count(data: bytes) -> int:
     return data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
 
@@ -219,8 +239,9 @@ def _fingerprint_file(item: tuple[str, str, int, int]) -> tuple[Any, ...]:
     if isinstance(data, str):
         return (path, data)
     digest = hashlib.sha256(data).hexdigest()
-    rows = fingerprint_rows(tokenize(data, language), k=k, w=w)
-    return (path, digest, _line_count(data), rows, len(data))
+    tokens = tokenize(data, language)
+    rows = fingerprint_rows(tokens, k=k, w=w)
+    return (path, digest, _line_count(data), rows, len(data), *pack_tokens(tokens))
 
 
 def _public_hashes(item: tuple[str, str, int, int]) -> tuple[Any, ...]:
@@ -261,6 +282,8 @@ class Index:
         self.max_df = int(meta.get("max_df", 0))
         self.tokenizer_version = meta.get("tokenizer", TOKENIZER_VERSION)
         self._paths: dict[int, str] | None = None
+        self._file_languages: dict[int, str] | None = None
+        self._tokens: dict[int, tuple[bytes, tuple[int, ...]]] = {}
         self._languages: tuple[str, ...] | None = None
 
     @classmethod
@@ -294,6 +317,24 @@ class Index:
         if self._paths is None:
             self._paths = dict(self._db.execute("SELECT id, path FROM files"))
         return self._paths[file_id]
+
+    def file_tokens(self, file_id: int) -> tuple[bytes, tuple[int, ...]]:
+        """The normalised token stream of an indexed file and its line starts (cached)."""
+        cached = self._tokens.get(file_id)
+        if cached is None:
+            row = self._db.execute("SELECT tokens, line_tokens FROM files WHERE id = ?", (file_id,)).fetchone()
+            if row is None:
+                raise KeyError(file_id)
+            cached = unpack_tokens(row[0], row[1])
+            if len(self._tokens) >= 64:
+                self._tokens.pop(next(iter(self._tokens)))
+            self._tokens[file_id] = cached
+        return cached
+
+    def file_language(self, file_id: int) -> str:
+        if self._file_languages is None:
+            self._file_languages = dict(self._db.execute("SELECT id, language FROM files"))
+        return self._file_languages[file_id]
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -374,6 +415,11 @@ def _connect_for_build(out: str) -> sqlite3.Connection:
         tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if tables and "meta" not in tables:
             raise InputError(f"{out}: exists and is not a dlp index")
+        if tables:
+            row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+            if row is None or row[0] != SCHEMA_VERSION:  # an older layout: start afresh
+                for name in tables:
+                    db.execute(f'DROP TABLE IF EXISTS "{name}"')
         db.executescript(_SCHEMA)
     except sqlite3.DatabaseError as exc:
         raise InputError(f"{out}: cannot open as an index ({exc})") from None
@@ -457,7 +503,7 @@ def build(
         removed = sorted(p for p in known if p not in current)
 
         stale_ids = [known[p][0] for p in removed]
-        results: list[tuple[_Candidate, str, int, list[tuple[int, int, int]], int]] = []
+        results: list[tuple[Any, ...]] = []
         by_path = {c.path: c for c in todo}
         for result in _run(_fingerprint_file, [(c.path, c.language, k, w) for c in todo], jobs):
             if len(result) == 2:
@@ -466,7 +512,7 @@ def build(
                     stale_ids.append(known[result[0]][0])
                     removed.append(result[0])
                 continue
-            path, digest, lines, rows, size = result
+            path, digest, lines, rows, size, packed, line_tokens = result
             c = by_path[path]
             old = known.get(path)
             if old is not None and old[1] == digest:
@@ -475,7 +521,7 @@ def build(
                 continue
             if old is not None:
                 stale_ids.append(old[0])
-            results.append((c, digest, lines, rows, size))
+            results.append((c, digest, lines, rows, size, packed, line_tokens))
 
         if stale_ids:
             db.execute("CREATE TEMP TABLE IF NOT EXISTS stale(id INTEGER PRIMARY KEY)")
@@ -489,10 +535,11 @@ def build(
         new_rows: list[tuple[int, int, int, int]] = []
         indexed: list[str] = []
         bytes_indexed = 0
-        for c, digest, lines, rows, size in results:
+        for c, digest, lines, rows, size, packed, line_tokens in results:
             cur = db.execute(
-                "INSERT INTO files(path, sha256, mtime, size, language, lines, fingerprints) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (c.path, digest, c.mtime, c.size, c.language, lines, len(rows)),
+                "INSERT INTO files(path, sha256, mtime, size, language, lines, fingerprints, tokens, line_tokens) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (c.path, digest, c.mtime, c.size, c.language, lines, len(rows), packed, line_tokens),
             )
             fid = cur.lastrowid
             new_rows.extend((h, fid, s, e) for h, s, e in rows if h not in common and h not in stop)

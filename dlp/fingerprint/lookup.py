@@ -20,16 +20,17 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .index import Index, SourceRow
 from .tokenize import LANGUAGES, language_name, tokenize
-from .winnow import Fingerprint, fingerprints
+from .winnow import WEAK_TOKENS, is_weak, kgram_hashes, winnow_positions
 
 DEFAULT_THRESHOLD = 0.5
-DEFAULT_MIN_MATCHES = 3
-DEFAULT_MAX_GAP = 3
+DEFAULT_MIN_MATCHES = 12  # k-grams found in the file: at least k + 11 tokens of shared code
+_MIN_SPAN = 40  # k-gram positions a matched span is judged over, at least
+_MAX_FILES = 8  # candidate files verified per region reading
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +193,7 @@ _WORD = re.compile(r"[A-Za-z']+")
 
 
 _COMMENT_START = ("#", "//", "/*", "*", "--", "<!--")
+_PREPROCESSOR = re.compile(r"#[ \t]*(?:include|define|undef|if|ifdef|ifndef|elif|else|endif|pragma|error)\b")
 
 
 def _code_line(line: str) -> bool | None:
@@ -201,6 +203,8 @@ def _code_line(line: str) -> bool | None:
     neither start nor end a run of code.
     """
     stripped = line.strip()
+    if _PREPROCESSOR.match(stripped):
+        return True
     if not stripped or stripped.startswith(_COMMENT_START):
         return None
     words = _WORD.findall(stripped)
@@ -224,52 +228,56 @@ def _code_line(line: str) -> bool | None:
         prose += 2  # markdown list or quote
     if code > prose:
         return True
-    if line[:4] == "    " or line[:1] == "\t":
+    if line[:2] == "  " or line[:1] == "\t":
         return None  # indented: a continuation line, a string, a comment
     return False
 
 
+_MAX_BRIDGE = 6  # prose lines allowed between two code lines of one region (blank and comment lines: any number)
+
+
 def code_regions(text: str) -> tuple[Region, ...]:
-    """Fenced blocks, and runs of code-looking lines outside fences."""
+    """Fenced blocks, and runs of code-looking lines outside fences.
+
+    Outside fences a region runs from a code line to the last code line that
+    follows it with at most ``_MAX_BRIDGE`` prose lines between any two code
+    lines (blank, comment and indented lines do not count), so docstrings and
+    comments inside pasted code do not split it.
+    """
     lines = text.split("\n")
     regions: list[Region] = []
-    run: list[int] = []  # line indexes of the current unfenced code run
-    pending_blank: list[int] = []
+    code: list[int] = []  # code line indexes of the current unfenced region
 
     def flush() -> None:
-        code_lines = [i for i in run if _code_line(lines[i])]
-        if len(code_lines) >= 2:
-            first, last = run[0], run[-1]
+        if len(code) >= 2:
+            first, last = code[0], code[-1]
             regions.append(Region(first + 1, last + 1, "\n".join(lines[first : last + 1]), None, False))
-        run.clear()
-        pending_blank.clear()
+        code.clear()
 
     i = 0
     n = len(lines)
+    prose = 0  # prose lines since the last code line
     while i < n:
         fence = _FENCE.match(lines[i])
         if fence:
             flush()
+            prose = 0
             marker, tag = fence.group(1), fence.group(2)
             j = i + 1
-            while j < n and not (lines[j].strip().startswith(marker[0] * len(marker)) and lines[j].strip().strip(marker[0]) == ""):
+            while j < n and not (lines[j].strip().startswith(marker) and lines[j].strip().strip(marker[0]) == ""):
                 j += 1
             if j > i + 1:
                 regions.append(Region(i + 2, j, "\n".join(lines[i + 1 : j]), language_name(tag), True))
             i = j + 1
             continue
         kind = _code_line(lines[i])
-        if kind is None:
-            if run:
-                pending_blank.append(i)
-        elif kind:
-            run.extend(pending_blank)
-            pending_blank.clear()
-            run.append(i)
-        elif run and len(pending_blank) == 0 and i + 1 < n and _code_line(lines[i + 1]):
-            run.append(i)  # one prose-looking line between code lines (a comment, a long call)
-        else:
-            flush()
+        if kind:
+            if code and prose > _MAX_BRIDGE:
+                flush()
+            code.append(i)
+            prose = 0
+        elif kind is False:
+            prose += 1
         i += 1
     flush()
     return tuple(regions)
@@ -279,16 +287,62 @@ def code_regions(text: str) -> tuple[Region, ...]:
 
 
 @dataclass(slots=True)
-class _Prepared:
-    region: Region
+class _Reading:
+    """One tokenisation of a region: stream, line starts, every k-gram hash, anchors."""
+
     language: str | None
-    prints: tuple[Fingerprint, ...]
-    alternatives: tuple[str, ...]
+    stream: bytes
+    line_starts: tuple[int, ...]
+    hashes: list[int]  # signed hash of the k-gram at every position
+    anchors: list[int]  # winnowed, non-weak positions
 
 
-def _prepare(region: Region, language: str | None, alternatives: tuple[str, ...], k: int, w: int) -> _Prepared:
-    tokens = tokenize(region.text, language)
-    return _Prepared(region, language, fingerprints(tokens, k=k, w=w), alternatives)
+@dataclass(slots=True)
+class _Candidate:
+    file_id: int
+    matched: int
+    counted: int
+    first: int  # first and last matched k-gram positions in the reading
+    last: int
+    source_start: int
+    source_end: int
+
+
+def _readings(text: str, language: str | None) -> list[str]:
+    """The region as written, plus readings for a fragment cut inside a string or comment.
+
+    A fragment that starts inside a docstring turns every string boundary
+    inside out; reading it with an opening delimiter in front restores them.
+    """
+    out = [text]
+    if language in ("python", None):
+        for quote in ('"""', "'''"):
+            count = text.count(quote)
+            if count % 2:  # starts or ends inside a string
+                out.extend((quote + text, text + quote))
+            elif count:  # balanced, or starts and ends inside strings
+                out.append(quote + text + quote)
+    if language != "python" and language != "ruby":
+        close = text.find("*/")
+        if close >= 0:
+            opening = text.find("/*")
+            if opening < 0 or close < opening:
+                out.append("/*" + text)
+    if language in ("javascript", "typescript", "tsx") and text.count("`") % 2 == 1:
+        out.append("`" + text)
+    return out
+
+
+def _read(text: str, language: str | None, k: int, w: int) -> list[_Reading]:
+    out = []
+    for variant in _readings(text, language):
+        tokens = tokenize(variant, language)
+        stream = tokens.stream
+        unsigned = kgram_hashes(stream, k)
+        anchors = [p for p in winnow_positions(unsigned, w) if not is_weak(stream[p : p + k])]
+        hashes = [h - 0x1_0000_0000 if h & 0x8000_0000 else h for h in unsigned]
+        out.append(_Reading(language, stream, tokens.line_starts, hashes, anchors))
+    return out
 
 
 def _line_offsets(data: bytes) -> list[int]:
@@ -301,55 +355,115 @@ def _line_offsets(data: bytes) -> list[int]:
     return offsets
 
 
-def _best(
-    prepared: _Prepared,
-    rows_by_hash: dict[int, list[SourceRow]],
+# languages whose files a region tokenised as the key may match (same keyword table
+# or a superset, same comment and string syntax)
+_COMPATIBLE: dict[str | None, frozenset[str]] = {
+    "javascript": frozenset({"javascript", "typescript", "tsx"}),
+    "typescript": frozenset({"javascript", "typescript", "tsx"}),
+    "tsx": frozenset({"javascript", "typescript", "tsx"}),
+    "c": frozenset({"c", "cpp"}),
+    "cpp": frozenset({"c", "cpp"}),
+}
+
+
+_SLACK = 24  # tokens a copied k-gram may drift from where its nearest anchor puts it
+
+
+def _verify(
+    reading: _Reading,
+    file_id: int,
+    anchor_rows: list[SourceRow],
+    index: Index,
     common: set[int],
     *,
-    threshold: float,
     min_matches: int,
-    max_gap: int,
-) -> tuple[int, list[int], list[Fingerprint], float] | None:
-    counted = [fp for fp in prepared.prints if fp.hash not in common]
-    if len(counted) < min_matches:
-        return None
-    per_file: Counter[int] = Counter()
-    for fp in counted:
-        rows = rows_by_hash.get(fp.hash)
-        if rows:
-            per_file.update({row.file_id for row in rows})
-    if not per_file:
-        return None
-    best_result = None
-    for file_id, count in sorted(per_file.items(), key=lambda item: (-item[1], item[0]))[:3]:
-        if count < min_matches:
-            break
-        flags = [any(r.file_id == file_id for r in rows_by_hash.get(fp.hash, ())) for fp in counted]
-        # clusters of matched fingerprints at most max_gap unmatched ones apart
-        best_span: tuple[int, int, int] | None = None  # matched, first, last index into counted
-        first = last = -1
-        matched = gap = 0
-        for idx, hit in enumerate(flags):
-            if hit:
-                if first < 0 or gap > max_gap:
-                    if first >= 0 and (best_span is None or matched > best_span[0]):
-                        best_span = (matched, first, last)
-                    first, matched = idx, 0
-                matched += 1
-                last = idx
-                gap = 0
-            else:
-                gap += 1
-        if first >= 0 and (best_span is None or matched > best_span[0]):
-            best_span = (matched, first, last)
-        assert best_span is not None
-        matched, first, last = best_span
-        share = matched / (last - first + 1)
-        if matched >= min_matches and share >= threshold:
-            candidate = (file_id, [i for i in range(first, last + 1) if flags[i]], counted[first : last + 1], share)
-            if best_result is None or matched > len(best_result[1]):
-                best_result = candidate
-    return best_result
+    min_span: int,
+    threshold: float,
+) -> list[_Candidate]:
+    """Align the reading with the candidate file at its anchors and count the k-grams that agree.
+
+    Each anchor (a fingerprint the reading shares with the file) fixes an
+    offset between reading and file; every other k-gram of the reading must
+    be found in the file within ``_SLACK`` tokens of where its nearest anchor
+    puts it.  Code that merely shares idioms with the file has anchors but no
+    aligned neighbours.
+    """
+    k = index.k
+    stream = reading.stream
+    n = len(reading.hashes)
+    file_stream, file_starts = index.file_tokens(file_id)
+    lines = len(file_starts)
+    find = file_stream.find
+    # (reading position, file position) of every anchor occurrence in this file
+    lines_by_hash: dict[int, list[int]] = {}
+    for row in anchor_rows:
+        lines_by_hash.setdefault(row.hash, []).append(row.start_line)
+    pairs: list[tuple[int, int]] = []
+    for p in reading.anchors:
+        for line in lines_by_hash.get(reading.hashes[p], ()):
+            if line <= lines:
+                at = find(stream[p : p + k], file_starts[line - 1])
+                if at >= 0:
+                    pairs.append((p, at - p))
+    if not pairs:
+        return []
+    pairs.sort()
+    anchor_positions = [a for a, _ in pairs]
+    # positions that count: not weak, not common
+    counted = [
+        p for p in range(n)
+        if reading.hashes[p] not in common and stream[p : p + k].translate(None, WEAK_TOKENS)
+    ]
+    located: dict[int, int] = {}  # reading position -> file position, for aligned k-grams
+    for p in counted:
+        gram = stream[p : p + k]
+        i = bisect_right(anchor_positions, p)
+        for j in (i - 1, i, i - 2, i + 1):
+            if 0 <= j < len(pairs):
+                expected = p + pairs[j][1]
+                at = find(gram, max(0, expected - _SLACK), expected + _SLACK + k)
+                if at >= 0:
+                    located[p] = at
+                    break
+    if len(located) < min_matches:
+        return []
+    # clusters of aligned k-grams at most k counted positions apart
+    clusters: list[tuple[int, int, int]] = []  # matched, first index into counted, last index
+    start = prev = -1
+    matched = 0
+    for i, p in enumerate(counted):
+        if p not in located:
+            continue
+        if start < 0 or i - prev > k:
+            if start >= 0:
+                clusters.append((matched, start, prev))
+            start, matched = i, 0
+        matched += 1
+        prev = i
+    clusters.append((matched, start, prev))
+    found: list[_Candidate] = []
+    for matched, first, last in clusters:
+        if matched < min_matches:
+            continue
+        # a short cluster is judged with its neighbours: widen it to at least min_span positions
+        if last - first + 1 < min_span:
+            first = max(0, min(first - (min_span - (last - first + 1)) // 2, len(counted) - min_span))
+            last = min(len(counted) - 1, first + min_span - 1)
+        window = counted[first : last + 1]
+        window_hits = [p for p in window if p in located]
+        if len(window_hits) < min_matches or len(window_hits) < threshold * len(window):
+            continue
+        positions = [located[p] for p in window_hits]
+        found.append(_Candidate(
+            file_id=file_id,
+            matched=len(window_hits),
+            counted=len(window),
+            first=window_hits[0],
+            last=window_hits[-1],
+            source_start=bisect_right(file_starts, min(positions)),
+            source_end=bisect_right(file_starts, max(positions) + k - 1),
+        ))
+    return found
 
 
 def lookup(
@@ -358,93 +472,118 @@ def lookup(
     *,
     threshold: float = DEFAULT_THRESHOLD,
     min_matches: int = DEFAULT_MIN_MATCHES,
-    max_gap: int = DEFAULT_MAX_GAP,
     language: str | None = None,
 ) -> tuple[Match, ...]:
     """Matches of indexed proprietary code in ``text``, at most one per code region.
 
-    ``threshold``: minimum share (0..1) of a matched span's fingerprints found in
-    one proprietary file; ``min_matches``: minimum number of such fingerprints;
-    ``language``: tokenise every region as this language instead of guessing.
+    ``threshold``: minimum share (0..1) of the k-grams of the matched span found
+    in one proprietary file; ``min_matches``: minimum number of such k-grams
+    (``min_matches + k - 1`` tokens of shared code); ``language``: tokenise every
+    region as this language instead of guessing.
     """
     forced = language_name(language) if language else None
     if language and forced is None:
         raise ValueError(f"unknown language {language!r}")
-    candidates = index.languages
-    prepared: list[_Prepared] = []
+    k, w = index.k, index.w
+    candidates_languages = index.languages
+    regions: list[tuple[Region, list[_Reading], tuple[str | None, ...]]] = []
     for region in code_regions(text):
-        if forced:
-            prepared.append(_prepare(region, forced, (), index.k, index.w))
+        if forced or region.language is not None:
+            regions.append((region, _read(region.text, forced or region.language, k, w), ()))
             continue
-        if region.language is not None:
-            prepared.append(_prepare(region, region.language, (), index.k, index.w))
-            continue
-        ranked = [name for name, _ in language_scores(region.text, candidates)] if len(candidates) != 1 else list(candidates)
-        if not ranked:
-            ranked = list(candidates[:1]) or [None]  # type: ignore[list-item]
-        prepared.append(_prepare(region, ranked[0], tuple(ranked[1:3]), index.k, index.w))
-    if not prepared:
+        if len(candidates_languages) == 1:
+            ranked: list[str | None] = list(candidates_languages)
+        else:
+            ranked = [name for name, _ in language_scores(region.text, candidates_languages)]
+            ranked = ranked or [candidates_languages[0] if candidates_languages else None]
+        regions.append((region, _read(region.text, ranked[0], k, w), tuple(ranked[1:3])))
+    if not regions:
         return ()
 
-    hashes = {fp.hash for p in prepared for fp in p.prints}
     rows_by_hash: dict[int, list[SourceRow]] = {}
-    for row in index.rows(hashes):
-        rows_by_hash.setdefault(row.hash, []).append(row)
-    common = index.common(hashes) if rows_by_hash else set()
+    common: set[int] = set()
+    queried: set[int] = set()
 
+    def fetch(readings: list[_Reading]) -> None:
+        anchors = {r.hashes[p] for r in readings for p in r.anchors} - queried
+        if not anchors:
+            return
+        queried.update(anchors)
+        for row in index.rows(anchors):
+            rows_by_hash.setdefault(row.hash, []).append(row)
+
+    def lines_of(reading: _Reading, found: _Candidate) -> tuple[int, int]:
+        first = bisect_right(reading.line_starts, found.first)
+        return first, max(first, bisect_right(reading.line_starts, found.last + k - 1))
+
+    def judge(readings: list[_Reading]) -> list[tuple[_Reading, _Candidate]]:
+        fetch(readings)
+        candidates: list[tuple[_Reading, _Candidate]] = []
+        for reading in readings:
+            compatible = _COMPATIBLE.get(reading.language, frozenset({reading.language}))
+            by_file: dict[int, list[SourceRow]] = {}
+            for p in reading.anchors:
+                for row in rows_by_hash.get(reading.hashes[p], ()):
+                    if reading.language is None or index.file_language(row.file_id) in compatible:
+                        by_file.setdefault(row.file_id, []).append(row)
+            if not by_file:
+                continue
+            fresh = set(reading.hashes) - queried_common
+            if fresh:
+                common.update(index.common(fresh))
+                queried_common.update(fresh)
+            ranked_files = sorted(by_file, key=lambda f: (-len({r.hash for r in by_file[f]}), f))[:_MAX_FILES]
+            for file_id in ranked_files:
+                for found in _verify(reading, file_id, by_file[file_id], index, common,
+                                     min_matches=min_matches, min_span=_MIN_SPAN, threshold=threshold):
+                    candidates.append((reading, found))
+        # the best matches that do not overlap one another in the text
+        candidates.sort(key=lambda c: (-c[1].matched, -c[1].matched / c[1].counted, c[1].file_id))
+        chosen: list[tuple[_Reading, _Candidate]] = []
+        taken: list[tuple[int, int]] = []
+        for reading, found in candidates:
+            first, last = lines_of(reading, found)
+            if all(last < a or first > b for a, b in taken):
+                chosen.append((reading, found))
+                taken.append((first, last))
+        return chosen
+
+    queried_common: set[int] = set()
     data = text.encode("utf-8", "surrogateescape")
     offsets: list[int] | None = None
     matches: list[Match] = []
-    for p in prepared:
-        found = _best(p, rows_by_hash, common, threshold=threshold, min_matches=min_matches, max_gap=max_gap)
-        for alternative in p.alternatives:
-            if found is not None:
+    for region, readings, alternatives in regions:
+        outcomes = judge(readings)
+        for alternative in alternatives:
+            if outcomes:
                 break
-            p = _prepare(p.region, alternative, (), index.k, index.w)
-            extra = {fp.hash for fp in p.prints} - hashes
-            if extra:
-                hashes |= extra
-                for row in index.rows(extra):
-                    rows_by_hash.setdefault(row.hash, []).append(row)
-                common |= index.common(extra)
-            found = _best(p, rows_by_hash, common, threshold=threshold, min_matches=min_matches, max_gap=max_gap)
-        if found is None:
-            continue
-        file_id, hit_indexes, span, share = found
-        if offsets is None:
-            offsets = _line_offsets(data)
-        region = p.region
-        text_start = region.start_line + span[0].start_line - 1
-        text_end = region.start_line + span[-1].end_line - 1
-        source_rows = [
-            [r for r in rows_by_hash[span[i - hit_indexes[0]].hash] if r.file_id == file_id]
-            for i in hit_indexes
-        ]
-        source_start, source_end = _source_range(source_rows)
-        end_offset = offsets[text_end] - 1 if text_end < len(offsets) else len(data)
-        matches.append(
-            Match(
-                text_start_line=text_start,
-                text_end_line=text_end,
-                start=offsets[text_start - 1],
-                end=max(end_offset, offsets[text_start - 1]),
-                source_path=index.file_path(file_id),
-                source_start_line=source_start,
-                source_end_line=source_end,
-                share=round(share, 4),
-                matched=len(hit_indexes),
-                fingerprints=len(span),
-                language=p.language,
-                region_start_line=region.start_line,
-                region_end_line=region.end_line,
-            )
-        )
+            outcomes = judge(_read(region.text, alternative, k, w))
+        for reading, found in sorted(outcomes, key=lambda o: lines_of(*o)):
+            if offsets is None:
+                offsets = _line_offsets(data)
+            matches.append(_match(region, reading, found, index, data, offsets))
     return tuple(matches)
 
 
-def _source_range(occurrences: list[list[SourceRow]]) -> tuple[int, int]:
-    """Line range in the source file: per fingerprint the occurrence nearest the median."""
-    starts = sorted(r.start_line for rows in occurrences for r in rows)
-    median = starts[len(starts) // 2]
-    chosen = [min(rows, key=lambda r: abs(r.start_line - median)) for rows in occurrences if rows]
-    return min(r.start_line for r in chosen), max(r.end_line for r in chosen)
+def _match(region: Region, reading: _Reading, found: _Candidate, index: Index, data: bytes,
+           offsets: list[int]) -> Match:
+    k = index.k
+    text_start = region.start_line + bisect_right(reading.line_starts, found.first) - 1
+    text_end = region.start_line + bisect_right(reading.line_starts, found.last + k - 1) - 1
+    text_end = min(max(text_end, text_start), region.end_line)
+    end_offset = offsets[text_end] - 1 if text_end < len(offsets) else len(data)
+    return Match(
+        text_start_line=text_start,
+        text_end_line=text_end,
+        start=offsets[text_start - 1],
+        end=max(end_offset, offsets[text_start - 1]),
+        source_path=index.file_path(found.file_id),
+        source_start_line=found.source_start,
+        source_end_line=found.source_end,
+        share=round(found.matched / found.counted, 4),
+        matched=found.matched,
+        fingerprints=found.counted,
+        language=reading.language,
+        region_start_line=region.start_line,
+        region_end_line=region.end_line,
+    )

@@ -87,24 +87,38 @@ def winnow_positions(hashes: list[int], w: int = W) -> list[int]:
         selected.append(pos)
 
 
+# A k-gram made only of these tokens (identifiers, literals, call and list
+# punctuation: ``I ( I , I ) ; I . I ( S``) says nothing about where code came
+# from: every code base is full of such call sequences.  Such fingerprints are
+# dropped on both sides.
+WEAK_TOKENS = b"ISN(),;.[]&*"
+
+
+def is_weak(kgram: bytes) -> bool:
+    return not kgram.translate(None, WEAK_TOKENS)
+
+
 def fingerprints(tokens: Tokens, *, k: int = K, w: int = W) -> tuple[Fingerprint, ...]:
-    """Winnowed fingerprints of a token stream, with the lines they span."""
-    hashes = kgram_hashes(tokens.stream, k)
+    """Winnowed fingerprints of a token stream, with the lines they span (weak ones left out)."""
+    stream = tokens.stream
+    hashes = kgram_hashes(stream, k)
     line_of = tokens.line_of
     return tuple(
         Fingerprint(_signed(hashes[p]), p, line_of(p), line_of(p + k - 1))
         for p in winnow_positions(hashes, w)
+        if stream[p : p + k].translate(None, WEAK_TOKENS)
     )
 
 
 def fingerprint_rows(tokens: Tokens, *, k: int = K, w: int = W) -> list[tuple[int, int, int]]:
-    """(hash, start_line, end_line) of each winnowed fingerprint: the fast path for indexing."""
-    hashes = kgram_hashes(tokens.stream, k)
+    """(hash, start_line, end_line) of each winnowed, non-weak fingerprint: the fast path for indexing."""
+    stream = tokens.stream
+    hashes = kgram_hashes(stream, k)
     starts = tokens.line_starts
-
     return [
         (_signed(hashes[p]), bisect_right(starts, p), bisect_right(starts, p + k - 1))
         for p in winnow_positions(hashes, w)
+        if stream[p : p + k].translate(None, WEAK_TOKENS)
     ]
 
 
