@@ -238,6 +238,10 @@ verify verification confirm confirmation reset forgot forgotten current previous
 next first last primary secondary main master slave backup upload download read
 write delete update create remove list show hide open close start stop enable
 enabled disable disabled on off is has have had was were be been being do does
+postgres postgresql mysql mariadb mongo mongodb redis rabbitmq guest sa sys system
+oracle scott tiger sql pgsql dbuser dbpass qwerty letmein welcome hello world foo bar
+baz qux abc xyz love monkey dragon sunshine princess football baseball superman
+batman trustno1 iloveyou starwars whatever
 """.split())
 
 _SEGMENT_RE = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
@@ -326,7 +330,7 @@ def not_hash_or_uuid(value: str) -> bool:
 
 _CODE_REF_RE = re.compile(
     r"""(?x)
-      ^\$\{?[A-Za-z_]                      # $VAR, ${VAR}
+      ^\$[{(]?[A-Za-z_]                    # $VAR, ${VAR}, $(Var)
     | ^%[A-Za-z_][A-Za-z0-9_]*%$           # %VAR%
     | \b(?:os\.environ|os\.getenv|getenv|process\.env|ENV\[|System\.getenv|
            Environment\.GetEnvironmentVariable|env\(|config\(|settings\.|secrets\.)
