@@ -11,8 +11,9 @@ Some packages play the proprietary code base and are indexed; fragments of
   with a language tag, fenced without one, or pasted bare).
 
 Fragments of other packages, in the same forms, are the negatives.  A
-positive counts as found only if a match names the fragment's own file and
-overlaps its lines.  A fragment is used only if it holds at least
+positive counts as found if a match is reported; it is attributed if the
+match names the fragment's own file and overlaps its lines (a match to another proprietary file holding the same
+code is a detection but not an attribution).  A fragment is used only if it holds at least
 ``MIN_TOKENS`` normalised tokens: 8 lines of docstring, comments or imports
 carry no code to recognise (this filter applies to negatives too).
 
@@ -21,7 +22,6 @@ C example programs when installed; a corpus that is missing is skipped.
 """
 from __future__ import annotations
 
-import os
 import random
 import re
 import sysconfig
@@ -121,7 +121,8 @@ def reformat(text: str, language: str, rng: random.Random) -> str:
         body = re.sub(r"(?<=\S)[ \t]{2,}", " ", stripped.rstrip())
         body = re.sub(r"\s*,\s*(?=\S)", ", ", body)
         if language != "python":
-            body = re.sub(r"\s*([=+\-*/<>]=?)\s*(?=[\w(])", r" \1 ", body) if rng.random() < 0.5 else body
+            if rng.random() < 0.5 and not body.startswith(("#", "*", "/*", "//")):
+                body = re.sub(r"\s*(==|!=|=|\+|-(?![->]))\s*(?=[\w(])", r" \1 ", body)
             if body.endswith("{") and len(body) > 1:
                 out.append(indent + body[:-1].rstrip())
                 out.append(indent + "{")
@@ -220,15 +221,20 @@ def evaluation(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, 
             per_kind: dict[str, tuple[int, int]] = {}
             positives = list(fragments(_files(corpus.proprietary, corpus.language), corpus.language,
                                        corpus.positives, rng))
+            attributed = 0
             for kind in KINDS:
                 found = 0
                 for frag in positives:
                     text = transform(kind, frag.text, corpus.language, rng)
                     matches = lookup(text, index)
+                    if matches:
+                        found += 1
                     if any(m.source_path == frag.path and m.source_start_line <= frag.end_line
                            and m.source_end_line >= frag.start_line for m in matches):
-                        found += 1
+                        attributed += 1
                 per_kind[kind] = (found, len(positives))
+            # the match names the fragment's own file and lines (not another copy of the same code)
+            per_kind["attributed"] = (attributed, len(positives) * len(KINDS))
             negatives = list(fragments(_files(corpus.public, corpus.language), corpus.language,
                                        corpus.negatives, rng))
             alarms = total = 0
@@ -255,6 +261,12 @@ def test_recall_per_kind(evaluation: dict[str, dict[str, tuple[int, int]]], kind
         assert found / total >= 0.95, f"{language} {kind}: recall {found}/{total}"
 
 
+def test_matches_name_the_source_file_and_lines(evaluation: dict[str, dict[str, tuple[int, int]]]) -> None:
+    for language, per_kind in evaluation.items():
+        found, total = per_kind["attributed"]
+        assert found / total >= 0.9, f"{language}: attributed {found}/{total}"
+
+
 def test_false_alarms(evaluation: dict[str, dict[str, tuple[int, int]]]) -> None:
     alarms = sum(kinds["negative"][0] for kinds in evaluation.values())
     total = sum(kinds["negative"][1] for kinds in evaluation.values())
@@ -270,6 +282,3 @@ def test_eval_transformations_keep_the_code_recognisable() -> None:
     assert tokenize(reformat(source, "python", rng), "python").stream == tokenize(source, "python").stream
     assert "```" in chat(source, "python", random.Random(0)) or source in chat(source, "python", random.Random(0))
 
-
-if os.environ.get("DLP_EVAL_VERBOSE"):  # pragma: no cover - manual tuning aid
-    pytest.register_assert_rewrite(__name__)

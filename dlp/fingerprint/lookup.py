@@ -188,11 +188,13 @@ _CODE_START = re.compile(
     re.I,
 )
 _CODE_END = re.compile(r"(?:[;{}()\[\],:]|=>|->|\\)\s*$")
-_CODE_SYMBOLS = re.compile(r"\w\(|\)\s*[{:]|[{};]|==|!=|=>|->|::|&&|\|\||\+=|-=|\w\[|\w\.\w+\(|^\s*[})\]]| = ")
-_WORD = re.compile(r"[A-Za-z']+")
+_CODE_SYMBOLS = re.compile(
+    r"\w\.\w+\(|\w\(|\)\s*[{:]|[{};]|==|!=|=>|->|::|&&|\|\||\+=|-=|\w\[|^\s*[})\]]| = |\w=[\w'\"]|\*\*?\w|\bself\b|\$\w"
+)
+_WORD = re.compile(r"[A-Za-z]+(?:'[a-z]{1,2}\b)?")
 
 
-_COMMENT_START = ("#", "//", "/*", "*", "--", "<!--")
+_COMMENT_START = re.compile(r"#(?!\[)|//|/\*|\*(?:\s|/|$)|--(?:\s|$)|<!--")
 _PREPROCESSOR = re.compile(r"#[ \t]*(?:include|define|undef|if|ifdef|ifndef|elif|else|endif|pragma|error)\b")
 
 
@@ -205,7 +207,7 @@ def _code_line(line: str) -> bool | None:
     stripped = line.strip()
     if _PREPROCESSOR.match(stripped):
         return True
-    if not stripped or stripped.startswith(_COMMENT_START):
+    if not stripped or _COMMENT_START.match(stripped):
         return None
     words = _WORD.findall(stripped)
     symbols = len(_CODE_SYMBOLS.findall(stripped))
@@ -495,7 +497,8 @@ def lookup(
             ranked: list[str | None] = list(candidates_languages)
         else:
             ranked = [name for name, _ in language_scores(region.text, candidates_languages)]
-            ranked = ranked or [candidates_languages[0] if candidates_languages else None]
+            ranked += [name for name in candidates_languages if name not in ranked]  # unscored: try last
+            ranked = ranked or [None]
         regions.append((region, _read(region.text, ranked[0], k, w), tuple(ranked[1:3])))
     if not regions:
         return ()

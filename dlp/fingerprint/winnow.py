@@ -22,7 +22,7 @@ from zlib import crc32
 from .tokenize import Tokens
 
 K = 12  # tokens per k-gram
-W = 18  # k-grams per window
+W = 24  # k-grams per window
 GUARANTEE = W + K - 1  # shared runs at least this long (in tokens) are always found
 
 
