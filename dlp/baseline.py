@@ -26,10 +26,12 @@ rotated).
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 import posixpath
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable
@@ -69,6 +71,39 @@ def sha1_of(value: str) -> str:
     return "sha1:" + hashlib.sha1(value.encode("utf-8", "surrogatepass")).hexdigest()  # noqa: S324 - detect-secrets' key
 
 
+# detect-secrets' regex plugins hash what ``re.findall`` returns: with a capture
+# group in the pattern that is the group, not the token (its GitHub plugin hashes
+# "ghp"). Used when detect-secrets itself is not installed.
+_DETECT_SECRETS_FALLBACK = (r"(ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9_]{36}",)
+
+
+@functools.lru_cache(maxsize=1)
+def _detect_secrets_patterns() -> tuple[re.Pattern[str], ...]:
+    try:
+        from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
+        from detect_secrets.plugins.base import RegexBasedDetector
+    except Exception:  # noqa: BLE001 - optional dependency, any import failure means "not usable"
+        return tuple(re.compile(p) for p in _DETECT_SECRETS_FALLBACK)
+    patterns: list[re.Pattern[str]] = []
+    for cls in get_mapping_from_secret_type_to_class().values():
+        if isinstance(cls, type) and issubclass(cls, RegexBasedDetector):
+            patterns.extend(p for p in getattr(cls, "denylist", ()) if p.groups)
+    return tuple(patterns)
+
+
+@functools.lru_cache(maxsize=4096)
+def detect_secrets_hashes(value: str) -> tuple[str, ...]:
+    """The ``hashed_secret`` values detect-secrets could have written for ``value``:
+    its SHA-1, and that of each group its regex plugins would have extracted."""
+    out = [sha1_of(value)]
+    for pattern in _detect_secrets_patterns():
+        for match in pattern.findall(value):
+            for part in (match if isinstance(match, tuple) else (match,)):
+                if part and sha1_of(part) not in out:
+                    out.append(sha1_of(part))
+    return tuple(out)
+
+
 def _sort_key(entry: Entry) -> tuple[str, str, str]:
     return (entry.path or "", entry.rule_id, entry.fingerprint)
 
@@ -104,8 +139,9 @@ class Baseline:
 
     def contains(self, finding: Finding) -> bool:
         """True when ``finding`` is already known (by value hash and path, never by line)."""
-        key = finding.fingerprint if self.format == FORMAT_DLP else sha1_of(finding.value)
-        return any((key, p) in self._keys for p in self._candidate_paths(finding.origin.path))
+        keys = (finding.fingerprint,) if self.format == FORMAT_DLP else detect_secrets_hashes(finding.value)
+        paths = self._candidate_paths(finding.origin.path)
+        return any((key, p) in self._keys for key in keys for p in paths)
 
     def __contains__(self, finding: Finding) -> bool:
         return self.contains(finding)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import click
 
@@ -141,7 +141,17 @@ def _parse_label(text: str) -> tuple[str, bool | None]:
 @click.option("--all", "review_all", is_flag=True, help="Review entries already labelled too.")
 @click.option("--stats", "stats_only", is_flag=True, help="Only print the statistics.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-def audit_command(file: str, labels: tuple[str, ...], review_all: bool, stats_only: bool, fmt: str) -> None:
+@click.option("--interactive/--no-interactive", default=None,
+              help="Prompt for each entry (default: when stdin is a terminal and no --label is given).")
+@click.option("-c", "--config", "config_path", type=click.Path(dir_okay=False),
+              help="Config file whose rules locate entries to show them.")
+@click.option("--enable", "enable_packs", multiple=True, help="Enable a rule pack; repeatable.")
+@click.option("--disable", "disable_packs", multiple=True, help="Disable a rule pack; repeatable.")
+@click.option("--rules", "extra_rules", multiple=True, type=click.Path(dir_okay=False),
+              help="Extra rule file; repeatable.")
+def audit_command(file: str, labels: tuple[str, ...], review_all: bool, stats_only: bool, fmt: str,
+                  interactive: bool | None, config_path: str | None, enable_packs: tuple[str, ...],
+                  disable_packs: tuple[str, ...], extra_rules: tuple[str, ...]) -> None:
     """Mark baseline entries as real secrets or false positives, and print statistics.
 
     Interactive on a terminal: each entry is shown with its line from the
@@ -161,8 +171,14 @@ def audit_command(file: str, labels: tuple[str, ...], review_all: bool, stats_on
             if baseline.entries[i].is_secret != verdict:
                 baseline.label(i, verdict)
                 changed = True
-    if not labels and not stats_only and sys.stdin.isatty():
-        changed = _interactive(baseline, review_all=review_all) or changed
+    if interactive is None:
+        interactive = not labels and not stats_only and sys.stdin.isatty()
+    if interactive:
+        def ruleset() -> Any:
+            return _ruleset_and_options(config_path=config_path, engine="auto", jobs=1, max_file_size=None,
+                                        min_severity=None, enable_packs=("all", *enable_packs),
+                                        disable_packs=disable_packs, extra_rules=extra_rules)[0]
+        changed = _interactive(baseline, review_all=review_all, ruleset=ruleset) or changed
     if changed:
         write_output(baseline.dumps(), file)
     stats = baseline.stats()
@@ -177,14 +193,14 @@ def audit_command(file: str, labels: tuple[str, ...], review_all: bool, stats_on
         click.echo(f"  {rule_id:<40} {n:>5}")
 
 
-def _interactive(baseline: Any, *, review_all: bool) -> bool:
+def _interactive(baseline: Any, *, review_all: bool, ruleset: Callable[[], Any]) -> bool:
     from dlp.baseline import FORMAT_DLP
 
     todo = [i for i, e in enumerate(baseline.entries) if review_all or e.is_secret is None]
     if not todo:
         click.echo("every entry is audited (use --all to review them again)")
         return False
-    locator = _Locator(baseline)
+    locator = _Locator(baseline, ruleset)
     changed = False
     for n, i in enumerate(todo, 1):
         e = baseline.entries[i]
@@ -208,13 +224,14 @@ def _interactive(baseline: Any, *, review_all: bool) -> bool:
 class _Locator:
     """Finds an entry's lines in the working tree to show them, masked."""
 
-    def __init__(self, baseline: Any) -> None:
+    def __init__(self, baseline: Any, ruleset: Callable[[], Any]) -> None:
         self._baseline = baseline
+        self._make_ruleset = ruleset
         self._ruleset: Any = None
         self._cache: dict[str, list[Any]] = {}
 
     def lines(self, entry: Any, *, by_sha1: bool) -> list[tuple[int, str]]:
-        from dlp.baseline import sha1_of
+        from dlp.baseline import detect_secrets_hashes
 
         if entry.path is None:
             return []
@@ -224,8 +241,8 @@ class _Locator:
             self._cache[entry.path] = self._scan(path)
         out = []
         for f in self._cache[entry.path]:
-            key = sha1_of(f.value) if by_sha1 else f.fingerprint
-            if key == entry.fingerprint:
+            keys = detect_secrets_hashes(f.value) if by_sha1 else (f.fingerprint,)
+            if entry.fingerprint in keys:
                 text = path.read_bytes().split(b"\n")[f.line - 1].decode("utf-8", "replace")
                 shown = text[:f.column - 1] + f.masked
                 if f.end_line == f.line:
@@ -234,7 +251,6 @@ class _Locator:
         return out[:3]
 
     def _scan(self, path: Path) -> list[Any]:
-        from dlp.ruleset import Selection, load_ruleset
         from dlp.scan import scan
 
         try:
@@ -242,5 +258,5 @@ class _Locator:
         except OSError:
             return []
         if self._ruleset is None:
-            self._ruleset = load_ruleset(Selection(enable_packs=("all",)))
+            self._ruleset = self._make_ruleset()
         return list(scan(data, self._ruleset))
