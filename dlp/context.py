@@ -42,18 +42,21 @@ def _words_regex(words: tuple[str, ...]) -> re.Pattern[str]:
 
 
 def has_context(data: bytes, start: int, end: int, context: Context) -> bool:
-    """Whether any context word occurs within ``context.window`` characters of [start, end),
-    or names the table column the value sits in (CSV header, SQL ``INSERT`` column list)."""
+    """Whether any context word occurs within ``context.window`` characters of [start, end).
+    A value in a table cell (CSV/TSV with a header line, SQL ``INSERT`` row) is
+    judged by its column name alone."""
     if not context.words:
         return False
+    regex = _words_regex(context.words)
+    column = column_name(data, start)
+    if column is not None:
+        # In a table the column says what the cell is; words in neighbouring
+        # rows, columns or statements describe other values.
+        return bool(regex.search(_normalise(column)))
     w = context.window
     before = data[max(0, start - 4 * w):start].decode("utf-8", "replace")[-w:]
     after = data[end:end + 4 * w].decode("utf-8", "replace")[:w]
-    regex = _words_regex(context.words)
-    if regex.search(_normalise(before)) or regex.search(_normalise(after)):
-        return True
-    column = column_name(data, start)
-    return column is not None and bool(regex.search(_normalise(column)))
+    return bool(regex.search(_normalise(before)) or regex.search(_normalise(after)))
 
 
 # --------------------------------------------------------------------------- table columns
@@ -63,6 +66,8 @@ _INSERT = re.compile(
     rb"INSERT\s+(?:IGNORE\s+)?INTO\s+[\w.`\"\[\]]+\s*\(([^()]{1,2000})\)\s*VALUES\s*", re.IGNORECASE
 )
 _SQL_LOOKBACK = 16384
+# A header field is a short column name: no digit runs, no sentence punctuation.
+_HEADER_FIELD = re.compile(rb"(?!.*\d{3})[^\d\s.!?,;:][^.!?,;:]{0,39}")
 
 
 def _split_fields(line: bytes, delimiter: bytes) -> list[bytes]:
@@ -89,14 +94,16 @@ def _csv_column(data: bytes, start: int) -> str | None:
     line = data[line_start:len(data) if line_end < 0 else line_end].rstrip(b"\r")
     header_end = data.find(b"\n")
     header = data[:header_end].rstrip(b"\r")
-    delimiter = max(_DELIMITERS, key=line.count)
-    if not line.count(delimiter) or header.count(delimiter) < 1:
+    for delimiter in sorted(_DELIMITERS, key=line.count, reverse=True):
+        if not line.count(delimiter) or not header.count(delimiter):
+            continue
+        fields = _split_fields(header, delimiter)
+        if len(fields) == len(_split_fields(line, delimiter)):
+            break
+    else:
         return None
-    fields = _split_fields(header, delimiter)
-    if len(fields) != len(_split_fields(line, delimiter)):
-        return None
-    if any(f.strip(b' "').isdigit() for f in fields):
-        return None  # first line is data, not a header
+    if not all(_HEADER_FIELD.fullmatch(f.strip(b' "\'')) for f in fields):
+        return None  # the first line is data or prose, not a header
     index = len(_split_fields(data[line_start:start], delimiter)) - 1
     return fields[index].strip(b' "').decode("utf-8", "replace")
 

@@ -9,7 +9,7 @@ from dlp.ruleset import Context
 CSV = (b"name,nric,phone,remarks\n"
        b"Ali,850612105527,0127384916,ok\n"
        b"\"Tan, Wei Ming\",930725016643,0112391845,\"a, b\"\n")
-TSV = b"nama\tno_kp\nSiti\t880921105331\n"
+TSV = b"nama\tno_kp\talamat\nSiti\t880921105331\tNo. 1, Jalan A, 47300 PJ, Selangor\n"
 SQL = (b"INSERT INTO customers (id, name, `nric`, phone) VALUES\n"
        b"  (1, 'Ali, bin Abu', '850612105527', '0127384916'),\n"
        b"  (2, 'O''Neil', '930725016643', NULL);\n"
@@ -28,12 +28,24 @@ SQL = (b"INSERT INTO customers (id, name, `nric`, phone) VALUES\n"
     (SQL, b"850612105527", 1, None),           # after the INSERT statement ended
     (b"x = 850612105527\ny = 1\n", b"850612105527", 0, None),
     (b"1,2,3\n850612105527,5,6\n", b"850612105527", 0, None),   # first line is data
+    (b"IC saya 880921105331, tel 0127384916.\nNama Ali, IC 850612105527.\n", b"850612105527", 0, None),  # prose
+    ("姓名,身份证号码\nAli,850612105527\n".encode(), b"850612105527", 0, "身份证号码"),
 ])
 def test_column_name(data: bytes, needle: bytes, occurrence: int, column: str | None) -> None:
     start = -1
     for _ in range(occurrence + 1):
         start = data.index(needle, start + 1)
     assert column_name(data, start) == column
+
+
+def test_column_decides_over_neighbouring_words() -> None:
+    data = (b"INSERT INTO vn (cccd) VALUES ('001072567090');\n"
+            b"INSERT INTO ph (sss_no) VALUES ('3458291736');\n")
+    sss = Context(words=("sss",), window=64, required=True)
+    start = data.index(b"001072567090")
+    assert not has_context(data, start, start + 12, sss)   # "sss_no" is 30 bytes away, in another table
+    start = data.index(b"3458291736")
+    assert has_context(data, start, start + 10, sss)
 
 
 def test_has_context_uses_the_column_name() -> None:

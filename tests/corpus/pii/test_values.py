@@ -1,0 +1,5 @@
+nric = "S1234567D"  # the NRIC every tutorial uses
+card_number = "4111 1111 1111 1111"
+cc = "4242424242424242"
+No. K/P: 900101-14-5673
+IBAN: DE89370400440532013000
