@@ -90,7 +90,7 @@ class Repo:
             p.write_text(content, encoding="utf-8")
 
     def commit(self, message: str, *, author: str = "Alice <alice@example.com>", days_ago: int | None = None,
-               add: bool = True) -> str:
+               add: bool = True, no_verify: bool = False) -> str:
         if add:
             self.git("add", "-A")
         self._tick += 1
@@ -103,7 +103,8 @@ class Repo:
             when = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=days_ago, seconds=-self._tick)
             date = when.replace(microsecond=0).isoformat()
         env.update(GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
-        subprocess.run(["git", "commit", "-q", "--allow-empty", "-m", message], cwd=self.path, env=env,
+        flags = ["--no-verify"] if no_verify else []
+        subprocess.run(["git", "commit", "-q", "--allow-empty", *flags, "-m", message], cwd=self.path, env=env,
                        check=True, stdout=subprocess.PIPE)
         return self.git("rev-parse", "HEAD")
 
