@@ -188,9 +188,7 @@ _CODE_START = re.compile(
     re.I,
 )
 _CODE_END = re.compile(r"(?:[;{}()\[\],:]|=>|->|\\)\s*$")
-_CODE_SYMBOLS = re.compile(
-    r"\w\.\w+\(|\w\(|\)\s*[{:]|[{};]|==|!=|=>|->|::|&&|\|\||\+=|-=|\w\[|^\s*[})\]]| = |\w=[\w'\"]|\*\*?\w|\bself\b|\$\w"
-)
+_SYMBOL_CHARS = str.maketrans("", "", "(){}[];=<>&|")  # deleting them counts them
 _WORD = re.compile(r"[A-Za-z]+(?:'[a-z]{1,2}\b)?")
 
 
@@ -210,13 +208,15 @@ def _code_line(line: str) -> bool | None:
     if not stripped or _COMMENT_START.match(stripped):
         return None
     words = _WORD.findall(stripped)
-    symbols = len(_CODE_SYMBOLS.findall(stripped))
+    symbols = len(stripped) - len(stripped.translate(_SYMBOL_CHARS))
+    if " = " in stripped or "self" in stripped or "$" in stripped:
+        symbols += 1
     code = 0.0
     if _CODE_START.match(stripped):
         code += 1.5
     if _CODE_END.search(stripped):
         code += 1.5
-    code += min(symbols, 3)
+    code += min(symbols, 4) * 0.75
     if line[:1] in (" ", "\t") and symbols:
         code += 1
     prose = 0.0
@@ -310,34 +310,65 @@ class _Candidate:
     source_end: int
 
 
-def _readings(text: str, language: str | None) -> list[str]:
-    """The region as written, plus readings for a fragment cut inside a string or comment.
+_OPENER_BEFORE = re.compile(r"(?:[=(,\[{:]|\breturn|\byield|\bprint|[rRbBuUfF]{1,2})\s*$")
+
+
+def _starts_inside(text: str, quote: str) -> bool:
+    """Whether the first ``quote`` in ``text`` closes a string opened before the text began."""
+    at = text.find(quote)
+    line_start = text.rfind("\n", 0, at) + 1
+    before = text[line_start:at]
+    if before.strip():
+        # text before it on its line: a closer unless it reads like `x = """` / `f("""`
+        return not _OPENER_BEFORE.search(before)
+    line_end = text.find("\n", at)
+    after = text[at + len(quote) : line_end if line_end >= 0 else len(text)]
+    if after.strip():
+        return False  # `"""Summary line` opens a docstring
+    # alone on its line: an opener right after `def ...:` / `class ...:`, else a closer
+    previous = text[:line_start].rstrip()
+    return not previous.endswith(":") and bool(previous)
+
+
+def _reading(text: str, language: str | None, *, flip: bool = False) -> str | None:
+    """The region, repaired when it was cut inside a string or a comment.
 
     A fragment that starts inside a docstring turns every string boundary
-    inside out; reading it with an opening delimiter in front restores them.
+    inside out; reading it with an opening delimiter in front (and, when it
+    also ends inside one, a closing one behind) restores them.  Only the
+    first delimiter is inspected, so this costs nothing when there is none.
+    ``flip``: the other guess about the first delimiter (None when there is no
+    other guess to make).
     """
-    out = [text]
     if language in ("python", None):
-        for quote in ('"""', "'''"):
-            count = text.count(quote)
-            if count % 2:  # starts or ends inside a string
-                out.extend((quote + text, text + quote))
-            elif count:  # balanced, or starts and ends inside strings
-                out.append(quote + text + quote)
-    if language != "python" and language != "ruby":
-        close = text.find("*/")
-        if close >= 0:
-            opening = text.find("/*")
-            if opening < 0 or close < opening:
-                out.append("/*" + text)
+        quotes = [(text.find(q), q) for q in ('"""', "'''") if q in text]
+        if quotes:
+            quote = min(quotes)[1]
+            inside = _starts_inside(text, quote) != flip
+            odd = text.count(quote) % 2 == 1
+            if inside:
+                text = quote + text
+            if inside == (not odd):  # ends inside a string
+                text = text + quote
+        elif flip:
+            return None
+        return text
+    if flip or language == "ruby":
+        return None if flip else text
+    close = text.find("*/")
+    if close >= 0:
+        opening = text.find("/*")
+        if opening < 0 or close < opening:
+            text = "/*" + text
     if language in ("javascript", "typescript", "tsx") and text.count("`") % 2 == 1:
-        out.append("`" + text)
-    return out
+        text = "`" + text
+    return text
 
 
-def _read(text: str, language: str | None, k: int, w: int) -> list[_Reading]:
+def _read(text: str, language: str | None, k: int, w: int, *, flip: bool = False) -> list[_Reading]:
     out = []
-    for variant in _readings(text, language):
+    variant = _reading(text, language, flip=flip)
+    for variant in (() if variant is None else (variant,)):
         tokens = tokenize(variant, language)
         stream = tokens.stream
         unsigned = kgram_hashes(stream, k)
@@ -411,10 +442,21 @@ def _verify(
         return []
     pairs.sort()
     anchor_positions = [a for a, _ in pairs]
-    # positions that count: not weak, not common
+    # only the neighbourhood of anchors can hold copied code (a copied run of
+    # w + k - 1 tokens always holds an anchor); positions that count there:
+    # not weak, not common
+    reach = max(index.w + k, min_span)
+    spans: list[list[int]] = []
+    for a in anchor_positions:
+        lo, hi = max(0, a - reach), min(n, a + reach)
+        if spans and lo <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], hi)
+        else:
+            spans.append([lo, hi])
+    hashes = reading.hashes
     counted = [
-        p for p in range(n)
-        if reading.hashes[p] not in common and stream[p : p + k].translate(None, WEAK_TOKENS)
+        p for lo, hi in spans for p in range(lo, hi)
+        if hashes[p] not in common and stream[p : p + k].translate(None, WEAK_TOKENS)
     ]
     located: dict[int, int] = {}  # reading position -> file position, for aligned k-grams
     for p in counted:
@@ -429,14 +471,14 @@ def _verify(
                     break
     if len(located) < min_matches:
         return []
-    # clusters of aligned k-grams at most k counted positions apart
+    # clusters of aligned k-grams at most k counted positions (and 2k tokens) apart
     clusters: list[tuple[int, int, int]] = []  # matched, first index into counted, last index
     start = prev = -1
     matched = 0
     for i, p in enumerate(counted):
         if p not in located:
             continue
-        if start < 0 or i - prev > k:
+        if start < 0 or i - prev > k or p - counted[prev] > 2 * k:
             if start >= 0:
                 clusters.append((matched, start, prev))
             start, matched = i, 0
@@ -488,10 +530,11 @@ def lookup(
         raise ValueError(f"unknown language {language!r}")
     k, w = index.k, index.w
     candidates_languages = index.languages
-    regions: list[tuple[Region, list[_Reading], tuple[str | None, ...]]] = []
+    regions: list[tuple[Region, list[_Reading], tuple[tuple[str | None, bool], ...]]] = []
     for region in code_regions(text):
         if forced or region.language is not None:
-            regions.append((region, _read(region.text, forced or region.language, k, w), ()))
+            regions.append((region, _read(region.text, forced or region.language, k, w),
+                            ((forced or region.language, True),)))
             continue
         if len(candidates_languages) == 1:
             ranked: list[str | None] = list(candidates_languages)
@@ -499,7 +542,8 @@ def lookup(
             ranked = [name for name, _ in language_scores(region.text, candidates_languages)]
             ranked += [name for name in candidates_languages if name not in ranked]  # unscored: try last
             ranked = ranked or [None]
-        regions.append((region, _read(region.text, ranked[0], k, w), tuple(ranked[1:3])))
+        tries = [(ranked[0], True)] + [(name, False) for name in ranked[1:3]]
+        regions.append((region, _read(region.text, ranked[0], k, w), tuple(tries)))
     if not regions:
         return ()
 
@@ -557,10 +601,10 @@ def lookup(
     matches: list[Match] = []
     for region, readings, alternatives in regions:
         outcomes = judge(readings)
-        for alternative in alternatives:
+        for alternative, flip in alternatives:  # the other reading of a docstring, other languages
             if outcomes:
                 break
-            outcomes = judge(_read(region.text, alternative, k, w))
+            outcomes = judge(_read(region.text, alternative, k, w, flip=flip))
         for reading, found in sorted(outcomes, key=lambda o: lines_of(*o)):
             if offsets is None:
                 offsets = _line_offsets(data)
