@@ -303,7 +303,12 @@ def not_natural_language(value: str, *, max_word_fraction: float = 0.85) -> bool
     if not has_digit and not has_symbol and significant and alpha_chars / significant >= max_word_fraction:
         # e.g. "DatabaseConnection", "very-long-config-name"
         return False
-    if words and all(_wordlike(w) for w in _segments(v) if w.isalpha()) and not has_symbol:
+    # dictionary word(s) plus a short number: "password123", "admin2024", "test_01"
+    alpha_segs = [s for s in segs if s.isalpha() and len(s) > 1]
+    if alpha_segs and all(s.lower() in _WORDS for s in alpha_segs) and not has_symbol:
+        if sum(c.isdigit() for c in v) <= 4:
+            return False
+    if words and all(_wordlike(w) for w in segs if w.isalpha() and len(w) > 1) and not has_symbol:
         # only word-like segments plus a version-like number ("config_v2")
         digits = sum(c.isdigit() for c in v)
         if digits <= 2 and len(segs) >= 2:
