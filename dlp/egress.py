@@ -24,6 +24,7 @@ from dlp.config import Allowlist
 from dlp.errors import ConfigError, InputError
 from dlp.mask import fingerprint
 from dlp.model import Action, Category, Finding, Origin, Severity
+from dlp.payloads import mentions
 from dlp.policy import PATH_RULE_ID, Policy, stronger
 from dlp.report import ReportedFinding, finding_record
 
@@ -31,8 +32,6 @@ MAX_INPUT = 10 * 1024 * 1024  # bytes of text one call will look at
 MAX_TOOL_FILES = 32  # files named by one tool call whose content is checked
 _BINARY_SNIFF = 8192
 _ORDER = {Action.ALLOW: 0, Action.REDACT: 1, Action.BLOCK: 2}
-# `@path` mentions (Claude Code, Cursor, Gemini CLI, Codex): @src/a.py, @"my file.py", @./x#L3-9
-_MENTION = re.compile(r'(?<![\w@/.])@("[^"\n]+"|[^\s"\'`<>|;,]+)')
 _PATH_KEYS = ("file_path", "filePath", "path", "absolute_path", "notebook_path", "target_file", "dir_path",
               "directory", "relative_workspace_path", "target_directory", "file", "filename", "cwd")
 _PATH_LIST_KEYS = ("paths", "file_paths", "files", "include", "absolute_paths")
@@ -284,10 +283,8 @@ class Egress:
         findings = self.findings(prompt)
         data = None
         seen: set[str] = set()
-        for m in _MENTION.finditer(prompt):
-            raw = m.group(1).strip('"')
-            target = _clean_mention(raw)
-            if not target or target in seen or not _looks_like_path(target, cwd):
+        for m, target in mentions(prompt, cwd):
+            if target in seen:
                 continue
             seen.add(target)
             shown = self._shown(target, cwd)
@@ -386,20 +383,6 @@ def _reason(item: ReportedFinding) -> str:
     if isinstance(source, dict) and source.get("path"):
         where += f" (matches {source['path']})"
     return f"{f.category}: {f.message} ({f.rule_id}){where} -> {item.action}"
-
-
-def _clean_mention(raw: str) -> str:
-    text = raw.split("#", 1)[0] if not raw.startswith("#") else raw
-    return text.rstrip(".,;:!?)]}'\"")
-
-
-def _looks_like_path(text: str, cwd: Path | None) -> bool:
-    if "/" in text or "\\" in text or "." in text.lstrip("."):
-        return True
-    full = Path(os.path.expanduser(text))
-    if not full.is_absolute():
-        full = (cwd or Path.cwd()) / full
-    return full.exists()
 
 
 def _is_file(path: str, cwd: Path | None) -> bool:

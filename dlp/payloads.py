@@ -22,12 +22,37 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
 from dlp.errors import InputError
 
 KINDS = ("openai", "openai-responses", "anthropic", "gemini")
+# `@path` mentions in prompts (Claude Code, Cursor, Gemini CLI, Codex): @src/a.py, @"my file.py", @./x#L3-9
+MENTION = re.compile(r'(?<![\w@/.])@("[^"\n]+"|[^\s"\'`<>|;,]+)')
+
+
+def mentions(prompt: str, cwd: Any = None) -> Iterator[tuple[re.Match[str], str]]:
+    """``(match, path)`` for every ``@path`` mention that names a path (has a
+    slash or a dot, or exists relative to ``cwd``); ``#L3-9`` anchors and
+    trailing punctuation are dropped. ``@decorator`` and e-mail addresses are not."""
+    import os
+
+    for m in MENTION.finditer(prompt):
+        raw = m.group(1).strip('"')
+        target = raw.split("#", 1)[0] if not raw.startswith("#") else raw
+        target = target.rstrip(".,;:!?)]}'\"")
+        if not target:
+            continue
+        if "/" in target or "\\" in target or "." in target.lstrip("."):
+            yield m, target
+            continue
+        full = os.path.expanduser(target)
+        if not os.path.isabs(full):
+            full = os.path.join(str(cwd) if cwd is not None else os.getcwd(), full)
+        if os.path.exists(full):
+            yield m, target
 Path_ = tuple[Any, ...]
 
 

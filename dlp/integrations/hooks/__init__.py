@@ -124,7 +124,17 @@ def run_hook(tool: str, raw: bytes, *, event: str | None = None, config_path: Pa
         handler: Callable[[HookContext], HookResult] | None = module.HANDLERS.get(ctx.event)
         if handler is None:
             return HookResult()  # an event dlp has nothing to say about: proceed
+        snapshot_wanted = False
+        if egress is None and not env.get("DLP_NO_FASTPATH"):
+            from dlp.integrations.hooks import fastpath
+
+            answer, snapshot_wanted = fastpath.try_allow(tool, payload, ctx.event, cwd, config_path,
+                                                         ctx.destination, ctx.session)
+            if answer is not None:
+                return HookResult(answer)
         result = handler(ctx)
+        if snapshot_wanted and ctx._egress is not None:
+            fastpath.save(ctx._egress, cwd=cwd, config_path=config_path)
         if result.decision is not None and ctx._egress is not None:
             from dlp.audit import record
 

@@ -1,0 +1,112 @@
+"""The hook fast path answers exactly what the full path answers."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dlp.engine import hyperscan_available
+from dlp.integrations.hooks import fastpath, run_hook
+from test_egress_kit import TOKEN, write_pack
+
+pytestmark = pytest.mark.skipif(not hyperscan_available(), reason="the fast path needs hyperscan")
+
+
+@pytest.fixture()
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    rules = tmp_path / "rules" / "test"
+    rules.mkdir(parents=True)
+    write_pack(rules)
+    monkeypatch.setenv("DLP_RULES_DIR", str(tmp_path / "rules"))
+    monkeypatch.setenv("DLP_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("DLP_DATA_DIR", str(tmp_path / "data"))
+    project = tmp_path / "project"
+    (project / ".git").mkdir(parents=True)
+    (project / "src").mkdir()
+    (project / "src/a.py").write_text(f"t = '{TOKEN}'\n")
+    (project / ".dlp.yaml").write_text("audit: {path: audit.jsonl}\n")
+    return project
+
+
+def prompt(project: Path, text: str, tool_event: str = "UserPromptSubmit") -> bytes:
+    return json.dumps({"session_id": "s", "cwd": str(project), "hook_event_name": tool_event,
+                       "prompt": text}).encode()
+
+
+def full_path_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    from dlp.integrations.hooks import claude_code
+
+    calls: list[str] = []
+    original = claude_code.user_prompt_submit
+
+    def spy(ctx: Any) -> Any:
+        calls.append(ctx.event)
+        return original(ctx)
+
+    monkeypatch.setitem(claude_code.HANDLERS, "UserPromptSubmit", spy)
+    return calls
+
+
+def test_clean_prompt_takes_the_fast_path_after_one_full_run(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = full_path_calls(monkeypatch)
+    clean = prompt(env, "please refactor the parser\n" * 100)
+    assert run_hook("claude-code", clean).stdout == "" and calls == ["UserPromptSubmit"]  # writes the snapshot
+    assert list((env.parent / "cache").glob("egress-*.snap"))
+    assert run_hook("claude-code", clean).stdout == "" and len(calls) == 1  # fast path
+    audit = [json.loads(line) for line in (env / "audit.jsonl").read_text().splitlines()]
+    assert [a["decision"] for a in audit] == ["allow", "allow"] and audit[1]["source"] == "claude-code"
+    # a prompt with a candidate goes the full way, and is blocked there
+    r = run_hook("claude-code", prompt(env, f"use {TOKEN}"))
+    assert json.loads(r.stdout)["decision"] == "block" and len(calls) == 2
+    # a mention of an existing path goes the full way too
+    r = run_hook("claude-code", prompt(env, "what is in @src/a.py"))
+    assert json.loads(r.stdout)["decision"] == "block" and len(calls) == 3
+    # an @decorator is not a path
+    assert run_hook("claude-code", prompt(env, "why @property here")).stdout == "" and len(calls) == 3
+
+
+@pytest.mark.parametrize("change", ["rule", "config", "new-pack"])
+def test_snapshot_is_invalidated_by_changes(env: Path, monkeypatch: pytest.MonkeyPatch, change: str) -> None:
+    calls = full_path_calls(monkeypatch)
+    clean = prompt(env, "hello")
+    run_hook("claude-code", clean)
+    run_hook("claude-code", clean)
+    assert len(calls) == 1
+    rules = env.parent / "rules" / "test"
+    if change == "rule":
+        path = rules / "egress-test.yaml"
+        path.write_text(path.read_text().replace("GitHub personal access token", "GitHub PAT"))
+    elif change == "config":
+        (env / ".dlp.yaml").write_text("on_error: allow\n")
+    else:
+        (rules / "more.yaml").write_text((rules / "egress-test.yaml").read_text().replace("id: ", "id: x-"))
+    os.utime(rules, None)
+    run_hook("claude-code", clean)
+    assert len(calls) == 2
+
+
+def test_no_snapshot_for_other_events_or_with_index(env: Path) -> None:
+    assert fastpath.try_allow("claude-code", {"tool_name": "Read"}, "PreToolUse", env, None, None, None) \
+        == (None, False)
+    assert fastpath.try_allow("claude-code", {"prompt": "x"}, "UserPromptSubmit", env, None, None, None) \
+        == (None, True)
+
+
+@pytest.mark.parametrize("layout", ["root", "nested", "no-git", "none"])
+def test_find_config_agrees_with_core(tmp_path: Path, layout: str) -> None:
+    from dlp.config import find_config
+
+    repo = tmp_path / "repo"
+    sub = repo / "a" / "b"
+    sub.mkdir(parents=True)
+    if layout != "no-git":
+        (repo / ".git").mkdir()
+    if layout in ("root", "no-git"):
+        (repo / ".dlp.yaml").write_text("{}")
+    if layout == "nested":
+        (sub / ".dlp.yml").write_text("{}")
+    for start in (repo, sub):
+        assert fastpath.find_config(start) == find_config(start)
