@@ -1,0 +1,327 @@
+"""``dlp proxy``: an asynchronous reverse proxy in front of one model API.
+
+    client ──> dlp proxy ──(redacted request)──> upstream (api.anthropic.com, ...)
+           <── restored answer, streamed chunk by chunk <──
+
+Every request body goes through :class:`dlp.proxy.gate.Gate` (destination =
+the upstream host). A block is answered at once, in the provider's error
+shape, and upstream is never contacted. A redacted request keeps its vault for
+the answer: JSON bodies are restored whole, SSE streams event by event with
+:class:`dlp.proxy.restore.SSERestorer`; answers to requests where nothing was
+redacted pass through untouched.
+
+Bounds: request bodies (``max_body``), buffered JSON answers (``max_response``;
+past it the rest streams unrestored, which is safe: it holds placeholders, not
+values), SSE events (``max_event``), upstream connect and idle-read timeouts.
+
+Routes of its own: ``POST /v1/scan`` (dlp as a service for other gateways) and
+``GET /dlp/health``. With a token, every request must carry it in
+``X-DLP-Token`` or ``Proxy-Authorization: Bearer``; ``/v1/scan`` also accepts
+``Authorization: Bearer``. Token headers are never forwarded.
+"""
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from multidict import CIMultiDict
+from aiohttp import ClientError, ClientSession, ClientTimeout, TCPConnector, web
+
+from dlp.model import Action
+from dlp.proxy.gate import DEFAULT_MAX_BODY, Gate, Verdict
+from dlp.proxy.providers import Route, classify, error_body, stream_error_event
+from dlp.proxy.restore import SSERestorer, restore_body
+from dlp.proxy.sse import DEFAULT_MAX_EVENT, SSEError
+
+log = logging.getLogger("dlp.proxy")
+
+HOP_BY_HOP = frozenset({
+    "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te",
+    "trailer", "trailers", "transfer-encoding", "upgrade",
+})
+_NOT_FORWARDED = HOP_BY_HOP | {"host", "content-length", "content-encoding", "accept-encoding", "x-dlp-token"}
+_NOT_RETURNED = HOP_BY_HOP | {"content-length", "content-encoding", "server", "date"}
+_INLINE_SCAN = 64 * 1024  # bodies up to this are checked on the event loop; larger ones in a thread
+
+
+@dataclass(frozen=True, slots=True)
+class ProxySettings:
+    upstream: str
+    token: str | None = None
+    max_body: int = DEFAULT_MAX_BODY
+    max_response: int = 64 * 1024 * 1024
+    max_event: int = DEFAULT_MAX_EVENT
+    connect_timeout: float = 10.0
+    read_timeout: float = 600.0  # silence allowed between two chunks of an answer
+    max_connections: int = 1024
+    fail_open: bool | None = None
+
+    @property
+    def upstream_host(self) -> str:
+        return urlsplit(self.upstream).hostname or ""
+
+
+class _Proxy:
+    def __init__(self, settings: ProxySettings, gate: Gate) -> None:
+        self.settings = settings
+        self.gate = gate
+        self.base = settings.upstream.rstrip("/")
+        self.destination = settings.upstream_host
+        self.session: ClientSession | None = None
+        self.stats = {"requests": 0, "blocked": 0, "redacted": 0, "upstream_errors": 0, "active": 0}
+
+    async def start(self, app: web.Application) -> None:
+        self.session = ClientSession(
+            connector=TCPConnector(limit=self.settings.max_connections, limit_per_host=0, ttl_dns_cache=300),
+            timeout=ClientTimeout(total=None, connect=self.settings.connect_timeout,
+                                  sock_read=self.settings.read_timeout),
+            auto_decompress=True,
+            skip_auto_headers=("User-Agent", "Accept-Encoding", "Content-Type"),
+        )
+
+    async def stop(self, app: web.Application) -> None:
+        if self.session is not None:
+            await self.session.close()
+
+    # ----------------------------------------------------------------- auth
+
+    def _authorized(self, request: web.Request, *, allow_authorization: bool = False) -> bool:
+        token = self.settings.token
+        if not token:
+            return True
+        offered = [request.headers.get("X-DLP-Token", "")]
+        for name in ("Proxy-Authorization", *(("Authorization",) if allow_authorization else ())):
+            value = request.headers.get(name, "")
+            if value[:7].lower() == "bearer ":
+                offered.append(value[7:].strip())
+        return any(o and hmac.compare_digest(o.encode(), token.encode()) for o in offered)
+
+    # ----------------------------------------------------------------- own routes
+
+    async def health(self, request: web.Request) -> web.Response:
+        return web.json_response({"status": "ok", "upstream": self.destination, **self.stats})
+
+    async def scan(self, request: web.Request) -> web.Response:
+        if not self._authorized(request, allow_authorization=True):
+            return web.json_response({"error": {"message": "dlp: missing or wrong token"}}, status=401)
+        try:
+            raw = await request.read()
+            doc = json.loads(raw)
+        except web.HTTPRequestEntityTooLarge:
+            return web.json_response({"error": {"message": f"body larger than {self.settings.max_body} bytes"}},
+                                     status=413)
+        except ValueError:
+            return web.json_response({"error": {"message": "body is not JSON"}}, status=400)
+        if len(raw) > _INLINE_SCAN:
+            status, record = await asyncio.get_running_loop().run_in_executor(None, self.gate.scan_service, doc)
+        else:
+            status, record = self.gate.scan_service(doc)
+        return web.json_response(record, status=status, dumps=lambda o: json.dumps(o, ensure_ascii=False))
+
+    # ----------------------------------------------------------------- forwarding
+
+    async def forward(self, request: web.Request) -> web.StreamResponse:
+        started = time.monotonic()
+        route = classify(request.path, request.headers)
+        self.stats["requests"] += 1
+        self.stats["active"] += 1
+        try:
+            response = await self._forward(request, route)
+        finally:
+            self.stats["active"] -= 1
+        log.info("%s %s -> %s %s (%.1f ms)", request.method, request.path, route.name, response.status,
+                 (time.monotonic() - started) * 1000)
+        return response
+
+    def _error(self, route: Route, status: int, message: str, *, code: str) -> web.Response:
+        return web.Response(status=status, body=error_body(route.family, status, message, code=code),
+                            content_type="application/json", headers={"x-dlp-decision": "error"})
+
+    async def _forward(self, request: web.Request, route: Route) -> web.StreamResponse:
+        if not self._authorized(request):
+            return self._error(route, 401, "dlp proxy: missing or wrong token (X-DLP-Token)", code="dlp_unauthorized")
+        try:
+            body = await request.read() if request.body_exists else b""
+        except web.HTTPRequestEntityTooLarge:
+            return self._error(route, 413, f"dlp proxy: request body larger than {self.settings.max_body} bytes; "
+                               "it was not sent", code="dlp_request_too_large")
+        verdict = await self._inspect(request, route, body)
+        if verdict.blocked:
+            self.stats["blocked"] += 1
+            log.warning("blocked %s %s: %s", request.method, request.path, verdict.note)
+            return web.Response(status=verdict.status, body=verdict.error, content_type="application/json",
+                                headers={"x-dlp-decision": "block"})
+        if verdict.action is Action.REDACT:
+            self.stats["redacted"] += 1
+        headers = self._upstream_headers(request, verdict)
+        url = self.base + request.raw_path
+        assert self.session is not None
+        try:
+            upstream = await self.session.request(
+                request.method, url, headers=headers, data=verdict.body if body or verdict.changed else None,
+                allow_redirects=False)
+        except asyncio.TimeoutError:
+            self.stats["upstream_errors"] += 1
+            return self._error(route, 504, f"dlp proxy: upstream {self.destination} did not answer in time",
+                               code="upstream_timeout")
+        except ClientError as exc:
+            self.stats["upstream_errors"] += 1
+            return self._error(route, 502, f"dlp proxy: cannot reach upstream {self.destination}: "
+                               f"{exc.__class__.__name__}", code="upstream_unreachable")
+        try:
+            return await self._respond(request, route, verdict, upstream)
+        finally:
+            upstream.release()
+
+    async def _inspect(self, request: web.Request, route: Route, body: bytes) -> Verdict:
+        encoding = request.headers.get("Content-Encoding")
+        if len(body) > _INLINE_SCAN:
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(None, lambda: self.gate.inspect(
+                route, body, destination=self.destination, content_encoding=encoding))
+        return self.gate.inspect(route, body, destination=self.destination, content_encoding=encoding)
+
+    def _upstream_headers(self, request: web.Request, verdict: Verdict) -> dict[str, str]:
+        out: dict[str, str] = {}
+        connection_tokens = {t.strip().lower() for t in request.headers.get("Connection", "").split(",")}
+        for name, value in request.headers.items():
+            lowered = name.lower()
+            if lowered in _NOT_FORWARDED or lowered in connection_tokens:
+                continue
+            if lowered in out:
+                out[name] += ", " + value
+            else:
+                out[name] = value
+        if "content-encoding" in request.headers and not verdict.changed:
+            out["Content-Encoding"] = request.headers["Content-Encoding"]
+        out["Accept-Encoding"] = "identity"
+        return out
+
+    def _response_headers(self, upstream: Any, verdict: Verdict) -> list[tuple[str, str]]:
+        connection_tokens = {t.strip().lower() for t in upstream.headers.get("Connection", "").split(",")}
+        headers = [(k, v) for k, v in upstream.headers.items()
+                   if k.lower() not in _NOT_RETURNED and k.lower() not in connection_tokens]
+        headers.append(("x-dlp-decision", str(verdict.action)))
+        return headers
+
+    async def _respond(self, request: web.Request, route: Route, verdict: Verdict,
+                       upstream: Any) -> web.StreamResponse:
+        content_type = upstream.headers.get("Content-Type", "")
+        is_sse = content_type.lower().startswith("text/event-stream")
+        restoring = verdict.restoring
+        if restoring and not is_sse and "json" in content_type.lower():
+            return await self._respond_json(request, route, verdict, upstream)
+        response = web.StreamResponse(status=upstream.status, reason=upstream.reason)
+        for name, value in self._response_headers(upstream, verdict):
+            response.headers.add(name, value)
+        length = upstream.headers.get("Content-Length")
+        if not is_sse and length is not None and "Content-Encoding" not in upstream.headers and not restoring:
+            response.content_length = int(length)
+        await response.prepare(request)
+        restorer = SSERestorer(route.kind, verdict.vault, max_event=self.settings.max_event) \
+            if restoring and is_sse else None
+        try:
+            async for chunk in upstream.content.iter_any():
+                out = restorer.feed(chunk) if restorer is not None else chunk
+                if out:
+                    await response.write(out)
+            if restorer is not None:
+                tail = restorer.flush()
+                if tail:
+                    await response.write(tail)
+        except ConnectionResetError:  # the client went away: drop the upstream stream too
+            upstream.close()
+            return response
+        except (asyncio.TimeoutError, ClientError, SSEError) as exc:
+            self.stats["upstream_errors"] += 1
+            what = "went silent" if isinstance(exc, asyncio.TimeoutError) else "failed"
+            message = f"dlp proxy: upstream {self.destination} {what} mid-answer ({exc.__class__.__name__})"
+            log.warning("%s %s: %s", request.method, request.path, message)
+            if is_sse:
+                try:
+                    await response.write(stream_error_event(route, message, status=504 if what == "went silent"
+                                                            else 502))
+                except ConnectionResetError:
+                    return response
+            else:
+                # a truncated plain body: close without the final chunk, so the client sees the cut
+                if request.transport is not None:
+                    request.transport.close()
+                return response
+        await response.write_eof()
+        return response
+
+    async def _respond_json(self, request: web.Request, route: Route, verdict: Verdict,
+                            upstream: Any) -> web.StreamResponse:
+        limit = self.settings.max_response
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            async for chunk in upstream.content.iter_any():
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > limit:
+                    break
+        except asyncio.TimeoutError:
+            self.stats["upstream_errors"] += 1
+            return self._error(route, 504, f"dlp proxy: upstream {self.destination} did not answer in time",
+                               code="upstream_timeout")
+        except ClientError as exc:
+            self.stats["upstream_errors"] += 1
+            return self._error(route, 502, f"dlp proxy: upstream {self.destination} failed mid-answer: "
+                               f"{exc.__class__.__name__}", code="upstream_error")
+        headers = self._response_headers(upstream, verdict)
+        if size > limit:  # too large to restore: send what we have and stream the rest as it is
+            response = web.StreamResponse(status=upstream.status, reason=upstream.reason)
+            for name, value in headers:
+                response.headers.add(name, value)
+            await response.prepare(request)
+            for chunk in chunks:
+                await response.write(chunk)
+            async for chunk in upstream.content.iter_any():
+                await response.write(chunk)
+            await response.write_eof()
+            return response
+        body = restore_body(b"".join(chunks), verdict.vault)
+        return web.Response(status=upstream.status, reason=upstream.reason, body=body,
+                            headers=CIMultiDict(headers))
+
+
+def make_app(settings: ProxySettings, egress: Any, *, gate: Gate | None = None) -> web.Application:
+    """The aiohttp application (tests and embedders run it with their own runner)."""
+    gate = gate or Gate(egress, fail_open=settings.fail_open, max_body=settings.max_body)
+    proxy = _Proxy(settings, gate)
+    app = web.Application(client_max_size=settings.max_body)
+    app["dlp_proxy"] = proxy
+    app.on_startup.append(proxy.start)
+    app.on_cleanup.append(proxy.stop)
+    app.router.add_route("POST", "/v1/scan", proxy.scan)
+    app.router.add_route("GET", "/dlp/health", proxy.health)
+    app.router.add_route("*", "/{tail:.*}", proxy.forward)
+    return app
+
+
+async def serve(settings: ProxySettings, egress: Any, *, host: str, port: int,
+                ready: Any = None) -> None:
+    """Run until cancelled. ``ready(port)`` is called once listening."""
+    app = make_app(settings, egress)
+    runner = web.AppRunner(app, access_log=None, handle_signals=False)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port, backlog=1024, reuse_address=True)
+    await site.start()
+    bound = port
+    server = getattr(site, "_server", None)
+    if server is not None and server.sockets:
+        bound = server.sockets[0].getsockname()[1]
+    if ready is not None:
+        ready(bound)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()
