@@ -1,0 +1,307 @@
+"""Benchmark: the pre-commit hook and a full history scan (issue 7).
+
+Run:
+
+    /tmp/venv/bin/python benchmarks/bench_git.py                  # both, default rules
+    /tmp/venv/bin/python benchmarks/bench_git.py --commits 5000   # a bigger history
+    /tmp/venv/bin/python benchmarks/bench_git.py --only hook      # or: --only history
+    /tmp/venv/bin/python benchmarks/bench_git.py --json out.json
+
+Both repositories are generated in a temporary directory (code-like text from a
+fixed seed, a few fake tokens with valid checksums), nothing is downloaded. The
+rules are the shipped default packs; the Hyperscan database is compiled (or
+loaded from the cache) once before timing, as it is on a developer's machine
+after the first run.
+
+Figures (targets from issue 7):
+
+* hook: wall time of a cold ``dlp scan --staged --no-progress`` process on a
+  commit touching 20 files of a 500-file repository (median and best of
+  ``--repeat`` runs; target <= 300 ms). The same scan in-process (git + read +
+  scan + report, no interpreter start-up or imports) is shown to separate dlp's
+  git work from the process start.
+* history: ``dlp scan --history`` over a repository of ``--commits`` commits
+  (default 2,000; 3 files changed per commit, with branches and merges): MB/s of
+  distinct blob content scanned (target >= 30 MB/s), commits/s, and peak RSS of
+  the main process and of the largest worker (memory must stay bounded: the
+  main process holds blob ids, never blob contents).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+WORDS = ("user account order invoice total amount price customer session token config value result item "
+         "index count name path data buffer stream request response handler client server cache key").split()
+
+
+def code_line(rng: random.Random) -> str:
+    kind = rng.randrange(6)
+    a, b, c = rng.choice(WORDS), rng.choice(WORDS), rng.choice(WORDS)
+    if kind == 0:
+        return f"def {a}_{b}(self, {c}: int) -> int:"
+    if kind == 1:
+        return f"    {a}_{b} = self.{c}({rng.randrange(1000)}) + {rng.randrange(100)}"
+    if kind == 2:
+        return f"    # {a} {b} {c} when the {rng.choice(WORDS)} is ready"
+    if kind == 3:
+        return f"    if {a} > {rng.randrange(100)} and not {b}.{c}:"
+    if kind == 4:
+        return f'    logger.info("{a} {b}: %s", {c})'
+    return f"        return {a}.{b}_{c}({rng.randrange(10)}, '{rng.choice(WORDS)}')"
+
+
+def text_file(rng: random.Random, lines: int) -> str:
+    return "\n".join(code_line(rng) for _ in range(lines)) + "\n"
+
+
+def fake_token(seed: int) -> str:
+    from test_git_support import token
+
+    return token(seed)
+
+
+def git(cwd: Path, *args: str, input: bytes | None = None) -> bytes:
+    env = dict(os.environ, GIT_AUTHOR_NAME="Bench", GIT_AUTHOR_EMAIL="bench@example.com",
+               GIT_COMMITTER_NAME="Bench", GIT_COMMITTER_EMAIL="bench@example.com")
+    return subprocess.run(["git", *args], cwd=cwd, env=env, input=input, stdout=subprocess.PIPE, check=True).stdout
+
+
+# --------------------------------------------------------------------------- hook
+
+
+def build_hook_repo(root: Path, files: int = 500, touched: int = 20) -> Path:
+    rng = random.Random(7)
+    repo = root / "hook-repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    for i in range(files):
+        p = repo / f"src/pkg{i % 25}/mod{i}.py"
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text_file(rng, rng.randrange(50, 400)))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "base")
+    for i in rng.sample(range(files), touched):
+        p = repo / f"src/pkg{i % 25}/mod{i}.py"
+        lines = p.read_text().splitlines()
+        at = rng.randrange(len(lines))
+        lines[at:at] = [code_line(rng) for _ in range(rng.randrange(3, 30))]
+        p.write_text("\n".join(lines) + "\n")
+    (repo / "src/pkg0/settings.py").write_text(f"GITHUB_TOKEN = '{fake_token(1)}'\n")
+    git(repo, "add", "-A")
+    return repo
+
+
+def bench_hook(root: Path, repeat: int) -> dict[str, object]:
+    repo = build_hook_repo(root)
+    cmd = [sys.executable, "-m", "dlp", "scan", "--staged", "--no-progress"]
+    warm = subprocess.run(cmd, cwd=repo, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert warm.returncode == 1, warm.stderr  # the staged token is found
+    times = []
+    cpu = []
+    for _ in range(repeat):
+        t, c = time.perf_counter(), _children_cpu()
+        subprocess.run(cmd, cwd=repo, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        times.append(time.perf_counter() - t)
+        cpu.append(_children_cpu() - c)
+    base = [sys.executable, "-c", "import dlp.cli"]
+    import_times = []
+    import_cpu = []
+    for _ in range(repeat):
+        t, c = time.perf_counter(), _children_cpu()
+        subprocess.run(base, cwd=repo)
+        import_times.append(time.perf_counter() - t)
+        import_cpu.append(_children_cpu() - c)
+
+    # in-process: what dlp's git mode itself costs
+    from dlp.git_scan import run_git_scan
+    from dlp.report import render
+    from dlp.ruleset import load_ruleset
+    from dlp.runner import ScanOptions
+
+    ruleset = load_ruleset()
+    ruleset.matcher("auto")
+    cwd = os.getcwd()
+    os.chdir(repo)
+    try:
+        inproc = []
+        inproc_cpu = []
+        for _ in range(repeat):
+            t, c = time.perf_counter(), _children_cpu() + time.process_time()
+            report = run_git_scan(paths=[], staged=True, diff_range=None, history=False, since=None, branches=[],
+                                  ruleset=ruleset, options=ScanOptions(), baseline=None)
+            render(report, "json")
+            inproc.append(time.perf_counter() - t)
+            inproc_cpu.append(_children_cpu() + time.process_time() - c)
+    finally:
+        os.chdir(cwd)
+    return {
+        "files_staged": report.files,
+        "findings": len(report.findings),
+        "cold_process_median_ms": round(statistics.median(times) * 1000),
+        "cold_process_best_ms": round(min(times) * 1000),
+        "cold_process_cpu_median_ms": round(statistics.median(cpu) * 1000),
+        "python_start_and_import_dlp_cli_median_ms": round(statistics.median(import_times) * 1000),
+        "python_start_and_import_dlp_cli_cpu_median_ms": round(statistics.median(import_cpu) * 1000),
+        "in_process_git_scan_median_ms": round(statistics.median(inproc) * 1000, 1),
+        "in_process_git_scan_cpu_median_ms": round(statistics.median(inproc_cpu) * 1000, 1),
+        "load_average": os.getloadavg()[0],
+    }
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+# --------------------------------------------------------------------------- history
+
+
+def build_history_repo(root: Path, commits: int) -> Path:
+    """A repository written with git fast-import: ``commits`` commits on main and
+    short branches merged back, 3 files changed per commit, a few tokens added
+    and removed along the way."""
+    rng = random.Random(11)
+    repo = root / "history-repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    files = [f"src/m{i % 40}/f{i}.py" for i in range(300)]
+    out: list[bytes] = []
+    mark = 0
+    when = 1_600_000_000
+
+    def commit(branch: str, parent: str | None, merge: str | None, changes: dict[str, str]) -> str:
+        nonlocal mark, when
+        mark += 1
+        when += 600
+        head = [f"commit refs/heads/{branch}", f"mark :{mark}",
+                f"author Dev{mark % 7} <dev{mark % 7}@example.com> {when} +0000",
+                f"committer Bench <bench@example.com> {when} +0000"]
+        msg = f"change {mark}".encode()
+        out.append(("\n".join(head) + f"\ndata {len(msg)}\n").encode() + msg + b"\n")
+        if parent:
+            out.append(f"from {parent}\n".encode())
+        if merge:
+            out.append(f"merge {merge}\n".encode())
+        for path, content in changes.items():
+            data = content.encode()
+            out.append(f"M 100644 inline {path}\ndata {len(data)}\n".encode() + data + b"\n")
+        out.append(b"\n")
+        return f":{mark}"
+
+    def changes() -> dict[str, str]:
+        picked = {rng.choice(files): text_file(rng, rng.randrange(60, 500)) for _ in range(3)}
+        if rng.random() < 0.01:
+            path = rng.choice(list(picked))
+            picked[path] += f"API_TOKEN = '{fake_token(rng.randrange(10**6))}'\n"
+        return picked
+
+    main = commit("main", None, None, {f: text_file(rng, 100) for f in files[:50]})
+    made = 1
+    while made < commits:
+        if rng.random() < 0.05 and commits - made > 6:
+            tip = main
+            for _ in range(3):
+                tip = commit("topic", tip, None, changes())
+            main = commit("main", main, None, changes())
+            main = commit("main", main, tip, changes())
+            made += 5
+        else:
+            main = commit("main", main, None, changes())
+            made += 1
+    git(repo, "fast-import", "--quiet", input=b"".join(out))
+    git(repo, "checkout", "-q", "-f", "main")
+    return repo
+
+
+_CHILD = r"""
+import json, os, resource, sys, time
+from dlp.git_scan import run_git_scan
+from dlp.ruleset import load_ruleset
+from dlp.runner import ScanOptions
+from dlp.ruleset import Selection
+ruleset = load_ruleset(Selection(disable_packs=tuple(sys.argv[2:]))); ruleset.matcher("auto")
+t = time.perf_counter(); c = time.process_time()
+report = run_git_scan(paths=[], staged=False, diff_range=None, history=True, since=None, branches=[],
+                      ruleset=ruleset, options=ScanOptions(jobs=int(sys.argv[1])), baseline=None)
+seconds = time.perf_counter() - t
+kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+cpu = time.process_time() - c + kids.ru_utime + kids.ru_stime
+print(json.dumps({"seconds": seconds, "cpu_seconds": cpu, "bytes": report.bytes, "blobs": report.files,
+                  "findings": len(report.findings),
+                  "statuses": sorted({dict(r.finding.origin.extra).get("status") for r in report.findings}),
+                  "main_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "largest_child_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
+"""
+
+
+def bench_history(root: Path, commits: int, jobs: int, disable: list[str]) -> dict[str, object]:
+    t = time.perf_counter()
+    repo = root / "history-repo"
+    if not repo.exists():
+        build_history_repo(root, commits)
+    built = time.perf_counter() - t
+    n_commits = int(git(repo, "rev-list", "--count", "--all").strip())
+    result = json.loads(subprocess.run([sys.executable, "-c", _CHILD, str(jobs), *disable], cwd=repo, check=True,
+                                       stdout=subprocess.PIPE, text=True).stdout)
+    mb = result["bytes"] / 1e6
+    return {
+        "commits": n_commits,
+        "repo_build_seconds": round(built, 1),
+        "distinct_blobs_scanned": result["blobs"],
+        "distinct_blob_mb": round(mb, 1),
+        "findings": result["findings"],
+        "statuses": result["statuses"],
+        "seconds": round(result["seconds"], 2),
+        "mb_per_second": round(mb / result["seconds"], 1),
+        "cpu_seconds": round(result["cpu_seconds"], 2),
+        "mb_per_cpu_second": round(mb / result["cpu_seconds"], 1),
+        "load_average": os.getloadavg()[0],
+        "commits_per_second": round(n_commits / result["seconds"]),
+        "main_peak_rss_mb": round(result["main_rss_mb"], 1),
+        "largest_worker_peak_rss_mb": round(result["largest_child_rss_mb"], 1),
+        "jobs": jobs or os.cpu_count(),
+        "disabled_packs": disable,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--commits", type=int, default=2000)
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--jobs", type=int, default=0, help="history scan worker processes (0: all cores)")
+    parser.add_argument("--only", choices=["hook", "history"])
+    parser.add_argument("--disable", action="append", default=[],
+                        help="history: also scan with this rule pack disabled (to separate rule cost)")
+    parser.add_argument("--json", help="also write the figures to this file")
+    args = parser.parse_args(argv)
+    figures: dict[str, object] = {"cpus": os.cpu_count()}
+    with tempfile.TemporaryDirectory(prefix="dlp-bench-git-") as tmp:
+        root = Path(tmp)
+        if args.only in (None, "hook"):
+            figures["hook"] = bench_hook(root, args.repeat)
+            print("hook   ", json.dumps(figures["hook"]), flush=True)
+        if args.only in (None, "history"):
+            figures["history"] = bench_history(root, args.commits, args.jobs, [])
+            print("history", json.dumps(figures["history"]), flush=True)
+            if args.disable:
+                figures["history_without"] = bench_history(root, args.commits, args.jobs, args.disable)
+                print("history", json.dumps(figures["history_without"]), flush=True)
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
