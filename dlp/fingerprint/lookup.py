@@ -18,9 +18,9 @@
 """
 from __future__ import annotations
 
+import os
 import re
 from bisect import bisect_right
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from .index import Index, SourceRow
@@ -28,9 +28,12 @@ from .tokenize import LANGUAGES, language_name, tokenize
 from .winnow import WEAK_TOKENS, is_weak, kgram_hashes, winnow_positions
 
 DEFAULT_THRESHOLD = 0.5
+DEFAULT_ENGINE = os.environ.get("DLP_LOOKUP_ENGINE") or "regex"
 DEFAULT_MIN_MATCHES = 12  # k-grams found in the file: at least k + 11 tokens of shared code
 _MIN_SPAN = 40  # k-gram positions a matched span is judged over, at least
-_MAX_FILES = 8  # candidate files verified per region reading
+_MAX_FILES = 4  # candidate files verified per region reading
+_NEAR = 8  # k-grams each side of an anchor looked at by the quick test
+_MAX_OCCURRENCES = 4  # places in one file an anchor is tried at
 
 
 @dataclass(frozen=True, slots=True)
@@ -365,11 +368,12 @@ def _reading(text: str, language: str | None, *, flip: bool = False) -> str | No
     return text
 
 
-def _read(text: str, language: str | None, k: int, w: int, *, flip: bool = False) -> list[_Reading]:
+def _read(text: str, language: str | None, k: int, w: int, *, flip: bool = False,
+          engine: str | None = None) -> list[_Reading]:
     out = []
     variant = _reading(text, language, flip=flip)
     for variant in (() if variant is None else (variant,)):
-        tokens = tokenize(variant, language)
+        tokens = tokenize(variant, language, engine=engine)
         stream = tokens.stream
         unsigned = kgram_hashes(stream, k)
         anchors = [p for p in winnow_positions(unsigned, w) if not is_weak(stream[p : p + k])]
@@ -402,24 +406,12 @@ _COMPATIBLE: dict[str | None, frozenset[str]] = {
 _SLACK = 24  # tokens a copied k-gram may drift from where its nearest anchor puts it
 
 
-def _verify(
-    reading: _Reading,
-    file_id: int,
-    anchor_rows: list[SourceRow],
-    index: Index,
-    common: set[int],
-    *,
-    min_matches: int,
-    min_span: int,
-    threshold: float,
-) -> list[_Candidate]:
-    """Align the reading with the candidate file at its anchors and count the k-grams that agree.
+def _align(reading: _Reading, file_id: int, anchor_rows: list[SourceRow], index: Index,
+           *, min_matches: int) -> tuple[list[tuple[int, int]], bytes, tuple[int, ...]] | None:
+    """Anchor pairs (reading position, file offset) if the file agrees with the reading next to them.
 
-    Each anchor (a fingerprint the reading shares with the file) fixes an
-    offset between reading and file; every other k-gram of the reading must
-    be found in the file within ``_SLACK`` tokens of where its nearest anchor
-    puts it.  Code that merely shares idioms with the file has anchors but no
-    aligned neighbours.
+    Copied code agrees with the file right next to its anchors; an idiom
+    shared by chance does not, and is dropped here before the full count.
     """
     k = index.k
     stream = reading.stream
@@ -427,10 +419,11 @@ def _verify(
     file_stream, file_starts = index.file_tokens(file_id)
     lines = len(file_starts)
     find = file_stream.find
-    # (reading position, file position) of every anchor occurrence in this file
     lines_by_hash: dict[int, list[int]] = {}
     for row in anchor_rows:
-        lines_by_hash.setdefault(row.hash, []).append(row.start_line)
+        occurrences = lines_by_hash.setdefault(row.hash, [])
+        if len(occurrences) < _MAX_OCCURRENCES:
+            occurrences.append(row.start_line)
     pairs: list[tuple[int, int]] = []
     for p in reading.anchors:
         for line in lines_by_hash.get(reading.hashes[p], ()):
@@ -439,24 +432,60 @@ def _verify(
                 if at >= 0:
                     pairs.append((p, at - p))
     if not pairs:
-        return []
+        return None
     pairs.sort()
-    anchor_positions = [a for a, _ in pairs]
-    # only the neighbourhood of anchors can hold copied code (a copied run of
-    # w + k - 1 tokens always holds an anchor); positions that count there:
-    # not weak, not common
-    reach = max(index.w + k, min_span)
-    spans: list[list[int]] = []
-    for a in anchor_positions:
+    near = 0
+    wanted = min(min_matches, _NEAR)
+    for a, delta in pairs:
+        for p in range(max(0, a - _NEAR), min(n, a + _NEAR + 1)):
+            if p != a and find(stream[p : p + k], max(0, p + delta - 2), p + delta + k + 2) >= 0:
+                near += 1
+        if near >= wanted:
+            return pairs, file_stream, file_starts
+    return None
+
+
+def _neighbourhood(reading: _Reading, pairs: list[tuple[int, int]], reach: int) -> list[tuple[int, int]]:
+    """Merged [lo, hi) position ranges within ``reach`` of an anchor."""
+    n = len(reading.hashes)
+    spans: list[tuple[int, int]] = []
+    for a, _ in pairs:
         lo, hi = max(0, a - reach), min(n, a + reach)
         if spans and lo <= spans[-1][1]:
-            spans[-1][1] = max(spans[-1][1], hi)
+            spans[-1] = (spans[-1][0], max(spans[-1][1], hi))
         else:
-            spans.append([lo, hi])
+            spans.append((lo, hi))
+    return spans
+
+
+def _verify(
+    reading: _Reading,
+    file_id: int,
+    aligned: tuple[list[tuple[int, int]], bytes, tuple[int, ...]],
+    spans: list[tuple[int, int]],
+    frequent: set[int],
+    k: int,
+    *,
+    min_matches: int,
+    min_span: int,
+    threshold: float,
+) -> list[_Candidate]:
+    """Count the k-grams of the reading that the file holds where the anchors put them.
+
+    Each anchor (a fingerprint the reading shares with the file) fixes an
+    offset between reading and file; every other k-gram of the reading must
+    be found in the file within ``_SLACK`` tokens of where its nearest anchor
+    puts it.  Only the neighbourhood of anchors can hold copied code (a copied
+    run of w + k - 1 tokens always holds an anchor).
+    """
+    pairs, file_stream, file_starts = aligned
+    stream = reading.stream
+    find = file_stream.find
+    anchor_positions = [a for a, _ in pairs]
     hashes = reading.hashes
     counted = [
         p for lo, hi in spans for p in range(lo, hi)
-        if hashes[p] not in common and stream[p : p + k].translate(None, WEAK_TOKENS)
+        if hashes[p] not in frequent and stream[p : p + k].translate(None, WEAK_TOKENS)
     ]
     located: dict[int, int] = {}  # reading position -> file position, for aligned k-grams
     for p in counted:
@@ -517,6 +546,7 @@ def lookup(
     threshold: float = DEFAULT_THRESHOLD,
     min_matches: int = DEFAULT_MIN_MATCHES,
     language: str | None = None,
+    engine: str | None = DEFAULT_ENGINE,
 ) -> tuple[Match, ...]:
     """Matches of indexed proprietary code in ``text``, at most one per code region.
 
@@ -533,7 +563,7 @@ def lookup(
     regions: list[tuple[Region, list[_Reading], tuple[tuple[str | None, bool], ...]]] = []
     for region in code_regions(text):
         if forced or region.language is not None:
-            regions.append((region, _read(region.text, forced or region.language, k, w),
+            regions.append((region, _read(region.text, forced or region.language, k, w, engine=engine),
                             ((forced or region.language, True),)))
             continue
         if len(candidates_languages) == 1:
@@ -543,7 +573,7 @@ def lookup(
             ranked += [name for name in candidates_languages if name not in ranked]  # unscored: try last
             ranked = ranked or [None]
         tries = [(ranked[0], True)] + [(name, False) for name in ranked[1:3]]
-        regions.append((region, _read(region.text, ranked[0], k, w), tuple(tries)))
+        regions.append((region, _read(region.text, ranked[0], k, w, engine=engine), tuple(tries)))
     if not regions:
         return ()
 
@@ -558,6 +588,15 @@ def lookup(
         queried.update(anchors)
         for row in index.rows(anchors):
             rows_by_hash.setdefault(row.hash, []).append(row)
+
+    reach = max(w + k, _MIN_SPAN)
+
+    def common_among(hashes: set[int]) -> set[int]:
+        fresh = hashes - queried_common
+        if fresh:
+            common.update(index.common(fresh))
+            queried_common.update(fresh)
+        return common & hashes
 
     def lines_of(reading: _Reading, found: _Candidate) -> tuple[int, int]:
         first = bisect_right(reading.line_starts, found.first)
@@ -575,13 +614,18 @@ def lookup(
                         by_file.setdefault(row.file_id, []).append(row)
             if not by_file:
                 continue
-            fresh = set(reading.hashes) - queried_common
-            if fresh:
-                common.update(index.common(fresh))
-                queried_common.update(fresh)
             ranked_files = sorted(by_file, key=lambda f: (-len({r.hash for r in by_file[f]}), f))[:_MAX_FILES]
+            aligned = []
             for file_id in ranked_files:
-                for found in _verify(reading, file_id, by_file[file_id], index, common,
+                found_pairs = _align(reading, file_id, by_file[file_id], index, min_matches=min_matches)
+                if found_pairs is not None:
+                    aligned.append((file_id, found_pairs, _neighbourhood(reading, found_pairs[0], reach)))
+            if not aligned:
+                continue
+            frequent = common_among({reading.hashes[p] for _, _, spans in aligned for lo, hi in spans
+                                     for p in range(lo, hi)})
+            for file_id, found_pairs, spans in aligned:
+                for found in _verify(reading, file_id, found_pairs, spans, frequent, k,
                                      min_matches=min_matches, min_span=_MIN_SPAN, threshold=threshold):
                     candidates.append((reading, found))
         # the best matches that do not overlap one another in the text
@@ -604,7 +648,7 @@ def lookup(
         for alternative, flip in alternatives:  # the other reading of a docstring, other languages
             if outcomes:
                 break
-            outcomes = judge(_read(region.text, alternative, k, w, flip=flip))
+            outcomes = judge(_read(region.text, alternative, k, w, flip=flip, engine=engine))
         for reading, found in sorted(outcomes, key=lambda o: lines_of(*o)):
             if offsets is None:
                 offsets = _line_offsets(data)

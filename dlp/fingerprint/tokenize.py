@@ -458,7 +458,6 @@ def has_grammar(language: str) -> bool:
 _STR_DQ = rb'"(?:[^"\\\n]|\\.)*"'
 _STR_SQ = rb"'(?:[^'\\\n]|\\.)*'"
 _STR_BT = rb"`(?:[^`\\]|\\.)*`"
-_TRIPLE = rb'[rRbBuUfF]{0,2}(?:"""(?:[^\\]|\\.)*?"""|' + rb"'''(?:[^\\]|\\.)*?''')"
 _BLOCK = rb"/\*.*?\*/"
 # raw and prefixed strings of the C family: C++ R"d(...)d", Rust r#"..."#, C# @"..." and $"...",
 # Kotlin/C#/Java text blocks """..."""
@@ -467,35 +466,45 @@ _C_RAW = (
     rb'|\$?@"(?:[^"]|"")*"|\$"(?:[^"\\\n]|\\.)*"|"""(?:[^\\]|\\.)*?"""|\b(?:u8|[uUL])(?=["\']))'
 )
 
+_PY_STRING = (
+    rb"(?:\b[rRbBuUfF]{1,2})?(?:\"\"\"(?:[^\\]|\\.)*?\"\"\"|'''(?:[^\\]|\\.)*?'''|" + _STR_DQ + b"|" + _STR_SQ + b")"
+)
 _FALLBACK: dict[str, re.Pattern[bytes]] = {
     "c": re.compile(
-        rb"(?P<c>//[^\n]*|" + _BLOCK + rb")|(?P<s>" + _C_RAW + b"|" + _STR_DQ + b"|" + _STR_SQ + b"|" + _STR_BT + rb")"
-        rb"|(?P<x>^[ \t]*(?:#[ \t]*include|import|package|using)\b[^\n]*)",
-        re.S | re.M,
+        rb"(?P<c>//[^\n]*|" + _BLOCK + rb")|(?P<s>" + _C_RAW + b"|" + _STR_DQ + b"|" + _STR_SQ + b"|" + _STR_BT + rb")",
+        re.S,
     ),
-    "python": re.compile(
-        rb"(?P<c>#[^\n]*)|(?P<s>" + _TRIPLE + rb"|[rRbBuUfF]{0,2}(?:" + _STR_DQ + b"|" + _STR_SQ + rb"))"
-        rb"|(?P<x>^[ \t]*(?:import|from[ \t]+\S+[ \t]+import)\b[^\n]*)",
-        re.S | re.M,
-    ),
+    "python": re.compile(rb"(?P<c>#[^\n]*)|(?P<s>" + _PY_STRING + b")", re.S),
     "ruby": re.compile(
         rb"(?P<c>#[^\n]*|^=begin.*?^=end)|(?P<s>" + _STR_DQ + b"|" + _STR_SQ + rb")", re.S | re.M
     ),
     "php": re.compile(
-        rb"(?P<c>//[^\n]*|#[^\n]*|" + _BLOCK + rb")|(?P<s>" + _STR_DQ + b"|" + _STR_SQ + rb")"
-        rb"|(?P<x>^[ \t]*use\b[^\n]*)",
-        re.S | re.M,
+        rb"(?P<c>//[^\n]*|#[^\n]*|" + _BLOCK + rb")|(?P<s>" + _STR_DQ + b"|" + _STR_SQ + rb")", re.S
     ),
     "sql": re.compile(rb"(?P<c>--[^\n]*|" + _BLOCK + rb")|(?P<s>" + _STR_SQ + b"|" + _STR_DQ + b")", re.S),
+}
+# import / include / package lines, found separately (a pattern that starts with
+# ^ cannot use the regex engine's first-character skip)
+_FALLBACK_IMPORTS: dict[str, re.Pattern[bytes]] = {
+    "c": re.compile(rb"^[ \t]*(?:#[ \t]*include|import|package|using)\b[^\n]*", re.M),
+    "python": re.compile(rb"^[ \t]*(?:import|from[ \t]+\S+[ \t]+import)\b[^\n]*", re.M),
+    "php": re.compile(rb"^[ \t]*use\b[^\n]*", re.M),
 }
 
 
 def _regex_spans(source: bytes, family: str) -> list[tuple[int, int, bytes]]:
-    marks = {"c": b" ", "x": b" ", "s": b" \x01 ", "rd": b" \x01 ", "rh": b" \x01 "}
-    return [
-        (m.start(), m.end(), marks[m.lastgroup or "c"])
-        for m in _FALLBACK[family].finditer(source)
-    ]
+    marks = {"c": b" ", "s": b" \x01 ", "rd": b" \x01 ", "rh": b" \x01 "}
+    spans = [(m.start(), m.end(), marks[m.lastgroup or "c"]) for m in _FALLBACK[family].finditer(source)]
+    imports = _FALLBACK_IMPORTS.get(family)
+    if imports is not None and spans is not None:
+        found = [(m.start(), m.end(), b" ") for m in imports.finditer(source)]
+        if found:  # an import line inside a string or comment is not one
+            starts = [a for a, _, _ in spans]
+            for start, end, mark in found:
+                i = bisect_right(starts, start) - 1
+                if i < 0 or spans[i][1] <= start:
+                    spans.append((start, end, mark))
+    return spans
 
 
 # --------------------------------------------------------------------------- entry points
