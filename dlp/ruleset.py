@@ -24,7 +24,7 @@ _FILE_KEYS = {"description", "default", "rules"}
 _RULE_KEYS = {
     "id", "name", "category", "severity", "pattern", "keywords", "multiline", "validators",
     "context", "allow", "placeholders", "test_values", "jurisdiction", "pii_class", "tags",
-    "references", "description", "examples",
+    "references", "description", "examples", "prefilter",
 }
 _REQUIRED = ("id", "name", "category", "severity", "pattern", "examples")
 _CONTEXT_KEYS = {"words", "window", "required"}
@@ -69,6 +69,7 @@ class Rule:
     source: str  # file the rule was loaded from
     keywords: tuple[str, ...] = ()
     multiline: bool = False
+    prefilter: str | None = None
     validators: tuple[ValidatorCall, ...] = ()
     context: Context | None = None
     allow: tuple[str, ...] = ()
@@ -142,7 +143,7 @@ class Ruleset:
         if self._hash is None:
             h = hashlib.sha256()
             for rule in self.rules:
-                h.update(rule.id.encode() + b"\0" + rule.pattern.encode() + b"\0")
+                h.update(rule.id.encode() + b"\0" + rule.pattern.encode() + b"\0" + (rule.prefilter or "").encode())
                 h.update(b"m" if rule.multiline else b"s")
             self._hash = h.hexdigest()
         return self._hash
@@ -252,6 +253,9 @@ def _parse_rule(path: Path, pack: str, index: int, raw: object) -> Rule:
         raise RuleError(f"{where}: severity must be one of low, medium, high, critical") from None
     pattern = raw["pattern"]
     _check_pattern(where, pattern)
+    prefilter = raw.get("prefilter")
+    if prefilter is not None:
+        _check_pattern(where, prefilter, key="prefilter")
     keywords = _str_list(where, "keywords", raw.get("keywords"))
     if any(not k for k in keywords):
         raise RuleError(f"{where}: empty keyword")
@@ -281,6 +285,7 @@ def _parse_rule(path: Path, pack: str, index: int, raw: object) -> Rule:
         source=str(path),
         keywords=tuple(k.lower() for k in keywords),
         multiline=raw.get("multiline", False),
+        prefilter=prefilter,
         validators=_parse_validators(where, raw.get("validators")),
         context=_parse_context(where, raw.get("context")),
         allow=allow,
@@ -296,17 +301,17 @@ def _parse_rule(path: Path, pack: str, index: int, raw: object) -> Rule:
     )
 
 
-def _check_pattern(where: str, pattern: object) -> None:
+def _check_pattern(where: str, pattern: object, *, key: str = "pattern") -> None:
     if not isinstance(pattern, str) or not pattern:
-        raise RuleError(f"{where}: 'pattern' must be a non-empty string")
+        raise RuleError(f"{where}: {key!r} must be a non-empty string")
     try:
         compiled = re.compile(pattern.encode("utf-8"), RE_FLAGS)
     except re.error as exc:
-        raise RuleError(f"{where}: pattern does not compile: {exc}") from None
-    if compiled.groupindex and "value" not in compiled.groupindex:
+        raise RuleError(f"{where}: {key} does not compile: {exc}") from None
+    if key == "pattern" and compiled.groupindex and "value" not in compiled.groupindex:
         raise RuleError(f"{where}: named groups are allowed, but the value group must be named 'value'")
     if compiled.match(b"") is not None:
-        raise RuleError(f"{where}: pattern matches the empty string")
+        raise RuleError(f"{where}: {key} matches the empty string")
 
 
 def _parse_validators(where: str, raw: object) -> tuple[ValidatorCall, ...]:

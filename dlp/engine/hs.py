@@ -12,7 +12,7 @@ from dlp.engine.lines import line_has_keyword, line_span
 from dlp.errors import RuleError
 
 if TYPE_CHECKING:
-    from dlp.ruleset import Ruleset
+    from dlp.ruleset import Rule, Ruleset
 
 _FORMAT = b"dlp-hs-1"
 _BASE_FLAGS = hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_ALLOWEMPTY
@@ -23,6 +23,51 @@ def _flags(multiline: bool) -> int:
     return _BASE_FLAGS | (hyperscan.HS_FLAG_SINGLEMATCH if multiline else 0)
 
 
+# Keywords common in ordinary code: a line holding one is no evidence of anything,
+# so rules keyed on them keep their full pattern in the database.
+_COMMON_KEYWORDS = frozenset("""
+key keys token tokens secret secrets password passwords passwd pass pwd auth bearer private
+credential credentials client access api apikey user login config data http https url host
+basic oauth session cookie webhook hook account sign signing hash salt cert admin bot app
+id name email phone date code number mobile address test_ key_ api_ app_ self. this. test.
+return import default value_ token_ secret_ client_ access_ public private_""".split())
+
+
+def _distinctive(keyword: str) -> bool:
+    if keyword in _COMMON_KEYWORDS:
+        return False
+    # short keywords are substrings of too much ordinary text ("re_", "sk_", "ably")
+    if any(not c.isalpha() for c in keyword):
+        return len(keyword) >= 4
+    return len(keyword) >= 5
+
+
+def expression(rule: Rule) -> tuple[bytes, int]:
+    """What the database compiles for a rule, and its flags.
+
+    A rule whose keywords are all distinctive literals compiles to those
+    literals: a single-line rule only ever runs on lines holding one of its
+    keywords, so the lines where a keyword occurs are exactly the candidates
+    (and literal matching is what Hyperscan does fastest, to compile and to
+    scan). Any other rule compiles its full pattern, in prefilter mode.
+    """
+    if rule.prefilter is not None:
+        return rule.prefilter.encode("utf-8"), _flags(rule.multiline)
+    if rule.keywords and all(_distinctive(k) for k in rule.keywords):
+        alternation = "|".join(_escape(k) for k in sorted(set(rule.keywords)))
+        flags = hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_MULTILINE
+        return alternation.encode("utf-8"), flags | (hyperscan.HS_FLAG_SINGLEMATCH if rule.multiline else 0)
+    return rule.pattern.encode("utf-8"), _flags(rule.multiline)
+
+
+def _escape(literal: str) -> str:
+    """A literal as a Hyperscan expression: ASCII word characters as they are, every other byte as \\xHH."""
+    return "".join(
+        chr(b) if chr(b).isascii() and (chr(b).isalnum() or chr(b) == "_") else f"\\x{b:02x}"
+        for b in literal.encode("utf-8")
+    )
+
+
 def _compile(expressions: list[bytes], flags: list[int]) -> hyperscan.Database:
     db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
     db.compile(expressions=expressions, ids=list(range(len(expressions))),
@@ -30,20 +75,25 @@ def _compile(expressions: list[bytes], flags: list[int]) -> hyperscan.Database:
     return db
 
 
-def compile_error(pattern: str, multiline: bool = False) -> str | None:
-    """Why Hyperscan rejects one pattern, or None if it compiles."""
-    try:
-        _compile([pattern.encode("utf-8")], [_flags(multiline)])
-    except hyperscan.error as exc:  # type: ignore[attr-defined]
-        return str(exc)
-    return None
+def _expressions(ruleset: Ruleset) -> tuple[list[tuple[bytes, int]], list[list[int]]]:
+    """Distinct (expression, flags) pairs and, for each, the rules that use it:
+    rules sharing a prefilter (or keywords) are one entry in the database."""
+    index: dict[tuple[bytes, int], int] = {}
+    groups: list[list[int]] = []
+    for i, rule in enumerate(ruleset.rules):
+        key = expression(rule)
+        if key not in index:
+            index[key] = len(groups)
+            groups.append([])
+        groups[index[key]].append(i)
+    return list(index), groups
 
 
-def _database(ruleset: Ruleset) -> hyperscan.Database:
-    expressions = [rule.pattern.encode("utf-8") for rule in ruleset.rules]
-    flags = [_flags(rule.multiline) for rule in ruleset.rules]
+def _database(ruleset: Ruleset, expressions: list[tuple[bytes, int]]) -> hyperscan.Database:
+    patterns = [e for e, _ in expressions]
+    flags = [f for _, f in expressions]
     key = hashlib.sha256(
-        _FORMAT + ruleset.hash.encode() + repr(flags).encode() + str(hyperscan.__version__).encode()
+        _FORMAT + b"\0".join(patterns) + repr(flags).encode() + str(hyperscan.__version__).encode()
     ).hexdigest()[:32]
     path = cache_dir() / f"hs-{key}.db"
     try:
@@ -51,12 +101,14 @@ def _database(ruleset: Ruleset) -> hyperscan.Database:
     except (OSError, hyperscan.error):  # type: ignore[attr-defined]
         pass
     try:
-        db = _compile(expressions, flags)
+        db = _compile(patterns, flags)
     except hyperscan.error:  # type: ignore[attr-defined]
         for rule in ruleset.rules:
-            error = compile_error(rule.pattern, rule.multiline)
-            if error:
-                raise RuleError(f"{rule.source}: rule {rule.id!r}: Hyperscan rejects the pattern: {error}") from None
+            pattern, rule_flags = expression(rule)
+            try:
+                _compile([pattern], [rule_flags])
+            except hyperscan.error as exc:  # type: ignore[attr-defined]
+                raise RuleError(f"{rule.source}: rule {rule.id!r}: Hyperscan rejects the pattern: {exc}") from None
         raise
     store_atomic(path, hyperscan.dumpb(db))
     return db
@@ -68,7 +120,9 @@ class HyperscanMatcher:
     def __init__(self, ruleset: Ruleset) -> None:
         self._multiline = [rule.multiline for rule in ruleset.rules]
         self._keywords = [tuple(k.encode("utf-8") for k in rule.keywords) for rule in ruleset.rules]
-        self._db = _database(ruleset) if ruleset.rules else None
+        expressions, self._groups = _expressions(ruleset)
+        self._db = _database(ruleset, expressions) if expressions else None
+        self._group_multiline = [bool(flags & hyperscan.HS_FLAG_SINGLEMATCH) for _, flags in expressions]
         self._scratch: hyperscan.Scratch | None = None
         self._pid = -1
 
@@ -82,39 +136,37 @@ class HyperscanMatcher:
     def spans(self, data: bytes) -> dict[int, list[tuple[int, int]]]:
         if self._db is None or not data:
             return {}
-        hits: dict[int, list[int]] = {}
-        multiline = self._multiline
+        hits: dict[int, list[tuple[int, int]]] = {}
+        whole = self._group_multiline
         last_line: dict[int, tuple[int, int]] = {}
 
-        def on_match(rule_index: int, _from: int, to: int, _flags: int, _ctx: object) -> None:
-            if multiline[rule_index]:
-                hits[rule_index] = [0]
+        def on_match(group: int, _from: int, to: int, _flags: int, _ctx: object) -> None:
+            if whole[group]:
+                hits[group] = []
                 return
             pos = to - 1 if to > 0 else 0
-            seen = last_line.get(rule_index)
-            # skip ends on the line already recorded for this rule (cheap pre-dedup;
-            # correct whatever order Hyperscan reports matches in)
+            seen = last_line.get(group)
+            # skip ends on the line already recorded for this expression (cheap
+            # pre-dedup; correct whatever order Hyperscan reports matches in)
             if seen is not None and seen[0] <= pos <= seen[1]:
                 return
-            span = last_line[rule_index] = line_span(data, pos)
-            hits.setdefault(rule_index, []).append(span[0])
+            span = last_line[group] = line_span(data, pos)
+            hits.setdefault(group, []).append(span)
 
         self._db.scan(data, match_event_handler=on_match, scratch=self._get_scratch())
         out: dict[int, list[tuple[int, int]]] = {}
         lowered: bytes | None = None
-        for index, positions in hits.items():
-            keywords = self._keywords[index]
-            if self._multiline[index]:
+        for group, line_spans in hits.items():
+            spans = sorted(set(line_spans))
+            for index in self._groups[group]:
+                keywords = self._keywords[index]
                 if keywords:
                     lowered = data.lower() if lowered is None else lowered
-                    if not any(kw in lowered for kw in keywords):
-                        continue
-                out[index] = [(0, len(data))]
-                continue
-            spans = sorted({line_span(data, p) for p in positions})
-            if keywords:
-                lowered = data.lower() if lowered is None else lowered
-                spans = [s for s in spans if line_has_keyword(lowered, s, keywords)]
-            if spans:
-                out[index] = spans
+                if self._multiline[index]:
+                    if not keywords or any(kw in lowered for kw in keywords):  # type: ignore[operator]
+                        out[index] = [(0, len(data))]
+                    continue
+                kept = [s for s in spans if line_has_keyword(lowered, s, keywords)] if keywords else spans
+                if kept:
+                    out[index] = kept
         return out

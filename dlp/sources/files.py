@@ -208,8 +208,7 @@ def read_document(task: FileTask, *, max_size: int = DEFAULT_MAX_FILE_SIZE) -> D
             return Skipped(task.path, _kind(st.st_mode))
         if st.st_size > max_size:
             return Skipped(task.path, f"larger than the size limit ({st.st_size} > {max_size} bytes)")
-        with os.fdopen(fd, "rb", closefd=False) as fh:
-            data = fh.read(max_size + 1)
+        data = _read_all(fd, min(st.st_size, max_size) + 1, max_size + 1)
     except OSError as exc:
         return Skipped(task.path, _os_reason(exc))
     finally:
@@ -217,6 +216,22 @@ def read_document(task: FileTask, *, max_size: int = DEFAULT_MAX_FILE_SIZE) -> D
     if len(data) > max_size:
         return Skipped(task.path, f"larger than the size limit (> {max_size} bytes)")
     return decode_document(task.path, data)
+
+
+def _read_all(fd: int, hint: int, limit: int) -> bytes:
+    """Read up to ``limit`` bytes (the file may grow or shrink while we read)."""
+    first = os.read(fd, hint)
+    if len(first) < hint:
+        return first
+    chunks = [first]
+    total = len(first)
+    while total < limit:
+        chunk = os.read(fd, min(1 << 20, limit - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
 
 
 def decode_document(path: str, data: bytes) -> Document | Skipped:
