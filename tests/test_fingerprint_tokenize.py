@@ -231,3 +231,15 @@ def test_winnowing_guarantee() -> None:
         fa = {ha[p] for p in winnow_positions(ha, w)}
         fb = {hb[p] for p in winnow_positions(hb, w)}
         assert fa & fb
+
+
+def test_boilerplate_snippets_tokenise_alike_in_both_engines() -> None:
+    from dlp.fingerprint.boilerplate import SNIPPETS
+
+    for language, snippets in SNIPPETS.items():
+        if not has_grammar(language):
+            continue
+        for name, text in snippets.items():
+            a = tokenize(text, language, engine="regex").stream
+            b = tokenize(text, language, engine="tree-sitter").stream
+            assert a == b, f"{language} {name}"

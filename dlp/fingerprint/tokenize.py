@@ -486,7 +486,7 @@ _FALLBACK: dict[str, re.Pattern[bytes]] = {
 # import / include / package lines, found separately (a pattern that starts with
 # ^ cannot use the regex engine's first-character skip)
 _FALLBACK_IMPORTS: dict[str, re.Pattern[bytes]] = {
-    "c": re.compile(rb"^[ \t]*(?:#[ \t]*include|import|package|using)\b[^\n]*", re.M),
+    "c": re.compile(rb"^[ \t]*(?:#[ \t]*include|import|package|using|use)\b[^\n]*", re.M),
     "python": re.compile(rb"^[ \t]*(?:import|from[ \t]+\S+[ \t]+import)\b[^\n]*", re.M),
     "php": re.compile(rb"^[ \t]*use\b[^\n]*", re.M),
 }
