@@ -157,7 +157,7 @@ def test_basic_auth_b64(value: str, ok: bool) -> None:
 @pytest.mark.parametrize("value", [
     "user_password_field", "MySecretName", "DatabaseConnection", "your_api_key_here",
     "Please enter the password", "changeme", "very-long-config-name", "config_v2",
-    "postgres", "password123", "admin2024", "test_01", "sila_masukkan_kata_laluan", "PasswordInput", "secret",
+    "postgres", "password123", "admin2024", "test_01", "ASIAANDPACIFICREGION", "ASIAPACIFICEUROPE", "sila_masukkan_kata_laluan", "PasswordInput", "secret",
 ])
 def test_not_natural_language_rejects_words(value: str) -> None:
     assert not v.not_natural_language(value)
@@ -165,7 +165,7 @@ def test_not_natural_language_rejects_words(value: str) -> None:
 
 @pytest.mark.parametrize("value", [
     "Xk9fQ2mZr7Lp", "hunter2!", "3f9a8b7c6d5e4f3a2b1c", "P@55w0rd-Zq8", "aG9sYTpjYXJhY29sYQ==",
-    "wJalrXUtnFEMI/K7MDENG/bPxRfiCY", "tR7vX2qLmN9pK4sW", "adm1n-Zq", "qZt8Rw",
+    "wJalrXUtnFEMI/K7MDENG/bPxRfiCY", "tR7vX2qLmN9pK4sW", "adm1n-Zq", "qZt8Rw", "AKIACYBP3GSTUH3XENMZ", "AKIAQWRTZXCVBNMLKJHG",
 ])
 def test_not_natural_language_keeps_random_values(value: str) -> None:
     assert v.not_natural_language(value)

@@ -296,6 +296,12 @@ def not_natural_language(value: str, *, max_word_fraction: float = 0.85) -> bool
     segs = _segments(v)
     if not segs:
         return True
+    if not re.search(r"[a-z\s_.-]", v):
+        # One upper-case run such as an access key id: reject only a pronounceable
+        # letters-only run ("ASIAANDPACIFICREGION"); any digit keeps it.
+        runs = re.findall(r"[A-Z]+", v)
+        return any(c.isdigit() for c in v) or not all(
+            _wordlike(r) and sum(c in "AEIOUY" for c in r) / len(r) >= 0.3 for r in runs)
     alpha_chars = sum(len(s) for s in segs if s.isalpha() and _wordlike(s))
     significant = sum(1 for c in v if c.isalnum())
     has_digit = any(c.isdigit() for c in v)
