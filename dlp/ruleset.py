@@ -504,7 +504,10 @@ def _disk_path(key: tuple[str, str, int, int]) -> Path:
     from dlp import __version__
     from dlp.cache import cache_dir
 
-    digest = hashlib.sha256(repr((_DISK_FORMAT, __version__, key)).encode()).hexdigest()[:32]
+    from dataclasses import fields
+
+    layout = tuple(tuple(f.name for f in fields(cls)) for cls in (Rule, Context, Example, ValidatorCall))
+    digest = hashlib.sha256(repr((_DISK_FORMAT, __version__, layout, key)).encode()).hexdigest()[:32]
     return cache_dir() / f"rules-{digest}.pickle"
 
 
