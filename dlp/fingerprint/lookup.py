@@ -166,8 +166,8 @@ def language_scores(text: str, candidates: tuple[str, ...] | None = None) -> lis
                 if hits >= _FEATURE_CAP:
                     break
             score += weight * hits
-        if name == "tsx" and re.search(r"</\w+>|/>", text):
-            score += 2
+        if name == "tsx":  # TypeScript with JSX: only ahead of plain TypeScript when there is markup
+            score = score + 2 if re.search(r"</\w+>|/>", text) else score * 0.99
         if score > 0:
             scores.append((name, score / lines))
     scores.sort(key=lambda item: (-item[1], item[0]))
@@ -217,7 +217,10 @@ def _code_line(line: str) -> bool | None:
     code = 0.0
     if _CODE_START.match(stripped):
         code += 1.5
-    if _CODE_END.search(stripped):
+    starts_like_code = _CODE_START.match(stripped) is not None
+    if _CODE_END.search(stripped) and (
+        not stripped.endswith(":") or starts_like_code or stripped[-2:-1] in ")]"
+    ):  # "Here is my code:" is prose
         code += 1.5
     code += min(symbols, 4) * 0.75
     if line[:1] in (" ", "\t") and symbols:
