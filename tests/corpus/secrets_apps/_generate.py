@@ -150,6 +150,63 @@ G = {  # rule id -> generator of a valid value
     "mapbox-secret-token": lambda: "sk." + b64json({"u": "acme-maps", "a": rnd(L + D, 25)}, url=True, pad=False) + "." + rnd(B64U, 22),
     "zoho-oauth-token": lambda: f"1000.{rnd(HEX, 32)}.{rnd(HEX, 32)}",
     "clickup-pat": lambda: f"pk_{digits(8)}_{rnd(U + D, 32)}",
+    # second batch
+    "datadog-app-key": lambda: rnd(HEX, 40),
+    "newrelic-license-key": lambda: rnd(HEX, 36) + "NRAL",
+    "auth0-client-secret": lambda: rnd(B64U, 64),
+    "salesforce-consumer-secret": lambda: rnd("0123456789ABCDEF", 64),
+    "zendesk-api-token": lambda: rnd(AN, 40),
+    "pagerduty-integration-key": lambda: rnd(HEX, 32),
+    "opsgenie-api-key": u4,
+    "splunk-hec-token": u4,
+    "sumologic-access-key": lambda: rnd(AN, 64),
+    "rollbar-access-token": lambda: rnd(HEX, 32),
+    "launchdarkly-sdk-key": lambda: "sdk-" + u4(),
+    "posthog-personal-api-key": lambda: "phx_" + rnd(AN, 47),
+    "dynatrace-api-token": lambda: f"dt0c01.{rnd(U + D, 24)}.{rnd(U + D, 64)}",
+    "confluent-api-key": lambda: rnd(U + D, 16),
+    "confluent-api-secret": lambda: rnd(AN + "+/", 64),
+    "elastic-cloud-api-key": lambda: "essu_" + b64(R.randbytes(70), url=True),
+    "algolia-admin-api-key": lambda: rnd(HEX, 32),
+    "meilisearch-master-key": lambda: rnd(B64U, 32),
+    "hasura-admin-secret": lambda: rnd(AN, 32),
+    "influxdb-token": lambda: b64(R.randbytes(64), url=True),
+    "xata-api-key": lambda: "xau_" + rnd(AN, 36),
+    "tinybird-token": lambda: "p." + b64json({"u": u4(), "id": u4(), "host": "gcp-europe-west3"}, url=True, pad=False) + "." + rnd(B64U, 43),
+    "dbt-cloud-token": lambda: "dbtc_" + rnd(B64U, 50),
+    "metabase-api-key": lambda: "mb_" + b64(R.randbytes(33)),
+    "prefect-api-key": lambda: "pnu_" + rnd(AN, 36),
+    "upstash-qstash-token": lambda: b64json({"UserID": u4(), "Password": rnd(HEX, 32)}),
+    "turso-auth-token": lambda: jwt({"a": "rw", "iat": 1731000000, "id": u4()}, "EdDSA"),
+    "together-api-key": lambda: "tgp_v1_" + rnd(B64U, 43),
+    "fireworks-api-key": lambda: "fw_" + rnd(AN, 24),
+    "cerebras-api-key": lambda: "csk-" + rnd(L + D, 48),
+    "nvidia-api-key": lambda: "nvapi-" + rnd(B64U, 64),
+    "jina-api-key": lambda: "jina_" + rnd(HEX, 32) + rnd(AN, 28),
+    "tavily-api-key": lambda: "tvly-dev-" + rnd(AN, 32),
+    "llamacloud-api-key": lambda: "llx-" + rnd(AN, 48),
+    "firecrawl-api-key": lambda: "fc-" + rnd(HEX, 32),
+    "elevenlabs-api-key": lambda: "sk_" + rnd(HEX, 48),
+    "assemblyai-api-key": lambda: rnd(HEX, 32),
+    "deepgram-api-key": lambda: rnd(HEX, 40),
+    "voyage-api-key": lambda: "pa-" + rnd(B64U, 43),
+    "langfuse-secret-key": lambda: "sk-lf-" + u4(),
+    "neptune-api-token": lambda: b64json({"api_address": "https://app.neptune.ai", "api_url": "https://app.neptune.ai", "api_key": u4()}),
+    "mattermost-webhook-url": lambda: f"https://chat.acme.io/hooks/{rnd(L + D, 26)}",
+    "rocketchat-webhook-url": lambda: f"https://rocket.acme.io/hooks/{rnd(AN, 17)}/{rnd(AN, 48)}",
+    "zulip-api-key": lambda: rnd(AN, 32),
+    "line-channel-access-token": lambda: b64(R.randbytes(128)),
+    "telnyx-api-key": lambda: "KEY" + rnd("0123456789ABCDEF", 32) + "_" + rnd(AN, 22),
+    "plivo-auth-token": lambda: rnd(AN, 40),
+    "pusher-app-secret": lambda: rnd(HEX, 20),
+    "ably-api-key": lambda: rnd(B64U, 6) + "." + rnd(B64U, 6) + ":" + rnd(B64U, 43),
+    "intercom-access-token": lambda: b64(f"tok:{u4()}:1:0".encode()),
+    "postmark-server-token": u4,
+    "mailersend-api-token": lambda: "mlsn." + rnd(HEX, 64),
+    "onesignal-rest-api-key": lambda: "os_v2_app_" + rnd(L + "234567", 113),
+    "google-chat-webhook-url": lambda: rnd(B64U, 43),
+    "africastalking-api-key": lambda: "atsk_" + rnd(HEX, 64),
+    "pubnub-secret-key": lambda: "sec-c-" + rnd(AN, 48),
 }
 
 LABELS: dict[str, list[dict[str, object]]] = {}
@@ -441,8 +498,133 @@ def decoys_md() -> None:
     (HERE / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def spring_properties() -> None:
+    d = Doc("application.properties")
+    d.add("# Spring Boot config for the support portal", "spring.application.name=support-portal", "server.port=8080",
+          "spring.datasource.url=jdbc:postgresql://db:5432/support", "spring.datasource.username=${DB_USER}", "spring.datasource.password=${DB_PASSWORD}")
+    d.secret("datadog-app-key", "datadog.app-key={v}")
+    d.secret("newrelic-license-key", "newrelic.license_key={v}")
+    d.secret("auth0-client-secret", "auth0.client-secret={v}")
+    d.secret("salesforce-consumer-secret", "salesforce.consumer-secret={v}")
+    d.secret("zendesk-api-token", "zendesk.api-token={v}")
+    d.secret("pagerduty-integration-key", "pagerduty.routing-key={v}")
+    d.secret("opsgenie-api-key", "opsgenie.api-key={v}")
+    d.secret("splunk-hec-token", "splunk.hec.token={v}")
+    d.secret("sumologic-access-key", "sumologic.access-key={v}")
+    d.secret("rollbar-access-token", "rollbar.access-token={v}")
+    d.secret("launchdarkly-sdk-key", "launchdarkly.sdk-key={v}")
+    d.secret("posthog-personal-api-key", "posthog.personal-api-key={v}")
+    d.secret("dynatrace-api-token", "dynatrace.api-token={v}")
+    d.add("management.endpoints.web.exposure.include=health,info", f"build.commit={sha(40)}", f"support.tenant-id={u4()}")
+    d.write()
+
+
+def compose_yaml() -> None:
+    d = Doc("docker-compose.yml")
+    d.add("services:", "  ingest:", "    image: ghcr.io/acme/ingest:1.8.2", "    environment:")
+    d.secret("confluent-api-key", "      CONFLUENT_CLOUD_API_KEY: {v}")
+    d.secret("confluent-api-secret", "      CONFLUENT_CLOUD_API_SECRET: \"{v}\"")
+    d.secret("elastic-cloud-api-key", "      ELASTIC_API_KEY: {v}")
+    d.secret("algolia-admin-api-key", "      ALGOLIA_ADMIN_KEY: {v}")
+    d.add(f"      ALGOLIA_APP_ID: {rnd(U + D, 10)}", f"      ALGOLIA_SEARCH_KEY: {rnd(HEX, 32)}  # search-only, public")
+    d.secret("meilisearch-master-key", "      MEILI_MASTER_KEY: {v}")
+    d.secret("hasura-admin-secret", "      HASURA_GRAPHQL_ADMIN_SECRET: {v}")
+    d.secret("influxdb-token", "      INFLUXDB_TOKEN: \"{v}\"")
+    d.secret("xata-api-key", "      XATA_API_KEY: {v}")
+    d.secret("tinybird-token", "      TB_TOKEN: {v}")
+    d.secret("dbt-cloud-token", "      DBT_CLOUD_API_TOKEN: {v}")
+    d.secret("metabase-api-key", "      METABASE_API_KEY: \"{v}\"")
+    d.secret("prefect-api-key", "      PREFECT_API_KEY: {v}")
+    d.secret("upstash-qstash-token", "      QSTASH_TOKEN: \"{v}\"")
+    d.secret("turso-auth-token", "      TURSO_AUTH_TOKEN: {v}")
+    d.add("    ports:", "      - \"8080:8080\"", "  cache:", "    image: redis:7", f"    command: [\"redis-server\", \"--requirepass\", \"${{REDIS_PASSWORD}}\"]")
+    d.write()
+
+
+def chat_payload_json() -> None:
+    d = Doc("chat_payload.jsonl")
+    def msg(text: str) -> str:
+        return json.dumps({"role": "user", "content": text}, ensure_ascii=False)
+    d.add(json.dumps({"model": "gpt-4.1", "stream": True}))
+    for rule, tmpl in [
+        ("together-api-key", "TOGETHER_API_KEY={v} works locally but not in CI"),
+        ("fireworks-api-key", "fireworks key {v} returns 403"),
+        ("cerebras-api-key", "Cerebras: {v}"),
+        ("nvidia-api-key", "NVIDIA_API_KEY={v}"),
+        ("jina-api-key", "jina reader with {v}"),
+        ("tavily-api-key", "tavily = TavilyClient(api_key='{v}')"),
+        ("llamacloud-api-key", "LLAMA_CLOUD_API_KEY={v}"),
+        ("firecrawl-api-key", "FirecrawlApp(api_key='{v}')"),
+        ("elevenlabs-api-key", "ELEVENLABS_API_KEY={v} and voice id 21m00Tcm4TlvDq8ikWAM"),
+        ("assemblyai-api-key", "assemblyai key: {v}"),
+        ("deepgram-api-key", "DEEPGRAM_API_KEY={v}"),
+        ("voyage-api-key", "voyageai.Client(api_key='{v}')"),
+        ("langfuse-secret-key", "LANGFUSE_SECRET_KEY={v}"),
+        ("neptune-api-token", "NEPTUNE_API_TOKEN={v}"),
+    ]:
+        d.secret(rule, msg(tmpl.replace("{v}", "\x00")).replace("\\u0000", "{v}"))
+    d.add(msg("thanks, and here is the trace id " + u4()))
+    d.write()
+
+
+def notify_py() -> None:
+    d = Doc("notify.py")
+    d.add('"""Chat and SMS fan-out used by the on-call bot."""', "import os", "import requests", "")
+    d.secret("mattermost-webhook-url", "MATTERMOST_WEBHOOK = \"{v}\"")
+    d.secret("rocketchat-webhook-url", "ROCKETCHAT_WEBHOOK = \"{v}\"")
+    d.secret("zulip-api-key", "zulip_client = zulip.Client(email='bot@acme.zulipchat.com', zulip_key='{v}')".replace("zulip_client = zulip.Client(email='bot@acme.zulipchat.com', ", "ZULIP_API_KEY = ").replace("zulip_key=", "").rstrip(")"))
+    d.secret("line-channel-access-token", "LINE_CHANNEL_ACCESS_TOKEN = '{v}'")
+    d.secret("telnyx-api-key", "telnyx.api_key = '{v}'")
+    d.secret("plivo-auth-token", "PLIVO_AUTH_TOKEN = '{v}'")
+    d.secret("pusher-app-secret", "pusher_client = pusher.Pusher(app_id='1', key='k', pusher_secret='{v}')".replace("pusher_client = pusher.Pusher(app_id='1', key='k', ", "").rstrip(")"))
+    d.secret("ably-api-key", "ABLY_API_KEY = '{v}'")
+    d.secret("intercom-access-token", "INTERCOM_TOKEN = '{v}'")
+    d.secret("postmark-server-token", "POSTMARK_SERVER_TOKEN = '{v}'")
+    d.secret("mailersend-api-token", "MAILERSEND_API_KEY = '{v}'")
+    d.secret("onesignal-rest-api-key", "ONESIGNAL_REST_API_KEY = '{v}'")
+    d.secret("google-chat-webhook-url", "GCHAT = 'https://chat.googleapis.com/v1/spaces/AAQA" + rnd(B64U, 7) + "/messages?key=AIzaSy" + rnd(B64U, 33) + "&token={v}'")
+    d.secret("africastalking-api-key", "AT_API_KEY = '{v}'")
+    d.secret("pubnub-secret-key", "PUBNUB_SECRET_KEY = '{v}'")
+    d.add("", "def page(text: str) -> None:", "    requests.post(MATTERMOST_WEBHOOK, json={'text': text}, timeout=5)", f"    # ticket {u4()}")
+    d.write()
+
+
+def decoys_config() -> None:
+    name = "decoys_config.yaml"
+    DECOYS.append(name)
+    lines = [
+        "# Templated config: every value comes from the environment or the vault",
+        "slack:",
+        "  bot_token: ${SLACK_BOT_TOKEN}",
+        "  webhook: \"{{ .Values.slack.webhook }}\"",
+        "openai:",
+        "  api_key: \"%(openai_key)s\"",
+        "datadog:",
+        "  api_key: <DATADOG_API_KEY>",
+        "  app_key: \"__DD_APP_KEY__\"",
+        "stripe:",
+        "  secret_key: \"sk_live_xxxxxxxxxxxxxxxxxxxxxxxx\"",
+        "grafana:",
+        "  token: \"glsa_...\"",
+        "sentry:",
+        "  dsn: https://examplePublicKey@o0.ingest.sentry.io/0",
+        "telegram:",
+        "  bot_token: \"123456789:AAxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"",
+        "twilio:",
+        "  account_sid: ACxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        "  auth_token: your_auth_token",
+        "mailchimp:",
+        "  api_key: 00000000000000000000000000000000-us6",
+        "image:",
+        f"  digest: sha256:{sha(64)}",
+        f"  revision: {sha(40)}",
+        f"tenant: {u4()}",
+    ]
+    (HERE / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def main() -> None:
-    for fn in (settings_py, dotenv, values_yaml, notify_js, payments_go, billing_java, prompt_en, prompt_zh, ci_sh, decoys_py, decoys_md):
+    for fn in (spring_properties, compose_yaml, chat_payload_json, notify_py, decoys_config, settings_py, dotenv, values_yaml, notify_js, payments_go, billing_java, prompt_en, prompt_zh, ci_sh, decoys_py, decoys_md):
         fn()
     import yaml
 

@@ -6,21 +6,21 @@ import (
 
 // Gateway credentials per market (copied from the vault for debugging; remove!)
 var gateways = map[string]string{
-	"xendit":    "xnd_production_R3I5KKZ+eAxKKncWD3H2MsEN6EwNDM85pcm7u2/Bup0DVnkkFNkiET1hSRuLb2yi",
-	"midtrans":  "Mid-server-57Vd4i4ip3xNyMRidlYfSrHL",
-	"omise":     "skey_501wxwo1wt5v7q0jtg8",
-	"paymongo":  "sk_live_g21pJnLNFp4mEL3Cm7GCO7nz", // PayMongo live
-	"razorpay_id": "rzp_live_fwGtUoUq2bZuML",
-	"razorpay_secret": "JTYn255aRxyLt8neAMcp0o2S",
-	"flutterwave": "FLWSECK-9dcd2d54cf1f87dd87ff79fb3b6eb67e-X",
-	"square":    "EAAAd3LlPmsXrNJqcnIzM2sYbBHW8shcVY8L-iyXB8OsJEwkO9xItRPuKbBFyy5H",
-	"billplz_api_key": "8cf676f9-e7ff-4151-901c-4b4e8f9db941",
-	"2c2p_secret_key": "75D7B62819D0EDF2A11F04E18369663047BF117617EDD2E239646412F969A6A6",
+	"xendit":    "xnd_production_dLcmhA128CchWmleUOgp1xmP3R9n8n3devs8SWpnHv6b6VY0e7PGmPUTLXl7eWyT",
+	"midtrans":  "Mid-server-rGs1pKYyiFwdiiabRLwxw6Sv",
+	"omise":     "skey_5kt4zgv6dikx1w23gjr",
+	"paymongo":  "sk_live_Zr7moywj7DhV109pfmO7L4s8", // PayMongo live
+	"razorpay_id": "rzp_live_9bfJbbvNlJoHhx",
+	"razorpay_secret": "9ldwVPSqagXIDaU7sh3TI1EW",
+	"flutterwave": "FLWSECK-89e659000342b67f105473d827c64c3d-X",
+	"square":    "EAAALdrQCSyYAadiBok5zBW0O5942Y60OgqNIehqlfXNRV_AEqaTT1nNaunEO9Gd",
+	"billplz_api_key": "9f3055a5-b414-4d2c-9554-95db32e5e349",
+	"2c2p_secret_key": "D38D85250824CA6C6468A80E4EF038679A239B646F9C1DC4DF984CC444CBEE8E",
 }
 
 func sandboxKey() string {
 	return os.Getenv("XENDIT_SECRET_KEY")
 }
 
-const buildID = "7cf855fded19cbb9520e0f6c9011d9aba555d27d"
-const merchantRef = "82cf3982-d418-4862-b543-6b15bb074c37"
+const buildID = "e0985a80f3a75d203b42fa08fe165211e7ced8ef"
+const merchantRef = "edcb1038-479c-4d7e-989a-b43cc41c314a"

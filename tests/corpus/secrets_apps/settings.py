@@ -3,27 +3,27 @@ import os
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-SECRET_KEY_FALLBACKS = []  # rotated 7c11c05
+SECRET_KEY_FALLBACKS = []  # rotated c2da034
 DEBUG = False
 
 # --- AI providers ---
-OPENAI_API_KEY = "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"
+OPENAI_API_KEY = "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"
 OPENAI_ORG = os.environ.get("OPENAI_ORG", "")
-ANTHROPIC_API_KEY = os.getenv("ANTHROPIC_API_KEY", "sk-ant-api03-raNFbMkoo5kmozpi-OvPBr2cdJLT1bc5gCO7FCOPOfsHYao9h5SlWZCzJs6DdB1QRwmyjC_FWfP64ojXa-6eGqAismkSVAA")
+ANTHROPIC_API_KEY = os.getenv("ANTHROPIC_API_KEY", "sk-ant-api03-YiWEjojxPsYrOFSo4XtD_cfgTF3TUFCyxDYUGLZmcSIN57Vd4i4ip3xNyMRidlYfSrHL03susd3tn-rh1TnMSXbKIXFNEAA")
 GEMINI_API_KEY = os.environ["GEMINI_API_KEY"]
-HF_TOKEN = "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"  # read-only, for model downloads
+HF_TOKEN = "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"  # read-only, for model downloads
 
 # --- payments ---
-STRIPE_SECRET_KEY = "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"
-STRIPE_PUBLISHABLE_KEY = "pk_live_cH96HeXZiPiqFTCA4SVM9ZwXnv31EsJe8HLAFB0TcyM89CzwhuwnO41JLmIHENxKvZLzQRe2ND2Eco2x0wuuMiBUjNg5hLlb43J"  # public by design
-STRIPE_WEBHOOK_SECRET = "whsec_u38RdIu2i2mjEwEzSkyZx7SmJQDFBC7W"
+STRIPE_SECRET_KEY = "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"
+STRIPE_PUBLISHABLE_KEY = "pk_live_Wx9wM0roNt8ADLr01iyeWxQsO84KMhqeFvf2i6RZL6AeiHwWEC0YuSHen5YEWt3IHXFntuwNAsCZ6ZcDjU5jPLavPWtz1iphwNw"  # public by design
+STRIPE_WEBHOOK_SECRET = "whsec_F85QlDTn83a9Bgtd0aueF7t0UDCh206e"
 STRIPE_TEST_KEY = "sk_test_..."
 
 # --- notifications ---
-SLACK_BOT_TOKEN = "xoxb-651087442772-1142889755447-kBqwas0t1HI0AztX35Qp3KgP"
-EMAIL_HOST_PASSWORD = "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"
+SLACK_BOT_TOKEN = "xoxb-908288704134-4310293579003-Myp9DOjdmjt6rza2ka0noFkc"
+EMAIL_HOST_PASSWORD = "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"
 EMAIL_HOST_USER = "apikey"
 SLACK_CHANNEL = "#billing-alerts"
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}}
-STATIC_VERSION = "21eac36f1a8614399fa0bff5b65912836ef93946"
+STATIC_VERSION = "50f8f1eb7860a5dc3271924406250da7e595d940"
