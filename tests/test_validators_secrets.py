@@ -157,7 +157,7 @@ def test_basic_auth_b64(value: str, ok: bool) -> None:
 @pytest.mark.parametrize("value", [
     "user_password_field", "MySecretName", "DatabaseConnection", "your_api_key_here",
     "Please enter the password", "changeme", "very-long-config-name", "config_v2",
-    "postgres", "password123", "admin2024", "test_01", "ASIAANDPACIFICREGION", "ASIAPACIFICEUROPE", "sila_masukkan_kata_laluan", "PasswordInput", "secret",
+    "postgres", "password123", "admin2024", "test_01", "ASIAANDPACIFICREGION", "ASIAPACIFICEUROPE", "YOURACCESSKEYIDHERE1", "AKIAEXAMPLEFAKEKEY23", "sila_masukkan_kata_laluan", "PasswordInput", "secret",
 ])
 def test_not_natural_language_rejects_words(value: str) -> None:
     assert not v.not_natural_language(value)

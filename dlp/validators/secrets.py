@@ -244,6 +244,8 @@ baz qux abc xyz love monkey dragon sunshine princess football baseball superman
 batman trustno1 iloveyou starwars whatever
 """.split())
 
+_UPPER_FILLERS = ("YOUR", "HERE", "EXAMPLE", "ACCESS", "SECRET", "TOKEN", "PASSWORD", "REPLACE",
+                  "INSERT", "CHANGE", "DUMMY", "SAMPLE", "KEYID", "APIKEY", "FAKE", "TEST")
 _SEGMENT_RE = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _VOWELS = set("aeiouy")
 
@@ -300,6 +302,8 @@ def not_natural_language(value: str, *, max_word_fraction: float = 0.85) -> bool
         # One upper-case run such as an access key id: reject only a pronounceable
         # letters-only run ("ASIAANDPACIFICREGION"); any digit keeps it.
         runs = re.findall(r"[A-Z]+", v)
+        if sum(w in v for w in _UPPER_FILLERS) >= 2:  # YOURACCESSKEYIDHERE1
+            return False
         return any(c.isdigit() for c in v) or not all(
             _wordlike(r) and sum(c in "AEIOUY" for c in r) / len(r) >= 0.3 for r in runs)
     alpha_chars = sum(len(s) for s in segs if s.isalpha() and _wordlike(s))
