@@ -167,3 +167,24 @@ def test_only_dlp_content_means_the_file_goes(tmp_path: Path) -> None:
     inst.uninstall("qoder", root=tmp_path)
     assert not path.exists()
     assert json.loads(path.with_name(path.name + inst.BACKUP_SUFFIX).read_text())["hooks"]
+
+
+REPO = Path(__file__).resolve().parent.parent
+SHIPPED = {"claude-code": "hooks/claude-code/settings.json", "cursor": "hooks/cursor/hooks.json",
+           "gemini-cli": "hooks/gemini-cli/settings.json", "copilot": "hooks/copilot/dlp.json",
+           "codex": "hooks/codex/hooks.json", "qoder": "hooks/qoder/settings.json"}
+
+
+@pytest.mark.parametrize(("tool", "path"), list(SHIPPED.items()))
+def test_shipped_configs_are_what_install_writes(tool: str, path: str) -> None:
+    assert json.loads((REPO / path).read_text()) == inst.TARGETS[tool].build(f"dlp hook {tool}")
+
+
+def test_example_policy_is_valid() -> None:
+    from dlp.config import load_config
+    from dlp.policy import load_policy
+
+    config = load_config(REPO / "hooks/dlp.example.yaml")
+    policy = load_policy(config)
+    assert policy.pii_jurisdictions == ("my", "sg")
+    assert policy.destination("localhost") is not None
