@@ -108,8 +108,8 @@ def check_command(source: str, kind: str | None, destination: str | None, config
     egress = _egress(config, index, engine)
     if kind:
         decision = egress.check_payload(_parse_payload(text, kind), kind, destination=destination)
-    else:
-        decision = egress.check_text(text, destination=destination)
+    else:  # a prompt: its text and the files it mentions with @path
+        decision = egress.check_prompt(text, cwd=Path.cwd(), destination=destination)
     from dlp.audit import record
 
     record(egress.policy.audit_path, decision, source="dlp check")

@@ -227,8 +227,10 @@ def test_cli_check_exit_codes(cli_env: Path, capsys, monkeypatch) -> None:  # ty
     assert TOKEN in out
     code, out, _ = run(["check", "--destination", "localhost"], f"token {TOKEN}", capsys, monkeypatch)
     assert code == 0
+    code, out, _ = run(["check"], "explain @src/pricing/engine.py", capsys, monkeypatch)
+    assert code == 1 and "proprietary-path" in out
     audit = (cli_env.parent / "audit.jsonl").read_text()
-    assert TOKEN not in audit and NRIC not in audit and audit.count("\n") == 5
+    assert TOKEN not in audit and NRIC not in audit and audit.count("\n") == 6
 
 
 def test_cli_check_payload_and_bad_input(cli_env: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
