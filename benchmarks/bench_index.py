@@ -58,6 +58,16 @@ def _sources() -> list[Path]:
     return files
 
 
+def _package(path: Path) -> str:
+    """Top-level package (or module) a source file belongs to."""
+    for root in (Path(sysconfig.get_paths()["purelib"]), Path(sysconfig.get_paths()["stdlib"])):
+        try:
+            return root.name + "/" + path.relative_to(root).parts[0]
+        except ValueError:
+            continue
+    return str(path.parent)
+
+
 def _corpus(sources: list[Path], target_lines: int, into: Path) -> tuple[list[Path], int, int]:
     """Copy source files into ``into`` until ``target_lines``; returns files, lines, bytes."""
     files: list[Path] = []
@@ -132,8 +142,12 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         sources = _sources()
         rng.shuffle(sources)
-        held_out = sources[: len(sources) // 10]  # never indexed: the code of prompts that must not match
-        files, lines, size = _corpus(sources[len(sources) // 10 :], args.lines, corpus)
+        # whole packages held out (never indexed): the code of prompts that must not match
+        packages = sorted({_package(p) for p in sources})
+        rng.shuffle(packages)
+        held = set(packages[: len(packages) // 10])
+        held_out = [p for p in sources if _package(p) in held]
+        files, lines, size = _corpus([p for p in sources if _package(p) not in held], args.lines, corpus)
         print(f"corpus: {len(files)} files, {lines:,} lines, {size / 1e6:.1f} MB "
               f"(prepared in {time.perf_counter() - t0:.1f}s)")
         out = scratch / "index.db"
