@@ -65,9 +65,11 @@ def index_group() -> None:
               help="A fingerprint in more files than this is common (default: max(8, 1% of files)).")
 @click.option("--full", is_flag=True, help="Re-index every file, not only the changed ones.")
 @click.option("-j", "--jobs", type=click.IntRange(0, 256), default=0, help="Worker processes (0: all cores).")
+@click.option("--engine", type=click.Choice(["tree-sitter", "regex"]), default="tree-sitter", show_default=True,
+              help="Tokenizer: tree-sitter grammars, or the faster regular-expression tokenizer.")
 @click.option("-q", "--quiet", is_flag=True, help="Do not list skipped files.")
 def build_command(paths: tuple[str, ...], out: str | None, public_dirs: tuple[str, ...], exclude: tuple[str, ...],
-                  max_df: int | None, full: bool, jobs: int, quiet: bool) -> None:
+                  max_df: int | None, full: bool, jobs: int, engine: str, quiet: bool) -> None:
     """Create or update the index from source files (only changed files are re-read)."""
     from dlp.fingerprint import build
 
@@ -84,7 +86,7 @@ def build_command(paths: tuple[str, ...], out: str | None, public_dirs: tuple[st
     if os.path.dirname(out):
         os.makedirs(os.path.dirname(out), exist_ok=True)
     report = build(targets, out, public_dirs=public_dirs, exclude=exclude, max_df=max_df, full=full,
-                   jobs=jobs or None)
+                   jobs=jobs or None, engine=engine)
     if not quiet:
         for skip in report.skipped:
             _err(f"skipped {skip.path}: {skip.reason}")
@@ -114,7 +116,7 @@ def stats_command(file: str, as_json: bool) -> None:
         "public_files": stats.public_files, "index_bytes": stats.index_bytes,
         "size_share": round(stats.size_share, 4), "languages": dict(stats.languages),
         "k": stats.k, "w": stats.w, "guaranteed_run": stats.k + stats.w - 1, "max_df": stats.max_df,
-        "built": stats.built,
+        "engine": stats.engine, "built": stats.built,
     }
     if as_json:
         click.echo(json.dumps(figures, indent=2))

@@ -117,6 +117,7 @@ class IndexStats:
     w: int
     max_df: int
     built: str
+    engine: str
 
     @property
     def size_share(self) -> float:
@@ -233,28 +234,28 @@ def _line_count(data: bytes) -> int:
 
 
 # worker: path, language -> (path, sha256, lines, rows) or (path, reason)
-def _fingerprint_file(item: tuple[str, str, int, int]) -> tuple[Any, ...]:
-    path, language, k, w = item
+def _fingerprint_file(item: tuple[str, str, int, int, str | None]) -> tuple[Any, ...]:
+    path, language, k, w, engine = item
     data = _read_source(path)
     if isinstance(data, str):
         return (path, data)
     digest = hashlib.sha256(data).hexdigest()
-    tokens = tokenize(data, language)
+    tokens = tokenize(data, language, engine=engine)
     rows = fingerprint_rows(tokens, k=k, w=w)
     return (path, digest, _line_count(data), rows, len(data), *pack_tokens(tokens))
 
 
-def _public_hashes(item: tuple[str, str, int, int]) -> tuple[Any, ...]:
-    path, language, k, w = item
+def _public_hashes(item: tuple[str, str, int, int, str | None]) -> tuple[Any, ...]:
+    path, language, k, w, engine = item
     data = _read_source(path)
     if isinstance(data, str):
         return (path, data)
-    hashes = kgram_hashes(tokenize(data, language).stream, k)
+    hashes = kgram_hashes(tokenize(data, language, engine=engine).stream, k)
     selected = {h - 0x1_0000_0000 if h & 0x8000_0000 else h for h in map(hashes.__getitem__, winnow_positions(hashes, w))}
     return (path, hashlib.sha256(data).hexdigest(), selected)
 
 
-def _run(func: Any, items: list[tuple[str, str, int, int]], jobs: int) -> Iterator[tuple[Any, ...]]:
+def _run(func: Any, items: list[tuple[str, str, int, int, str | None]], jobs: int) -> Iterator[tuple[Any, ...]]:
     total = sum(os.path.getsize(i[0]) for i in items) if len(items) < 64 else None
     if jobs <= 1 or len(items) < 16 or (total is not None and total < 500_000):
         yield from map(func, items)
@@ -391,6 +392,7 @@ class Index:
             w=self.w,
             max_df=self.max_df,
             built=meta.get("built", ""),
+            engine=meta.get("engine", "tree-sitter"),
         )
 
 
@@ -444,6 +446,7 @@ def build(
     jobs: int | None = None,
     k: int = K,
     w: int = W,
+    engine: str = "tree-sitter",
 ) -> BuildReport:
     """Create or update the index ``out`` from the source files under ``paths``.
 
@@ -451,7 +454,13 @@ def build(
     :data:`dlp.fingerprint.tokenize.EXTENSIONS`); ``exclude`` holds glob patterns
     matched against the path relative to each argument and against the file name.
     ``max_df``: a hash found in more files than this is common (None: max(8, 1%)).
+    ``engine``: "tree-sitter" (default; the regex fallback where a grammar is
+    missing) or "regex" (about twice as fast, slightly less exact on unusual
+    string syntax).
     """
+    if engine not in ("tree-sitter", "regex"):
+        raise InputError(f"unknown tokenizer engine {engine!r}")
+    engine_arg = None if engine == "tree-sitter" else "regex"
     started = time.perf_counter()
     out = os.fspath(out)
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
@@ -464,7 +473,8 @@ def build(
     db = _connect_for_build(out)
     try:
         meta = dict(db.execute("SELECT key, value FROM meta"))
-        wanted = {"schema": SCHEMA_VERSION, "k": str(k), "w": str(w), "tokenizer": TOKENIZER_VERSION}
+        wanted = {"schema": SCHEMA_VERSION, "k": str(k), "w": str(w), "tokenizer": TOKENIZER_VERSION,
+                  "engine": engine}
         public_manifest = _public_manifest(public_walk) if public_walk is not None else meta.get("public", "")
         if any(meta.get(key) != value for key, value in wanted.items()) or meta.get("public", "") != public_manifest:
             full = True
@@ -478,7 +488,7 @@ def build(
         if public_walk is not None and (full or meta.get("public", "") != public_manifest):
             db.execute("DELETE FROM public_hashes")
             db.execute("DELETE FROM public_files")
-            items = [(c.path, c.language, k, w) for c in public_walk.candidates]
+            items = [(c.path, c.language, k, w, engine_arg) for c in public_walk.candidates]
             sizes = {c.path: c for c in public_walk.candidates}
             for result in _run(_public_hashes, items, jobs):
                 if len(result) == 2:
@@ -505,7 +515,7 @@ def build(
         stale_ids = [known[p][0] for p in removed]
         results: list[tuple[Any, ...]] = []
         by_path = {c.path: c for c in todo}
-        for result in _run(_fingerprint_file, [(c.path, c.language, k, w) for c in todo], jobs):
+        for result in _run(_fingerprint_file, [(c.path, c.language, k, w, engine_arg) for c in todo], jobs):
             if len(result) == 2:
                 skipped.append(Skip(result[0], result[1]))
                 if result[0] in known:
