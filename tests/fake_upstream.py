@@ -278,11 +278,11 @@ class LoopThread:
     def run(self, coro: Awaitable[Any], timeout: float = 30) -> Any:
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)  # type: ignore[arg-type]
 
-    def serve(self, app: web.Application, port: int | None = None) -> str:
+    def serve(self, app: web.Application, port: int | None = None, **runner_options: Any) -> str:
         port = port or free_port()
 
         async def start() -> None:
-            runner = web.AppRunner(app, access_log=None, handle_signals=False)
+            runner = web.AppRunner(app, access_log=None, handle_signals=False, **runner_options)
             await runner.setup()
             await web.TCPSite(runner, "127.0.0.1", port).start()
             self.runners.append(runner)
@@ -314,3 +314,25 @@ def wait_for_port(port: int, *, timeout: float = 30.0, proc: Any = None) -> None
         except OSError:
             time.sleep(0.1)
     raise TimeoutError(f"nothing listening on 127.0.0.1:{port} after {timeout}s")
+
+
+# --------------------------------------------------------------------------- shared test data
+
+# fake, checksum-valid (the same value as tests/conftest.py GITHUB_TOKEN)
+SECRET = "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"
+# a Malaysian NRIC with its keyword: the test policy blocks personal data
+BLOCKED_TEXT = "my nric is 900101-14-5678"
+POLICY = """\
+actions:
+  secret: redact
+  pii: block
+"""
+
+
+def write_policy(directory: Any) -> Any:
+    """A .dlp.yaml that redacts secrets and blocks personal data; returns its path."""
+    from pathlib import Path
+
+    path = Path(directory) / ".dlp.yaml"
+    path.write_text(POLICY, encoding="utf-8")
+    return path

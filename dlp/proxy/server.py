@@ -181,6 +181,8 @@ class _Proxy:
 
     async def _inspect(self, request: web.Request, route: Route, body: bytes) -> Verdict:
         encoding = request.headers.get("Content-Encoding")
+        if encoding and body[:1] in (b"{", b"["):
+            encoding = None  # already decoded by a server running with aiohttp's auto_decompress
         if len(body) > _INLINE_SCAN:
             loop = asyncio.get_running_loop()
             return await loop.run_in_executor(None, lambda: self.gate.inspect(
@@ -293,12 +295,20 @@ class _Proxy:
                             headers=CIMultiDict(headers))
 
 
+PROXY_KEY = web.AppKey("dlp_proxy", _Proxy)
+
+
+def warm_up(egress: Any) -> None:
+    """Compile the matcher now rather than on the first request."""
+    egress.check_text("dlp warm-up")
+
+
 def make_app(settings: ProxySettings, egress: Any, *, gate: Gate | None = None) -> web.Application:
     """The aiohttp application (tests and embedders run it with their own runner)."""
     gate = gate or Gate(egress, fail_open=settings.fail_open, max_body=settings.max_body)
     proxy = _Proxy(settings, gate)
     app = web.Application(client_max_size=settings.max_body)
-    app["dlp_proxy"] = proxy
+    app[PROXY_KEY] = proxy
     app.on_startup.append(proxy.start)
     app.on_cleanup.append(proxy.stop)
     app.router.add_route("POST", "/v1/scan", proxy.scan)
@@ -309,9 +319,12 @@ def make_app(settings: ProxySettings, egress: Any, *, gate: Gate | None = None) 
 
 async def serve(settings: ProxySettings, egress: Any, *, host: str, port: int,
                 ready: Any = None) -> None:
-    """Run until cancelled. ``ready(port)`` is called once listening."""
+    """Run until cancelled. ``ready(port)`` is called once listening (the rules
+    are compiled before that, so the first request does not pay for it)."""
+    await asyncio.get_running_loop().run_in_executor(None, warm_up, egress)
     app = make_app(settings, egress)
-    runner = web.AppRunner(app, access_log=None, handle_signals=False)
+    # request bodies are decoded by the gate, within its size bound (no zip bombs)
+    runner = web.AppRunner(app, access_log=None, handle_signals=False, auto_decompress=False)
     await runner.setup()
     site = web.TCPSite(runner, host, port, backlog=1024, reuse_address=True)
     await site.start()
