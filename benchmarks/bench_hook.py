@@ -41,10 +41,7 @@ from pathlib import Path
 TARGET_COLD_MS = 150.0
 TARGET_INPROC_MS = 1.0
 
-_WORDS = ("the parser reads each record and keeps a running total of the amounts it has seen so far "
-          "we want the function below to be shorter and easier to test without changing what it returns "
-          "please explain why the loop is slow on large inputs and suggest a version that streams instead "
-          "of building the whole list first keep the public names as they are").split()
+_WORDS = ["the", "parser", "reads", "each", "record", "and", "keeps", "a", "running", "total", "of", "the", "amounts", "it", "has", "seen", "so", "far", "we", "want", "the", "function", "below", "to", "be", "shorter", "and", "easier", "to", "test", "without", "changing", "what", "it", "returns", "please", "explain", "why", "the", "loop", "is", "slow", "on", "large", "inputs", "and", "suggest", "a", "version", "that", "streams", "instead", "of", "building", "the", "whole", "list", "first", "keep", "the", "public", "names", "as", "they", "are"]
 
 _CODE = '''
 def summarise(rows, *, limit=None):

@@ -180,7 +180,12 @@ def hook_command(tool: str, event: str | None, destination: str | None, config: 
     """Answer a hook call from an AI coding tool (JSON on stdin, in the tool's protocol).
 
     TOOL: claude-code, cursor, gemini-cli, copilot, codex, qoder."""
-    from dlp.integrations.hooks import MAX_HOOK_INPUT, resolve_tool, run_hook, write_result
+    from dlp.integrations.hooks import (
+        MAX_HOOK_INPUT,
+        resolve_tool,
+        run_hook,
+        write_result,
+    )
 
     tool = resolve_tool(tool)
     raw = sys.stdin.buffer.read(MAX_HOOK_INPUT + 1)

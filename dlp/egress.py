@@ -16,9 +16,11 @@ import json
 import os
 import re
 import shlex
+import threading
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Protocol, Sequence
+from typing import Any, Protocol
 
 from dlp.config import Allowlist
 from dlp.errors import ConfigError, InputError
@@ -29,6 +31,7 @@ from dlp.policy import PATH_RULE_ID, Policy, stronger
 from dlp.report import ReportedFinding, finding_record
 
 MAX_INPUT = 10 * 1024 * 1024  # bytes of text one call will look at
+_NO_ORIGIN = Origin()
 MAX_TOOL_FILES = 32  # files named by one tool call whose content is checked
 _BINARY_SNIFF = 8192
 _ORDER = {Action.ALLOW: 0, Action.REDACT: 1, Action.BLOCK: 2}
@@ -99,16 +102,19 @@ def combine(decisions: Iterable[Decision], destination: str | None = None) -> De
 class Egress:
     """Loaded once per process: policy + ruleset (+ proprietary index). Thread-safe, no I/O per call."""
 
-    def __init__(self, policy: Policy, ruleset: Any, *, allowlist: Allowlist = Allowlist(),
+    def __init__(self, policy: Policy, ruleset: Any, *, allowlist: Allowlist | None = None,
                  engine: str = "auto", index: ProprietaryIndex | None = None, config_path: Path | None = None,
                  max_input: int = MAX_INPUT) -> None:
         self.policy = policy
         self.ruleset = ruleset
-        self.allowlist = allowlist
+        self.allowlist = allowlist if allowlist is not None else Allowlist()
         self.engine = engine
         self.index = index
         self.config_path = config_path
         self.max_input = max_input
+        # The matcher's Hyperscan scratch space is per process, and a scratch
+        # may serve one scan at a time: scans through one Egress are serialised.
+        self._scan_lock = threading.Lock()
 
     @classmethod
     def from_config(cls, config_path: Path | None = None, *, cwd: Path | None = None,
@@ -132,14 +138,16 @@ class Egress:
 
     # ----------------------------------------------------------------- core
 
-    def findings(self, text: str, *, origin: Origin = Origin()) -> list[Finding]:
+    def findings(self, text: str, *, origin: Origin | None = None) -> list[Finding]:
         """Findings in ``text`` (rules + proprietary index), allowlisted ones removed."""
         from dlp.scan import scan
 
+        origin = origin if origin is not None else _NO_ORIGIN
         data = text.encode("utf-8", "surrogatepass")
         if len(data) > self.max_input:
             raise InputError(f"input of {len(data)} bytes is larger than the {self.max_input}-byte limit")
-        found = list(scan(data, self.ruleset, origin=origin, engine=self.engine))
+        with self._scan_lock:
+            found = list(scan(data, self.ruleset, origin=origin, engine=self.engine))
         if self.index is not None:
             found.extend(self.index.lookup(data, origin=origin, threshold=self.policy.proprietary_threshold))
         allow = self.allowlist

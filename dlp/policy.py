@@ -50,9 +50,10 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
-from typing import Any, Mapping
+from pathlib import Path
+from typing import Any
 
 from dlp.errors import ConfigError
 from dlp.model import Action, Category, Finding, Severity
@@ -305,7 +306,7 @@ def parse_policy(raw: Mapping[str, Any], *, where: str = "config", root: Path | 
         paths = _strings(where, "proprietary.paths", proprietary.get("paths"))
         try:
             _spec(paths)
-        except Exception as exc:  # pathspec raises several error types
+        except Exception as exc:  # noqa: BLE001 - pathspec raises several error types
             raise ConfigError(f"{where}: proprietary.paths: invalid pattern: {exc}") from None
         if proprietary.get("action") is not None:
             proprietary_action = _action(where, "proprietary.action", proprietary["action"])
@@ -480,7 +481,7 @@ def selection_for(selection: Any, policy: Policy) -> Any:
     packs = [p for p in builtin_pack_files() if p.startswith("pii/")]
     missing = wanted - set(packs)
     if missing:
-        raise ConfigError(f"pii.jurisdictions: no rule pack {sorted(missing)[0]!r} (see `dlp rules list --packs`)")
+        raise ConfigError(f"pii.jurisdictions: no rule pack {min(missing)!r} (see `dlp rules list --packs`)")
     disable = tuple(p for p in packs if p not in wanted and p != "pii/global")
     return replace(selection,
                    enable_packs=(*selection.enable_packs, *sorted(wanted)),

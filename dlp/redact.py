@@ -22,8 +22,8 @@ import re
 import tempfile
 import threading
 import time
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from dlp.errors import InputError
 from dlp.model import Category, Finding
@@ -51,7 +51,7 @@ class Vault:
     created; :meth:`from_state` and :class:`VaultStore` drop expired vaults.
     """
 
-    __slots__ = ("_by_value", "_by_placeholder", "_counter", "_lock", "created", "expires")
+    __slots__ = ("_by_placeholder", "_by_value", "_counter", "_lock", "created", "expires")
 
     def __init__(self, *, ttl: int | None = DEFAULT_TTL, now: float | None = None) -> None:
         self._by_value: dict[str, str] = {}
@@ -348,7 +348,7 @@ class StreamRestorer:
     """Restores placeholders in a stream of text chunks, holding back only a possible
     placeholder prefix at the end of a chunk."""
 
-    __slots__ = ("vault", "json_escape", "_pending")
+    __slots__ = ("_pending", "json_escape", "vault")
 
     def __init__(self, vault: Vault, *, json_escape: bool = False) -> None:
         self.vault = vault

@@ -8,13 +8,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_egress_kit import NRIC, SG_NRIC, TOKEN, make_egress, write_pack
 
 from dlp.config import Allowlist
 from dlp.egress import Egress, command_paths, tool_paths
 from dlp.mask import fingerprint
 from dlp.model import Action, Category, Finding, Origin, Severity
 from dlp.redact import Vault, restore_text
-from test_egress_kit import NRIC, SG_NRIC, TOKEN, make_egress, write_pack
 
 POLICY = {"proprietary": {"paths": ["src/pricing/", "*.pem"]}}
 
@@ -271,7 +271,8 @@ def test_cli_redact_payload(cli_env: Path, capsys, monkeypatch) -> None:  # type
     code, out, _ = run(["redact", "--payload", "anthropic", "--session", "p"], json.dumps(payload), capsys,
                        monkeypatch)
     red = json.loads(out)
+    assert code == 0
     assert red["system"] == "ic <PII:my-nric:1>"
     assert red["messages"][0]["content"][0]["thinking"] == NRIC
     code, out, _ = run(["redact", "--restore", "--payload", "anthropic", "--session", "p"], out, capsys, monkeypatch)
-    assert json.loads(out) == payload
+    assert code == 0 and json.loads(out) == payload

@@ -81,7 +81,7 @@ def ruleset(directory: Path):  # type: ignore[no-untyped-def]
 
 
 def make_egress(tmp_path: Path, policy: dict | None = None, *, engine: str = "auto",
-                allowlist: Allowlist = Allowlist()) -> Egress:
+                allowlist: Allowlist | None = None) -> Egress:
     pol = parse_policy(policy or {}, where=".dlp.yaml", root=tmp_path)
     return Egress(pol, ruleset(tmp_path), allowlist=allowlist, engine=engine)
 

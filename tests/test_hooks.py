@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_egress_kit import NRIC, TOKEN, make_egress
 
 from dlp.integrations.hooks import HookResult, resolve_tool, run_hook
-from test_egress_kit import NRIC, TOKEN, make_egress
 
 POLICY = {"proprietary": {"paths": ["src/pricing/"]}}
 
@@ -148,7 +148,7 @@ def test_malformed_input_with_on_error_allow(project: Path, monkeypatch: pytest.
 
 
 def test_oversized_input(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import dlp.integrations.hooks as hooks
+    from dlp.integrations import hooks
 
     monkeypatch.setattr(hooks, "MAX_HOOK_INPUT", 10)
     monkeypatch.chdir(project)

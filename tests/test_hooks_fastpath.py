@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_egress_kit import TOKEN, write_pack
 
 from dlp.engine import hyperscan_available
 from dlp.integrations.hooks import fastpath, run_hook
-from test_egress_kit import TOKEN, write_pack
 
 pytestmark = pytest.mark.skipif(not hyperscan_available(), reason="the fast path needs hyperscan")
 

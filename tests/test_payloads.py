@@ -6,12 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
+from test_egress_kit import NRIC, TOKEN, make_egress
 
 from dlp.errors import InputError
 from dlp.model import Action
 from dlp.payloads import field_name, segments
 from dlp.redact import Vault, restore_text
-from test_egress_kit import NRIC, TOKEN, make_egress
 
 
 @pytest.fixture(scope="module")

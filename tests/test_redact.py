@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_egress_kit import NRIC, TOKEN, TOKEN2, make_egress
 
 from dlp.model import Category
 from dlp.redact import (
@@ -23,7 +24,6 @@ from dlp.redact import (
     restore_text,
     vault_key,
 )
-from test_egress_kit import NRIC, TOKEN, TOKEN2, make_egress
 
 KEY = bytes(range(32))
 

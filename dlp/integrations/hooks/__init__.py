@@ -20,9 +20,10 @@ import importlib
 import json
 import os
 import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 MAX_HOOK_INPUT = 10 * 1024 * 1024
 TOOLS: dict[str, str] = {
@@ -140,7 +141,7 @@ def run_hook(tool: str, raw: bytes, *, event: str | None = None, config_path: Pa
 
             record(ctx.policy.audit_path, result.decision, source=tool, event=ctx.event, session=ctx.session)
         return result
-    except Exception as exc:  # noqa: BLE001 - a hook must answer in its protocol, never with a traceback
+    except Exception as exc:
         from dlp.errors import DlpError
 
         if os.environ.get("DLP_DEBUG"):

@@ -16,10 +16,17 @@ Code blocks the prompt or the tool call) when ``on_error: block``; with
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from dlp.integrations.hooks import HookContext, HookResult, host_of
-from dlp.integrations.hooks.common import check_prompt, check_tool, must_stop, reason, redact_output
+from dlp.integrations.hooks.common import (
+    check_prompt,
+    check_tool,
+    must_stop,
+    reason,
+    redact_output,
+)
 from dlp.model import Action
 
 NAME = "Claude Code"

@@ -9,7 +9,7 @@ The destination is ``api.openai.com`` (or ``OPENAI_BASE_URL``'s host).
 """
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from dlp.integrations.hooks import host_of
 from dlp.integrations.hooks.claude_code import HANDLERS, event_of, failure
@@ -17,7 +17,7 @@ from dlp.integrations.hooks.claude_code import HANDLERS, event_of, failure
 NAME = "Codex CLI"
 DESTINATION = "api.openai.com"
 
-__all__ = ["HANDLERS", "event_of", "failure", "destination"]
+__all__ = ["HANDLERS", "destination", "event_of", "failure"]
 
 
 def destination(env: Mapping[str, str]) -> str | None:

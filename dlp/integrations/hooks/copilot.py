@@ -17,7 +17,8 @@ blocks on a failing hook, so a failure is answered with an explicit deny
 from __future__ import annotations
 
 import json
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from dlp.integrations.hooks import HookContext, HookResult
 from dlp.integrations.hooks.common import check_prompt, check_tool, must_stop, reason

@@ -23,8 +23,9 @@ import json
 import os
 import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from dlp.payloads import mentions
 
@@ -144,12 +145,12 @@ def _config_candidates(cwd: Path) -> list[str]:
 
 
 class Snapshot:
-    __slots__ = ("header", "_db", "_scratch", "_keywords")
+    __slots__ = ("_db", "_keywords", "_scratch", "header")
 
     def __init__(self, header: dict[str, Any], db: Any) -> None:
         self.header = header
         self._db = db
-        self._scratch = None
+        self._scratch: Any = None
         self._keywords = [tuple(bytes.fromhex(k) for k in kws) for kws in header["keywords"]]
 
     @property

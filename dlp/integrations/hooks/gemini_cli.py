@@ -23,11 +23,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from dlp.integrations.hooks import HookContext, HookResult, host_of
-from dlp.integrations.hooks.common import check_prompt, check_tool, reason, redact_output
+from dlp.integrations.hooks.common import (
+    check_prompt,
+    check_tool,
+    reason,
+    redact_output,
+)
 from dlp.model import Action
 
 NAME = "Gemini CLI"
@@ -134,7 +140,7 @@ def after_model(ctx: HookContext) -> HookResult:
     for index, candidate in enumerate(candidates):
         content = candidate.get("content") if isinstance(candidate, dict) else None
         parts = content.get("parts") if isinstance(content, dict) else None
-        if not isinstance(parts, list):
+        if not isinstance(content, dict) or not isinstance(parts, list):
             new_candidates.append(candidate)
             continue
         pending_file = _pending_path(ctx, index)
@@ -144,7 +150,7 @@ def after_model(ctx: HookContext) -> HookResult:
         except OSError:
             restorer.pending = ""
         had_pending = bool(restorer.pending)
-        new_parts = []
+        new_parts: list[Any] = []
         for part in parts:
             if isinstance(part, str):
                 new_parts.append(restorer.feed(part))

@@ -7,14 +7,14 @@ apply a destination policy.
 """
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from dlp.integrations.hooks.claude_code import HANDLERS, event_of, failure
 
 NAME = "Qoder"
 DESTINATION = None
 
-__all__ = ["HANDLERS", "event_of", "failure", "destination"]
+__all__ = ["HANDLERS", "destination", "event_of", "failure"]
 
 
 def destination(env: Mapping[str, str]) -> str | None:
