@@ -36,7 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dlp.fingerprint import build, lookup, open_index  # noqa: E402
+from dlp.fingerprint import build, lookup, open_index
 
 
 def _sources() -> list[Path]:

@@ -136,7 +136,13 @@ def stats_command(file: str, as_json: bool) -> None:
 def query_command(file: str, text_file: str, threshold: float | None, min_matches: int | None,
                   language: str | None) -> None:
     """Print the proprietary fragments found in TEXT_FILE (or stdin) as JSON (exit 0 either way)."""
-    from dlp.fingerprint import DEFAULT_MIN_MATCHES, DEFAULT_THRESHOLD, language_name, lookup, open_index
+    from dlp.fingerprint import (
+        DEFAULT_MIN_MATCHES,
+        DEFAULT_THRESHOLD,
+        language_name,
+        lookup,
+        open_index,
+    )
 
     if language and language_name(language) is None:
         raise UsageError(f"--language: unknown language {language!r}")
@@ -199,7 +205,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _err("interrupted")
         return 130
-    except Exception as exc:  # noqa: BLE001 - the edge where internal errors become one line
+    except Exception as exc:
         if os.environ.get("DLP_DEBUG"):
             raise
         first = (str(exc).strip().splitlines() or [""])[0]

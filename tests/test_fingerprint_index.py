@@ -12,7 +12,14 @@ from pathlib import Path
 import pytest
 
 from dlp.errors import InputError
-from dlp.fingerprint import Match, build, code_regions, guess_language, lookup, open_index
+from dlp.fingerprint import (
+    Match,
+    build,
+    code_regions,
+    guess_language,
+    lookup,
+    open_index,
+)
 
 PRICING = textwrap.dedent(
     '''
@@ -273,7 +280,7 @@ def test_code_regions() -> None:
 
 def _cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "dlp.cli_index", *args], input=stdin, capture_output=True,
-                          text=True, timeout=120)
+                          text=True, timeout=120, check=False)
 
 
 def test_cli_build_stats_query(repo: Path, tmp_path: Path) -> None:

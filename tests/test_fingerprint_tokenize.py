@@ -1,112 +1,118 @@
 """Tokenizer: renaming, literal changes, whitespace reflow and comments do not change the stream."""
 from __future__ import annotations
 
-import random
-
-import pytest
-
 import importlib
+import random
 import subprocess
 import sys
 
-from dlp.fingerprint.tokenize import LANGUAGES, has_grammar, language_for_path, language_name, render, tokenize
+import pytest
+
+from dlp.fingerprint.tokenize import (
+    LANGUAGES,
+    has_grammar,
+    language_for_path,
+    language_name,
+    render,
+    tokenize,
+)
 from dlp.fingerprint.winnow import kgram_hashes, winnow_positions
 
 # (original, variant): the variant renames identifiers, changes literals, reflows
 # whitespace and adds comments; a third entry is a real change that must differ.
 CASES: dict[str, tuple[str, str, str]] = {
     "python": (
-        'def total(items, rate=0.2):\n    s = 0\n    for it in items:\n        s += it.price * rate\n'
-        '    return f"sum={s}", "done"\n',
-        'def compute( rows,  factor = 7 ):  # renamed\n    acc = 10\n    for r in rows:\n'
-        '        # loop\n        acc += r.cost * factor\n    return f"x{acc}" \\\n            , \'ok\'\n',
+        ('def total(items, rate=0.2):\n    s = 0\n    for it in items:\n        s += it.price * rate\n'
+        '    return f"sum={s}", "done"\n'),
+        ('def compute( rows,  factor = 7 ):  # renamed\n    acc = 10\n    for r in rows:\n'
+        '        # loop\n        acc += r.cost * factor\n    return f"x{acc}" \\\n            , \'ok\'\n'),
         'def total(items, rate=0.2):\n    s = 0\n    while items:\n        s += items.pop()\n    return s\n',
     ),
     "javascript": (
-        "function total(items, rate) {\n  let s = 0;\n  for (const it of items) { s += it.price * rate; }\n"
-        "  return `sum ${s}`;\n}\n",
-        "// header\nfunction   compute(rows, factor)\n{\n  let acc = 42; /* init */\n"
-        "  for (const r of rows) {\n    acc += r.cost * factor;\n  }\n  return 'plain';\n}\n",
+        ("function total(items, rate) {\n  let s = 0;\n  for (const it of items) { s += it.price * rate; }\n"
+        "  return `sum ${s}`;\n}\n"),
+        ("// header\nfunction   compute(rows, factor)\n{\n  let acc = 42; /* init */\n"
+        "  for (const r of rows) {\n    acc += r.cost * factor;\n  }\n  return 'plain';\n}\n"),
         "function total(items, rate) {\n  let s = 0;\n  items.forEach(it => s += it.price);\n  return s;\n}\n",
     ),
     "typescript": (
-        "function total(items: Item[], rate: number): string {\n  let s = 0;\n"
-        "  for (const it of items) { s += it.price * rate; }\n  return `sum ${s}`;\n}\n",
-        "function compute(rows: Row[],\n                 factor: number): string {\n  // c\n  let acc = 0x1f;\n"
-        "  for (const r of rows) {\n    acc += r.cost * factor;\n  }\n  return \"x\";\n}\n",
+        ("function total(items: Item[], rate: number): string {\n  let s = 0;\n"
+        "  for (const it of items) { s += it.price * rate; }\n  return `sum ${s}`;\n}\n"),
+        ("function compute(rows: Row[],\n                 factor: number): string {\n  // c\n  let acc = 0x1f;\n"
+        "  for (const r of rows) {\n    acc += r.cost * factor;\n  }\n  return \"x\";\n}\n"),
         "function total(items: Item[]): number {\n  return items.length;\n}\n",
     ),
     "java": (
-        "public int total(List<Item> items, int rate) {\n    int s = 0;\n"
-        "    for (Item it : items) { s += it.price * rate; }\n    return s + \"x\".length();\n}\n",
-        "/** doc */\npublic int compute(List<Row> rows,\n        int factor) {\n    int acc = 99; // start\n"
-        "    for (Row r : rows) {\n        acc += r.cost * factor;\n    }\n    return acc + \"yy\".length();\n}\n",
+        ("public int total(List<Item> items, int rate) {\n    int s = 0;\n"
+        "    for (Item it : items) { s += it.price * rate; }\n    return s + \"x\".length();\n}\n"),
+        ("/** doc */\npublic int compute(List<Row> rows,\n        int factor) {\n    int acc = 99; // start\n"
+        "    for (Row r : rows) {\n        acc += r.cost * factor;\n    }\n    return acc + \"yy\".length();\n}\n"),
         "public int total(List<Item> items) {\n    return items.size();\n}\n",
     ),
     "go": (
-        "func total(items []Item, rate float64) float64 {\n\ts := 0.0\n\tfor _, it := range items {\n"
-        "\t\ts += it.Price * rate\n\t}\n\treturn s + float64(len(\"x\"))\n}\n",
-        "// Compute sums.\nfunc compute(rows []Row, factor float64) float64 {\n\tacc := 1.5\n"
-        "\tfor _, r := range rows { acc += r.Cost * factor }\n\treturn acc + float64(len(`raw`))\n}\n",
+        ("func total(items []Item, rate float64) float64 {\n\ts := 0.0\n\tfor _, it := range items {\n"
+        "\t\ts += it.Price * rate\n\t}\n\treturn s + float64(len(\"x\"))\n}\n"),
+        ("// Compute sums.\nfunc compute(rows []Row, factor float64) float64 {\n\tacc := 1.5\n"
+        "\tfor _, r := range rows { acc += r.Cost * factor }\n\treturn acc + float64(len(`raw`))\n}\n"),
         "func total(items []Item) int {\n\treturn len(items)\n}\n",
     ),
     "c": (
-        "int total(const struct item *items, int n, int rate) {\n    int s = 0;\n"
-        "    for (int i = 0; i < n; i++) s += items[i].price * rate;\n    puts(\"done\");\n    return s;\n}\n",
-        "/* header */\nint compute(const struct row *rows, int count, int factor)\n{\n    int acc = 7; // x\n"
+        ("int total(const struct item *items, int n, int rate) {\n    int s = 0;\n"
+        "    for (int i = 0; i < n; i++) s += items[i].price * rate;\n    puts(\"done\");\n    return s;\n}\n"),
+        ("/* header */\nint compute(const struct row *rows, int count, int factor)\n{\n    int acc = 7; // x\n"
         "    for (int j = 1; j < count; j++)\n        acc += rows[j].cost * factor;\n    puts(\"other\");\n"
-        "    return acc;\n}\n",
+        "    return acc;\n}\n"),
         "int total(const struct item *items, int n) {\n    return n;\n}\n",
     ),
     "cpp": (
-        "int total(const std::vector<Item>& items, int rate) {\n    int s = 0;\n"
-        "    for (const auto& it : items) { s += it.price * rate; }\n    return s + std::string(\"x\").size();\n}\n",
-        "// c\nint compute(const std::vector<Row>& rows,\n            int factor)\n{\n    int acc = 5;\n"
+        ("int total(const std::vector<Item>& items, int rate) {\n    int s = 0;\n"
+        "    for (const auto& it : items) { s += it.price * rate; }\n    return s + std::string(\"x\").size();\n}\n"),
+        ("// c\nint compute(const std::vector<Row>& rows,\n            int factor)\n{\n    int acc = 5;\n"
         "    for (const auto& r : rows) {\n        acc += r.cost * factor;  /* add */\n    }\n"
-        "    return acc + std::string(R\"(raw)\").size();\n}\n",
+        "    return acc + std::string(R\"(raw)\").size();\n}\n"),
         "int total(const std::vector<Item>& items) {\n    return items.size();\n}\n",
     ),
     "csharp": (
-        "public int Total(List<Item> items, int rate) {\n    var s = 0;\n"
-        "    foreach (var it in items) { s += it.Price * rate; }\n    return s + $\"x{s}\".Length;\n}\n",
-        "/// <summary>doc</summary>\npublic int Compute(List<Row> rows, int factor)\n{\n    var acc = 3;\n"
+        ("public int Total(List<Item> items, int rate) {\n    var s = 0;\n"
+        "    foreach (var it in items) { s += it.Price * rate; }\n    return s + $\"x{s}\".Length;\n}\n"),
+        ("/// <summary>doc</summary>\npublic int Compute(List<Row> rows, int factor)\n{\n    var acc = 3;\n"
         "    foreach (var r in rows)\n    {\n        acc += r.Cost * factor; // add\n    }\n"
-        "    return acc + @\"verbatim\".Length;\n}\n",
+        "    return acc + @\"verbatim\".Length;\n}\n"),
         "public int Total(List<Item> items) {\n    return items.Count;\n}\n",
     ),
     "rust": (
-        "fn total(items: &[Item], rate: u32) -> u32 {\n    let mut s = 0;\n"
-        "    for it in items { s += it.price * rate; }\n    s + \"x\".len() as u32\n}\n",
-        "/// doc\nfn compute(rows: &[Row],\n           factor: u32) -> u32 {\n    let mut acc = 100; // start\n"
-        "    for r in rows {\n        acc += r.cost * factor;\n    }\n    acc + r#\"raw\"#.len() as u32\n}\n",
+        ("fn total(items: &[Item], rate: u32) -> u32 {\n    let mut s = 0;\n"
+        "    for it in items { s += it.price * rate; }\n    s + \"x\".len() as u32\n}\n"),
+        ("/// doc\nfn compute(rows: &[Row],\n           factor: u32) -> u32 {\n    let mut acc = 100; // start\n"
+        "    for r in rows {\n        acc += r.cost * factor;\n    }\n    acc + r#\"raw\"#.len() as u32\n}\n"),
         "fn total(items: &[Item]) -> usize {\n    items.len()\n}\n",
     ),
     "kotlin": (
-        "fun total(items: List<Item>, rate: Int): Int {\n    var s = 0\n"
-        "    for (it in items) { s += it.price * rate }\n    return s + \"x${s}\".length\n}\n",
-        "// c\nfun compute(rows: List<Row>,\n            factor: Int): Int {\n    var acc = 12\n"
-        "    for (r in rows) {\n        acc += r.cost * factor /* add */\n    }\n    return acc + \"\"\"raw\"\"\".length\n}\n",
+        ("fun total(items: List<Item>, rate: Int): Int {\n    var s = 0\n"
+        "    for (it in items) { s += it.price * rate }\n    return s + \"x${s}\".length\n}\n"),
+        ("// c\nfun compute(rows: List<Row>,\n            factor: Int): Int {\n    var acc = 12\n"
+        "    for (r in rows) {\n        acc += r.cost * factor /* add */\n    }\n    return acc + \"\"\"raw\"\"\".length\n}\n"),
         "fun total(items: List<Item>): Int {\n    return items.size\n}\n",
     ),
     "php": (
-        "<?php\nfunction total($items, $rate) {\n    $s = 0;\n"
-        "    foreach ($items as $it) { $s += $it->price * $rate; }\n    return $s . \"sum $s\";\n}\n",
-        "<?php\n# c\nfunction compute($rows, $factor)\n{\n    $acc = 3; // x\n"
-        "    foreach ($rows as $r) {\n        $acc += $r->cost * $factor;\n    }\n    return $acc . 'plain';\n}\n",
+        ("<?php\nfunction total($items, $rate) {\n    $s = 0;\n"
+        "    foreach ($items as $it) { $s += $it->price * $rate; }\n    return $s . \"sum $s\";\n}\n"),
+        ("<?php\n# c\nfunction compute($rows, $factor)\n{\n    $acc = 3; // x\n"
+        "    foreach ($rows as $r) {\n        $acc += $r->cost * $factor;\n    }\n    return $acc . 'plain';\n}\n"),
         "<?php\nfunction total($items) {\n    return count($items);\n}\n",
     ),
     "ruby": (
-        "def total(items, rate)\n  s = 0\n  items.each do |it|\n    s += it.price * rate\n  end\n"
-        "  \"sum #{s}\"\nend\n",
-        "# doc\ndef compute(rows, factor)\n  acc = 9 # start\n  rows.each do |r|\n"
-        "    acc += r.cost * factor\n  end\n  'plain'\nend\n",
+        ("def total(items, rate)\n  s = 0\n  items.each do |it|\n    s += it.price * rate\n  end\n"
+        "  \"sum #{s}\"\nend\n"),
+        ("# doc\ndef compute(rows, factor)\n  acc = 9 # start\n  rows.each do |r|\n"
+        "    acc += r.cost * factor\n  end\n  'plain'\nend\n"),
         "def total(items)\n  items.size\nend\n",
     ),
     "sql": (
-        "SELECT c.name, SUM(o.total) AS spent FROM customers c JOIN orders o ON o.customer_id = c.id\n"
-        "WHERE o.created_at > '2024-01-01' AND o.total > 100 GROUP BY c.name ORDER BY spent DESC;\n",
-        "-- report\nselect k.title, sum(p.amount) as s\n  from clients k\n  join purchases p on p.client_ref = k.pk\n"
-        " where p.ts > '1999-12-31' and p.amount > 5\n group by k.title\n order by s desc;\n",
+        ("SELECT c.name, SUM(o.total) AS spent FROM customers c JOIN orders o ON o.customer_id = c.id\n"
+        "WHERE o.created_at > '2024-01-01' AND o.total > 100 GROUP BY c.name ORDER BY spent DESC;\n"),
+        ("-- report\nselect k.title, sum(p.amount) as s\n  from clients k\n  join purchases p on p.client_ref = k.pk\n"
+        " where p.ts > '1999-12-31' and p.amount > 5\n group by k.title\n order by s desc;\n"),
         "SELECT c.name FROM customers c WHERE c.id = 1;\n",
     ),
 }

@@ -30,25 +30,25 @@ from .tokenize import (
     language_name,
     tokenize,
 )
-from .winnow import GUARANTEE, K, W, Fingerprint, fingerprints
+from .winnow import GUARANTEE, Fingerprint, K, W, fingerprints
 
 __all__ = [
     "DEFAULT_MIN_MATCHES",
     "DEFAULT_THRESHOLD",
     "EXTENSIONS",
     "GUARANTEE",
-    "K",
     "LANGUAGES",
-    "W",
     "BuildReport",
     "Fingerprint",
     "Index",
     "IndexStats",
+    "K",
     "Match",
     "Region",
     "Skip",
     "SourceRow",
     "Tokens",
+    "W",
     "build",
     "code_regions",
     "fingerprints",

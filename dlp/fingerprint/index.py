@@ -39,17 +39,19 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
-import zlib
-from array import array
-from itertools import accumulate
 import os
 import sqlite3
 import sys
 import time
+import zlib
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import accumulate, pairwise
 from typing import Any
+
+from typing_extensions import Self
 
 from ..errors import InputError
 from . import boilerplate
@@ -218,7 +220,7 @@ def _read_source(path: str) -> bytes | str:
 def pack_tokens(tokens: Tokens) -> tuple[bytes, bytes]:
     """(zlib token stream, zlib uint32 tokens-per-line) as stored in ``files``."""
     starts = tokens.line_starts
-    counts = array("I", [b - a for a, b in zip(starts, starts[1:])])
+    counts = array("I", [b - a for a, b in pairwise(starts)])
     return zlib.compress(tokens.stream, 6), zlib.compress(counts.tobytes(), 6)
 
 
@@ -306,7 +308,7 @@ class Index:
     def close(self) -> None:
         self._db.close()
 
-    def __enter__(self) -> Index:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -464,10 +466,10 @@ def build(
     started = time.perf_counter()
     out = os.fspath(out)
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
-    paths = [os.fspath(p) for p in paths]
-    if not paths:
+    targets: list[str] = [os.fspath(p) for p in paths]
+    if not targets:
         raise InputError("no paths to index")
-    walk = _walk(paths, exclude)
+    walk = _walk(targets, exclude)
     public_walk = _walk([os.fspath(p) for p in public_dirs], exclude) if public_dirs else None
 
     db = _connect_for_build(out)
@@ -551,7 +553,7 @@ def build(
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (c.path, digest, c.mtime, c.size, c.language, lines, len(rows), packed, line_tokens),
             )
-            fid = cur.lastrowid
+            fid = int(cur.lastrowid or 0)
             new_rows.extend((h, fid, s, e) for h, s, e in rows if h not in common and h not in stop)
             indexed.append(c.path)
             bytes_indexed += size

@@ -144,7 +144,7 @@ _FEATURES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"(?i)\b(?:where|group by|order by|left join|inner join)\b", 2), (r"(?i)\bupdate \w+ set\b", 4),
     ),
 }
-_COMPILED = {lang: tuple((re.compile(p, re.M), wt) for p, wt in feats) for lang, feats in _FEATURES.items()}
+_COMPILED = {lang: tuple((re.compile(p, re.MULTILINE), wt) for p, wt in feats) for lang, feats in _FEATURES.items()}
 _FEATURE_CAP = 5  # one feature adds at most this many occurrences
 
 
@@ -188,7 +188,7 @@ _CODE_START = re.compile(
     r"protected|static|func|fn|package|#include|#define|#if|#endif|using|namespace|try|catch|except|finally|"
     r"with|async|await|switch|case|break|continue|raise|throw|yield|struct|impl|enum|interface|type|val|"
     r"fun|select|insert|update|delete|create|end|begin|do|unless|module|require|echo|foreach|@\w+|\$\w+)\b",
-    re.I,
+    re.IGNORECASE,
 )
 _CODE_END = re.compile(r"(?:[;{}()\[\],:]|=>|->|\\)\s*$")
 _SYMBOL_CHARS = str.maketrans("", "", "(){}[];=<>&|")  # deleting them counts them
@@ -374,8 +374,8 @@ def _reading(text: str, language: str | None, *, flip: bool = False) -> str | No
 def _read(text: str, language: str | None, k: int, w: int, *, flip: bool = False,
           engine: str | None = None) -> list[_Reading]:
     out = []
-    variant = _reading(text, language, flip=flip)
-    for variant in (() if variant is None else (variant,)):
+    repaired = _reading(text, language, flip=flip)
+    for variant in (() if repaired is None else (repaired,)):
         tokens = tokenize(variant, language, engine=engine)
         stream = tokens.stream
         unsigned = kgram_hashes(stream, k)

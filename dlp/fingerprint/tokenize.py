@@ -472,23 +472,23 @@ _PY_STRING = (
 _FALLBACK: dict[str, re.Pattern[bytes]] = {
     "c": re.compile(
         rb"(?P<c>//[^\n]*|" + _BLOCK + rb")|(?P<s>" + _C_RAW + b"|" + _STR_DQ + b"|" + _STR_SQ + b"|" + _STR_BT + rb")",
-        re.S,
+        re.DOTALL,
     ),
-    "python": re.compile(rb"(?P<c>#[^\n]*)|(?P<s>" + _PY_STRING + b")", re.S),
+    "python": re.compile(rb"(?P<c>#[^\n]*)|(?P<s>" + _PY_STRING + b")", re.DOTALL),
     "ruby": re.compile(
-        rb"(?P<c>#[^\n]*|^=begin.*?^=end)|(?P<s>" + _STR_DQ + b"|" + _STR_SQ + rb")", re.S | re.M
+        rb"(?P<c>#[^\n]*|^=begin.*?^=end)|(?P<s>" + _STR_DQ + b"|" + _STR_SQ + rb")", re.DOTALL | re.MULTILINE
     ),
     "php": re.compile(
-        rb"(?P<c>//[^\n]*|#[^\n]*|" + _BLOCK + rb")|(?P<s>" + _STR_DQ + b"|" + _STR_SQ + rb")", re.S
+        rb"(?P<c>//[^\n]*|#[^\n]*|" + _BLOCK + rb")|(?P<s>" + _STR_DQ + b"|" + _STR_SQ + rb")", re.DOTALL
     ),
-    "sql": re.compile(rb"(?P<c>--[^\n]*|" + _BLOCK + rb")|(?P<s>" + _STR_SQ + b"|" + _STR_DQ + b")", re.S),
+    "sql": re.compile(rb"(?P<c>--[^\n]*|" + _BLOCK + rb")|(?P<s>" + _STR_SQ + b"|" + _STR_DQ + b")", re.DOTALL),
 }
 # import / include / package lines, found separately (a pattern that starts with
 # ^ cannot use the regex engine's first-character skip)
 _FALLBACK_IMPORTS: dict[str, re.Pattern[bytes]] = {
-    "c": re.compile(rb"^[ \t]*(?:#[ \t]*include|import|package|using|use)\b[^\n]*", re.M),
-    "python": re.compile(rb"^[ \t]*(?:import|from[ \t]+\S+[ \t]+import)\b[^\n]*", re.M),
-    "php": re.compile(rb"^[ \t]*use\b[^\n]*", re.M),
+    "c": re.compile(rb"^[ \t]*(?:#[ \t]*include|import|package|using|use)\b[^\n]*", re.MULTILINE),
+    "python": re.compile(rb"^[ \t]*(?:import|from[ \t]+\S+[ \t]+import)\b[^\n]*", re.MULTILINE),
+    "php": re.compile(rb"^[ \t]*use\b[^\n]*", re.MULTILINE),
 }
 
 

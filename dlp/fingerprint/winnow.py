@@ -68,8 +68,7 @@ def winnow_positions(hashes: list[int], w: int = W) -> list[int]:
     while True:
         # windows keep ``pos`` while it is inside them: until end reaches pos + w - 1
         limit = pos + w - 1
-        if limit > last:
-            limit = last
+        limit = min(limit, last)
         if end < limit and min(hashes[end + 1 : limit + 1]) < value:
             q = end + 1
             while hashes[q] >= value:
