@@ -5,9 +5,6 @@ import inspect
 import random
 
 import pytest
-
-from dlp.validators import VALIDATORS
-from dlp.validators import secrets as v
 from secret_token_factory import (
     age_secret_key,
     b64_json,
@@ -17,6 +14,9 @@ from secret_token_factory import (
     jwt_token,
     pypi_token,
 )
+
+from dlp.validators import VALIDATORS
+from dlp.validators import secrets as v
 
 RNG = random.Random(20261122)
 

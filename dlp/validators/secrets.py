@@ -18,7 +18,7 @@ import binascii
 import json
 import re
 import zlib
-from typing import Callable
+from collections.abc import Callable
 
 _BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
@@ -216,33 +216,7 @@ def basic_auth_b64(value: str) -> bool:
 
 # Words that, alone or joined by separators, make a value a label, an identifier
 # or documentation rather than a secret.
-_WORDS = frozenset("""
-a an and any are as at be by for from here in into is it its my no not of on or our
-the this to use with your you we none null nil true false yes undefined empty blank
-password passwd passwords pass pwd secret secrets token tokens key keys api apikey
-access private public client id user username users name names value values string
-str field fields label labels config configuration setting settings option options
-env environment var variable variables default defaults example examples sample
-samples test tests testing dummy fake mock placeholder redacted hidden masked
-change changeme replace insert enter put set get new old my own real actual your
-here there todo fixme required optional missing invalid valid none unknown
-admin administrator root guest demo local localhost dev development prod production
-staging stage app application service server database db host port url uri path
-file files dir directory home data info auth authentication authorization login
-logout signin signup session cookie header headers bearer basic oauth credential
-credentials account accounts email mail phone address number code message error
-warning note notes type types kind form input output request response result
-please provide enter must should will can cannot here goes long short strong weak
-generate generated random secure insecure encrypted decrypted hash hashed salt
-verify verification confirm confirmation reset forgot forgotten current previous
-next first last primary secondary main master slave backup upload download read
-write delete update create remove list show hide open close start stop enable
-enabled disable disabled on off is has have had was were be been being do does
-postgres postgresql mysql mariadb mongo mongodb redis rabbitmq guest sa sys system
-oracle scott tiger sql pgsql dbuser dbpass qwerty letmein welcome hello world foo bar
-baz qux abc xyz love monkey dragon sunshine princess football baseball superman
-batman trustno1 iloveyou starwars whatever
-""".split())
+_WORDS = frozenset(["a", "an", "and", "any", "are", "as", "at", "be", "by", "for", "from", "here", "in", "into", "is", "it", "its", "my", "no", "not", "of", "on", "or", "our", "the", "this", "to", "use", "with", "your", "you", "we", "none", "null", "nil", "true", "false", "yes", "undefined", "empty", "blank", "password", "passwd", "passwords", "pass", "pwd", "secret", "secrets", "token", "tokens", "key", "keys", "api", "apikey", "access", "private", "public", "client", "id", "user", "username", "users", "name", "names", "value", "values", "string", "str", "field", "fields", "label", "labels", "config", "configuration", "setting", "settings", "option", "options", "env", "environment", "var", "variable", "variables", "default", "defaults", "example", "examples", "sample", "samples", "test", "tests", "testing", "dummy", "fake", "mock", "placeholder", "redacted", "hidden", "masked", "change", "changeme", "replace", "insert", "enter", "put", "set", "get", "new", "old", "my", "own", "real", "actual", "your", "here", "there", "todo", "fixme", "required", "optional", "missing", "invalid", "valid", "none", "unknown", "admin", "administrator", "root", "guest", "demo", "local", "localhost", "dev", "development", "prod", "production", "staging", "stage", "app", "application", "service", "server", "database", "db", "host", "port", "url", "uri", "path", "file", "files", "dir", "directory", "home", "data", "info", "auth", "authentication", "authorization", "login", "logout", "signin", "signup", "session", "cookie", "header", "headers", "bearer", "basic", "oauth", "credential", "credentials", "account", "accounts", "email", "mail", "phone", "address", "number", "code", "message", "error", "warning", "note", "notes", "type", "types", "kind", "form", "input", "output", "request", "response", "result", "please", "provide", "enter", "must", "should", "will", "can", "cannot", "here", "goes", "long", "short", "strong", "weak", "generate", "generated", "random", "secure", "insecure", "encrypted", "decrypted", "hash", "hashed", "salt", "verify", "verification", "confirm", "confirmation", "reset", "forgot", "forgotten", "current", "previous", "next", "first", "last", "primary", "secondary", "main", "master", "slave", "backup", "upload", "download", "read", "write", "delete", "update", "create", "remove", "list", "show", "hide", "open", "close", "start", "stop", "enable", "enabled", "disable", "disabled", "on", "off", "is", "has", "have", "had", "was", "were", "be", "been", "being", "do", "does", "postgres", "postgresql", "mysql", "mariadb", "mongo", "mongodb", "redis", "rabbitmq", "guest", "sa", "sys", "system", "oracle", "scott", "tiger", "sql", "pgsql", "dbuser", "dbpass", "qwerty", "letmein", "welcome", "hello", "world", "foo", "bar", "baz", "qux", "abc", "xyz", "love", "monkey", "dragon", "sunshine", "princess", "football", "baseball", "superman", "batman", "trustno1", "iloveyou", "starwars", "whatever"])
 
 _UPPER_FILLERS = ("YOUR", "HERE", "EXAMPLE", "ACCESS", "SECRET", "TOKEN", "PASSWORD", "REPLACE",
                   "INSERT", "CHANGE", "DUMMY", "SAMPLE", "KEYID", "APIKEY", "FAKE", "TEST")
