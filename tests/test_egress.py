@@ -276,3 +276,32 @@ def test_cli_redact_payload(cli_env: Path, capsys, monkeypatch) -> None:  # type
     assert red["messages"][0]["content"][0]["thinking"] == NRIC
     code, out, _ = run(["redact", "--restore", "--payload", "anthropic", "--session", "p"], out, capsys, monkeypatch)
     assert code == 0 and json.loads(out) == payload
+
+
+def test_real_index_through_the_policy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`index:` in the policy: a pasted, renamed fragment of an indexed file is
+    a proprietary-code finding naming its source."""
+    fingerprint_mod = pytest.importorskip("dlp.fingerprint")
+    (tmp_path / "rules" / "test").mkdir(parents=True)
+    write_pack(tmp_path / "rules" / "test")
+    monkeypatch.setenv("DLP_RULES_DIR", str(tmp_path / "rules"))
+    src = tmp_path / "core"
+    src.mkdir()
+    lines = []
+    for i in range(40):
+        lines.append(f"def compute_tier_{i}(order, rates, ledger):\n"
+                     f"    subtotal = sum(item.price * item.qty for item in order.items if item.qty > {i})\n"
+                     f"    if subtotal > rates.threshold_{i}:\n"
+                     f"        ledger.append((order.id, subtotal * rates.factor_{i} - {i}))\n"
+                     f"    return subtotal\n\n")
+    (src / "pricing.py").write_text("".join(lines))
+    index = tmp_path / "index.db"
+    fingerprint_mod.build([str(src)], str(index))
+    (tmp_path / ".dlp.yaml").write_text(f"index: {index}\n")
+    egress = Egress.from_config(tmp_path / ".dlp.yaml")
+    fragment = "".join(lines[5:15]).replace("order", "o").replace("ledger", "out")
+    d = egress.check_text("Why is this slow?\n```python\n" + fragment + "```\n")
+    assert d.action is Action.BLOCK
+    f = next(r.finding for r in d.findings if r.finding.rule_id == "proprietary-code")
+    assert f.attribute("source")["path"].endswith("pricing.py")
+    assert egress.check_text("Why is the sky blue?").action is Action.ALLOW
