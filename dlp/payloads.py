@@ -31,7 +31,10 @@ from dlp.errors import InputError
 
 KINDS = ("openai", "openai-responses", "anthropic", "gemini")
 # `@path` mentions in prompts (Claude Code, Cursor, Gemini CLI, Codex): @src/a.py, @"my file.py", @./x#L3-9
-MENTION = re.compile(r'(?<![\w@/.])@("[^"\n]+"|[^\s"\'`<>|;,]+)')
+# (the character before the @ is checked in code: a leading look-behind would
+# make the regex engine try every position of an 8 KB prompt)
+MENTION = re.compile(r'@("[^"\n]+"|[^\s"\'`<>|;,]+)')
+_NOT_BEFORE_MENTION = re.compile(r"[\w@/.]")
 
 
 def mentions(prompt: str, cwd: Any = None) -> Iterator[tuple[re.Match[str], str]]:
@@ -40,7 +43,11 @@ def mentions(prompt: str, cwd: Any = None) -> Iterator[tuple[re.Match[str], str]
     trailing punctuation are dropped. ``@decorator`` and e-mail addresses are not."""
     import os
 
+    if "@" not in prompt:
+        return
     for m in MENTION.finditer(prompt):
+        if m.start() > 0 and _NOT_BEFORE_MENTION.match(prompt, m.start() - 1):
+            continue
         raw = m.group(1).strip('"')
         target = raw.split("#", 1)[0] if not raw.startswith("#") else raw
         target = target.rstrip(".,;:!?)]}'\"")

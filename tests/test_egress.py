@@ -305,3 +305,12 @@ def test_real_index_through_the_policy(tmp_path: Path, monkeypatch: pytest.Monke
     f = next(r.finding for r in d.findings if r.finding.rule_id == "proprietary-code")
     assert f.attribute("source")["path"].endswith("pricing.py")
     assert egress.check_text("Why is the sky blue?").action is Action.ALLOW
+
+
+def test_one_egress_many_threads(egress: Egress) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [f"IC {NRIC} token {TOKEN}", "clean text " * 200, f"ic {NRIC}"] * 30
+    with ThreadPoolExecutor(8) as pool:
+        actions = list(pool.map(lambda t: egress.check_text(t).action, texts))
+    assert actions == [Action.BLOCK, Action.ALLOW, Action.REDACT] * 30
