@@ -232,16 +232,19 @@ from dlp.ruleset import load_ruleset
 from dlp.runner import ScanOptions
 from dlp.ruleset import Selection
 ruleset = load_ruleset(Selection(disable_packs=tuple(sys.argv[2:]))); ruleset.matcher("auto")
+rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 t = time.perf_counter(); c = time.process_time()
 report = run_git_scan(paths=[], staged=False, diff_range=None, history=True, since=None, branches=[],
                       ruleset=ruleset, options=ScanOptions(jobs=int(sys.argv[1])), baseline=None)
 seconds = time.perf_counter() - t
 kids = resource.getrusage(resource.RUSAGE_CHILDREN)
 cpu = time.process_time() - c + kids.ru_utime + kids.ru_stime
-print(json.dumps({"seconds": seconds, "cpu_seconds": cpu, "bytes": report.bytes, "blobs": report.files,
+print(json.dumps({"seconds": seconds, "cpu_seconds": cpu, "main_cpu_seconds": time.process_time() - c,
+                  "bytes": report.bytes, "blobs": report.files,
                   "findings": len(report.findings),
                   "statuses": sorted({dict(r.finding.origin.extra).get("status") for r in report.findings}),
                   "main_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "main_rss_before_scan_mb": rss_before,
                   "largest_child_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
 """
 
@@ -267,9 +270,11 @@ def bench_history(root: Path, commits: int, jobs: int, disable: list[str]) -> di
         "mb_per_second": round(mb / result["seconds"], 1),
         "cpu_seconds": round(result["cpu_seconds"], 2),
         "mb_per_cpu_second": round(mb / result["cpu_seconds"], 1),
+        "main_process_cpu_seconds": round(result["main_cpu_seconds"], 2),
         "load_average": os.getloadavg()[0],
         "commits_per_second": round(n_commits / result["seconds"]),
         "main_peak_rss_mb": round(result["main_rss_mb"], 1),
+        "main_rss_after_loading_rules_mb": round(result["main_rss_before_scan_mb"], 1),
         "largest_worker_peak_rss_mb": round(result["largest_child_rss_mb"], 1),
         "jobs": jobs or os.cpu_count(),
         "disabled_packs": disable,

@@ -85,6 +85,7 @@ def _detect_secrets_patterns() -> tuple[re.Pattern[str], ...]:
     except Exception:  # noqa: BLE001 - optional dependency, any import failure means "not usable"
         return tuple(re.compile(p) for p in _DETECT_SECRETS_FALLBACK)
     patterns: list[re.Pattern[str]] = []
+    cls: object
     for cls in get_mapping_from_secret_type_to_class().values():
         if isinstance(cls, type) and issubclass(cls, RegexBasedDetector):
             patterns.extend(p for p in getattr(cls, "denylist", ()) if p.groups)

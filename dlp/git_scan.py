@@ -69,7 +69,7 @@ def _on_added_lines(finding: Finding, added: tuple[tuple[int, int], ...]) -> boo
 def scan_blob_jobs(jobs: Sequence[BlobJob], cat: git.CatFile, ruleset: Ruleset, *, engine: str,
                    max_size: int) -> _Result:
     result = _Result()
-    for (oid, content), job in zip(cat.read_many([j.oid for j in jobs], max_size), jobs):
+    for (oid, content), job in zip(cat.read_many([j.oid for j in jobs], max_size), jobs, strict=True):
         if content is None:
             result.skipped.append(Skipped(job.path, f"blob {oid[:12]} missing from the repository"))
             continue

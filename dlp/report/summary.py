@@ -70,7 +70,7 @@ def summarize(report: ScanReport, *, now: datetime | None = None) -> dict[str, o
     by_age: dict[str, int] = {label: 0 for label, _ in AGE_BUCKETS}
     by_age[NO_COMMIT] = 0
     status: dict[str, int] = {}
-    for fp, f in first.items():
+    for f in first.values():
         by_rule_secrets[f.rule_id] = by_rule_secrets.get(f.rule_id, 0) + 1
         author = f.origin.author or NO_COMMIT
         by_author[author] = by_author.get(author, 0) + 1

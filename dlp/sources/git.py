@@ -257,14 +257,19 @@ def _changes_from_diff(args: Sequence[str], root: str, pathspecs: Sequence[str],
                     hunks.setdefault(path, []).extend(ranges)
     finally:
         _finish(proc, what)
+    return _changes(entries, hunks)
+
+
+def _changes(entries: Iterable[RawEntry], hunks: dict[str, list[tuple[int, int]]]) -> list[Change]:
+    """Blobs to scan for raw diff entries, with the lines their patch adds."""
     changes = []
     for entry in entries:
         if not entry.has_new_text:
             continue
-        ranges = hunks.get(entry.path)
-        if ranges:
-            changes.append(Change(entry.path, entry.new_oid, tuple(ranges)))
-        elif ranges is None and entry.new_oid != entry.old_oid:
+        added = hunks.get(entry.path)
+        if added:
+            changes.append(Change(entry.path, entry.new_oid, tuple(added)))
+        elif added is None and entry.new_oid != entry.old_oid:
             # no patch: binary to git (perhaps only by a .gitattributes setting) -> every line
             changes.append(Change(entry.path, entry.new_oid, None))
     return changes
@@ -397,7 +402,8 @@ class CatFile:
         self.close()
 
 
-def commit_changes(root: str, revs: Sequence[str], pathspecs: Sequence[str] = ()) -> Iterator[tuple[Commit, list[Change]]]:
+def commit_changes(root: str, revs: Sequence[str],
+                   pathspecs: Sequence[str] = ()) -> Iterator[tuple[Commit, list[Change]]]:
     """Each commit of ``revs`` (oldest first) with the lines it adds against its
     first parent: what a push publishes, commit by commit."""
     proc = history_log(root, revs, patches=True, pathspecs=pathspecs)
@@ -406,23 +412,11 @@ def commit_changes(root: str, revs: Sequence[str], pathspecs: Sequence[str] = ()
     entries: list[RawEntry] = []
     hunks: dict[str, list[tuple[int, int]]] = {}
 
-    def flush() -> list[Change]:
-        changes = []
-        for entry in entries:
-            if not entry.has_new_text:
-                continue
-            ranges = hunks.get(entry.path)
-            if ranges:
-                changes.append(Change(entry.path, entry.new_oid, tuple(ranges)))
-            elif ranges is None and entry.new_oid != entry.old_oid:
-                changes.append(Change(entry.path, entry.new_oid, None))
-        return changes
-
     try:
         for kind, value in parse_stream(proc.stdout):
             if kind == "commit":
                 if commit is not None:
-                    yield commit, flush()
+                    yield commit, _changes(entries, hunks)
                 assert isinstance(value, Commit)
                 commit, entries, hunks = value, [], {}
             elif kind == "raw":
@@ -433,7 +427,7 @@ def commit_changes(root: str, revs: Sequence[str], pathspecs: Sequence[str] = ()
                 for path, ranges in added_lines(value).items():
                     hunks.setdefault(path, []).extend(ranges)
         if commit is not None:
-            yield commit, flush()
+            yield commit, _changes(entries, hunks)
         _finish(proc, "git log")
     finally:
         if proc.poll() is None:
