@@ -24,7 +24,7 @@ _FILE_KEYS = {"description", "default", "rules"}
 _RULE_KEYS = {
     "id", "name", "category", "severity", "pattern", "keywords", "multiline", "validators",
     "context", "allow", "placeholders", "test_values", "jurisdiction", "pii_class", "tags",
-    "references", "description", "examples", "prefilter",
+    "references", "description", "examples", "prefilter", "paths",
 }
 _REQUIRED = ("id", "name", "category", "severity", "pattern", "examples")
 _CONTEXT_KEYS = {"words", "window", "required"}
@@ -70,6 +70,7 @@ class Rule:
     keywords: tuple[str, ...] = ()
     multiline: bool = False
     prefilter: str | None = None
+    paths: tuple[str, ...] = ()  # gitignore-style: the rule runs only on matching files (and on text with no path)
     validators: tuple[ValidatorCall, ...] = ()
     context: Context | None = None
     allow: tuple[str, ...] = ()
@@ -87,12 +88,27 @@ class Rule:
     def regex(self) -> re.Pattern[bytes]:
         return _compiled(self.pattern)
 
+    def applies_to(self, path: str | None) -> bool:
+        """Whether the rule runs on a document at ``path`` (always, for text without a path)."""
+        return not self.paths or path is None or path == "-" or _path_spec(self.paths).match_file(path)
+
     @property
     def allow_regexes(self) -> tuple[re.Pattern[str], ...]:
         return tuple(_compiled_str(p) for p in self.allow)
 
 
 _REGEX_CACHE: dict[str, re.Pattern[bytes]] = {}
+_PATH_SPECS: dict[tuple[str, ...], Any] = {}
+
+
+def _path_spec(patterns: tuple[str, ...]) -> Any:
+    spec = _PATH_SPECS.get(patterns)
+    if spec is None:
+        import pathspec
+
+        spec = _PATH_SPECS[patterns] = pathspec.GitIgnoreSpec.from_lines(patterns)
+    return spec
+
 _STR_REGEX_CACHE: dict[str, re.Pattern[str]] = {}
 
 
@@ -256,6 +272,12 @@ def _parse_rule(path: Path, pack: str, index: int, raw: object) -> Rule:
     prefilter = raw.get("prefilter")
     if prefilter is not None:
         _check_pattern(where, prefilter, key="prefilter")
+    paths = _str_list(where, "paths", raw.get("paths"))
+    if paths:
+        try:
+            _path_spec(paths)
+        except Exception as exc:  # pathspec raises several error types for bad patterns
+            raise RuleError(f"{where}: paths: invalid pattern: {exc}") from None
     keywords = _str_list(where, "keywords", raw.get("keywords"))
     if any(not k for k in keywords):
         raise RuleError(f"{where}: empty keyword")
@@ -286,6 +308,7 @@ def _parse_rule(path: Path, pack: str, index: int, raw: object) -> Rule:
         keywords=tuple(k.lower() for k in keywords),
         multiline=raw.get("multiline", False),
         prefilter=prefilter,
+        paths=paths,
         validators=_parse_validators(where, raw.get("validators")),
         context=_parse_context(where, raw.get("context")),
         allow=allow,

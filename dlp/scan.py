@@ -36,7 +36,7 @@ def scan(data: bytes, ruleset: Ruleset, *, origin: Origin = Origin(), engine: st
         return ()
     lines = _Lines(data)
     findings: list[Finding] = []
-    for candidate in candidates(data, ruleset, engine=engine):
+    for candidate in candidates(data, ruleset, engine=engine, path=origin.path):
         finding = _confirm(candidate, data, lines, origin)
         if finding is not None:
             findings.append(finding)
@@ -45,10 +45,13 @@ def scan(data: bytes, ruleset: Ruleset, *, origin: Origin = Origin(), engine: st
     return tuple(f for f in _resolve_overlaps(findings) if not inline_allowed(*lines.around(f.start), f.rule_id))
 
 
-def candidates(data: bytes, ruleset: Ruleset, *, engine: str = "auto") -> Iterator[Candidate]:
+def candidates(data: bytes, ruleset: Ruleset, *, engine: str = "auto", path: str | None = None
+               ) -> Iterator[Candidate]:
     rules = ruleset.rules
     for index, spans in sorted(ruleset.matcher(engine).spans(data).items()):
         rule = rules[index]
+        if rule.paths and not rule.applies_to(path):
+            continue
         regex = rule.regex
         has_group = "value" in regex.groupindex
         for span_start, span_end in spans:

@@ -128,3 +128,19 @@ def test_keyword_lines_only(core_ruleset, engine: str) -> None:
 
 def test_empty_input(core_ruleset, engine: str) -> None:
     assert scan(b"", core_ruleset, engine=engine) == ()
+
+
+def test_rule_paths_restrict_files_not_prompts(tmp_path, engine: str) -> None:
+    from dlp.ruleset import Ruleset, load_pack_file
+
+    pack = tmp_path / "p.yaml"
+    pack.write_text(
+        "rules:\n  - id: env-only\n    name: Env assignment\n    category: secret\n    severity: low\n"
+        "    pattern: '^SECRET=(?P<value>\\S{8,})'\n    keywords: [secret=]\n    paths: ['*.env', '.env']\n"
+        "    examples: {positive: ['SECRET=abcd1234xyz'], negative: ['x']}\n"
+    )
+    ruleset = Ruleset(load_pack_file(pack)[1])
+    data = b"SECRET=q8Lr2Xk9Pz"
+    assert ids(scan(data, ruleset, origin=Origin(path="deploy/prod.env"), engine=engine)) == ["env-only"]
+    assert ids(scan(data, ruleset, origin=Origin(path="app/main.py"), engine=engine)) == []
+    assert ids(scan(data, ruleset, origin=Origin(path=None), engine=engine)) == ["env-only"]
