@@ -463,6 +463,11 @@ def decoys_py() -> None:
         f'session = uuid.UUID("{u4()}")',
         "def fw_updateFirmwareVersionNow(): ...",
         "re_compileAll_patternsForTheLexerNow = None",
+        f"# Bump datadog-agent commit {sha(40)} (was {sha(40)})",
+        f"# sentry-cli releases new {sha(64)}",
+        f"# trello card {sha(32)} moved to Done",
+        f"# upgrade stripe-python from {sha(7)} to {sha(7)}",
+        f"# slack release notes: deploy {sha(40)} to prod",
     ]
     (HERE / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
 

@@ -36,3 +36,8 @@ TWITTER_BEARER = "AAAAAAAAAAAAAAAAAAAAAxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
 session = uuid.UUID("2e1b182b-01ab-480c-a3f0-5fbe4ec8a773")
 def fw_updateFirmwareVersionNow(): ...
 re_compileAll_patternsForTheLexerNow = None
+# Bump datadog-agent commit 8d3e99a44087e60acce5a807aaa68a1af7d781a7 (was 23f6e803f53bcab1d91fbc7ea14a0ac940d144e1)
+# sentry-cli releases new d0bc4cb74f7fddd8cec55de0db1a2254418f28b7a5833645ac841aca19e63994
+# trello card 450ffbb08c8532dd7203a3dee86ccbfa moved to Done
+# upgrade stripe-python from c88ea38 to f6078c3
+# slack release notes: deploy 630190854162b2ce3f90758b769483260f7d39fc to prod
