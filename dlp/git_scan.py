@@ -16,6 +16,7 @@ words and multi-line secrets around a changed line are seen as in a file scan.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 from collections import deque
@@ -37,6 +38,10 @@ Baseline = Callable[[Finding], bool]
 STATUS_PRESENT = "present"
 STATUS_HISTORY_ONLY = "history-only"
 _CHUNK_JOBS = 128
+# Blobs larger than this, in diff and staged modes, are scanned only around the added lines.
+WINDOW_THRESHOLD = 256 * 1024
+WINDOW_CONTEXT = 100
+_NEWLINE = re.compile(rb"\n")
 _PARALLEL_MIN_JOBS = 64
 
 
@@ -81,12 +86,42 @@ def scan_blob_jobs(jobs: Sequence[BlobJob], cat: git.CatFile, ruleset: Ruleset, 
             result.skipped.append(doc)
             continue
         result.files += 1
-        result.bytes += len(doc.data)
-        found = scan(doc.data, ruleset, origin=job.origin, engine=engine)
+        if job.added is not None and len(doc.data) > WINDOW_THRESHOLD:
+            found, scanned = _scan_windows(doc.data, job.added, ruleset, job.origin, engine)
+            result.bytes += scanned
+        else:
+            found = scan(doc.data, ruleset, origin=job.origin, engine=engine)
+            result.bytes += len(doc.data)
         if job.added is not None:
             found = tuple(f for f in found if _on_added_lines(f, job.added))
         result.findings.append((oid, list(found)))
     return result
+
+
+def _scan_windows(data: bytes, added: tuple[tuple[int, int], ...], ruleset: Ruleset, origin: Origin,
+                  engine: str) -> tuple[tuple[Finding, ...], int]:
+    """Scan only the lines around the added ones (``WINDOW_CONTEXT`` lines each
+    side) of a large blob: a one-line change to a big file stays cheap, and a
+    secret spanning a few lines around the change is still seen whole."""
+    starts = [0, *(m.end() for m in _NEWLINE.finditer(data))]
+    windows: list[list[int]] = []
+    for start, count in sorted(added):
+        lo, hi = max(1, start - WINDOW_CONTEXT), min(len(starts), start + count - 1 + WINDOW_CONTEXT)
+        if windows and lo <= windows[-1][1] + 1:
+            windows[-1][1] = max(windows[-1][1], hi)
+        else:
+            windows.append([lo, hi])
+    found: list[Finding] = []
+    scanned = 0
+    for lo, hi in windows:
+        begin = starts[lo - 1]
+        end = starts[hi] if hi < len(starts) else len(data)
+        chunk = data[begin:end]
+        scanned += len(chunk)
+        for f in scan(chunk, ruleset, origin=origin, engine=engine):
+            found.append(replace(f, start=f.start + begin, end=f.end + begin, line=f.line + lo - 1,
+                                 end_line=f.end_line + lo - 1))
+    return tuple(found), scanned
 
 
 _WORKER: dict[str, object] = {}
@@ -384,9 +419,10 @@ def run_push_scan(*, from_ref: str | None, to_ref: str | None, paths: Sequence[s
     root = git.repo_root()
     pathspecs = _pathspecs(root, paths)
     to_oid = git.require_commit(root, to_ref or "HEAD", "pre-push")
-    if from_ref and from_ref.strip("0"):
-        revs = [to_oid, f"^{git.require_commit(root, from_ref, 'pre-push')}"]
-    else:
+    from_oid = git.resolve_commit(root, from_ref) if from_ref and from_ref.strip("0") else None
+    if from_oid is not None:
+        revs = [to_oid, f"^{from_oid}"]
+    else:  # a new branch, or a remote tip this clone has not fetched: what no remote has yet
         revs = [to_oid, "--not", "--remotes"]
     order: dict[str, int] = {}
     jobs: list[BlobJob] = []

@@ -263,3 +263,28 @@ def test_summary_format(history_repo: Repo, rules_file: Path) -> None:
     assert "2 history-only, 2 present" in out
     assert "test-github-pat" in out and "Bob <bob@example.com>" in out
     assert "over 1 year" in out
+
+
+def test_large_blobs_are_scanned_around_the_added_lines(repo: Repo, ruleset: Ruleset,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = [f"row_{i} = {i}" for i in range(30000)]  # ~400 KB
+    lines[10] = f"old = '{token(60)}'"
+    repo.write("big.py", "\n".join(lines) + "\n")
+    repo.commit("big")
+    lines[20000:20000] = ["# added", f"new = '{token(61)}'"]
+    lines.append(f"tail = '{token(62)}'")
+    repo.write("big.py", "\n".join(lines) + "\n")
+    repo.git("add", "big.py")
+    report = scan_git(ruleset, staged=True)
+    assert located(report) == [("big.py", 20002), ("big.py", 30003)]
+    finding = report.findings[0].finding
+    data = (repo.path / "big.py").read_bytes()
+    assert data[finding.start:finding.end].decode() == token(61)
+    assert report.bytes < 20_000  # two windows, not the whole blob
+
+    import dlp.git_scan
+
+    monkeypatch.setattr(dlp.git_scan, "WINDOW_THRESHOLD", 1 << 30)
+    whole = scan_git(ruleset, staged=True)
+    assert [(r.finding.line, r.finding.column, r.finding.start) for r in whole.findings] == \
+        [(r.finding.line, r.finding.column, r.finding.start) for r in report.findings]
