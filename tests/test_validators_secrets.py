@@ -201,7 +201,15 @@ def test_not_hash_or_uuid(value: str, ok: bool) -> None:
     ("https://auth.acme.internal/oauth/token", False),
     ("true", False),
     ("4096", False),
+    ("tokenize.tokenize(io.BytesIO(src).readline)", False),
+    ("config.getini(", False),
+    ("Prompt.ask(", False),
+    ("token[:-1]", False),
+    ("less_env.split()", False),
+    ("self.lex(input)", False),
+    ("new SecretString(raw)", False),
     ("Xk9fQ2mZr7Lp", True),
+    ("8Zq)Lm(2x!", True),
     ("https://ci:Zq8Lm2@nexus.acme.internal/simple", True),               # URL with credentials
     ("p4ss.w0rd-x", True),
 ])

@@ -323,8 +323,11 @@ _CODE_REF_RE = re.compile(
     | ^%[A-Za-z_][A-Za-z0-9_]*%$           # %VAR%
     | \b(?:os\.environ|os\.getenv|getenv|process\.env|ENV\[|System\.getenv|
            Environment\.GetEnvironmentVariable|env\(|config\(|settings\.|secrets\.)
-    | ^[A-Za-z_][A-Za-z0-9_]*\s*\(          # function call
-    | ^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*){2,}$   # a.b.c attribute path
+    | ^[A-Za-z_$@][\w.$]*\s*[(\[]        # call or subscript: f(, a.b(, x[...]
+    | ^(?:self|this|cls|ctx|req|request|props|state|config|cfg|conf|opts|options|params|args|kwargs)\b
+    | ^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$      # a.b attribute path
+    | [)\]]\.?[A-Za-z_]*\(?$              # ...).method( / ...]
+    | ^new\s+[A-Z]                           # constructor
     | ^(?:/|\./|\.\./|~/|[A-Za-z]:\\)[^\s]*$                    # file path
     | ^[a-z][a-z0-9+.-]*://[^/@\s]*(?:[/?#]|$)                  # URL without userinfo
     | ^(?:true|false|null|none|nil|undefined|yes|no|on|off)$
