@@ -60,7 +60,8 @@ def _sources() -> list[Path]:
 
 def _package(path: Path) -> str:
     """Top-level package (or module) a source file belongs to."""
-    for root in (Path(sysconfig.get_paths()["purelib"]), Path(sysconfig.get_paths()["stdlib"])):
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    for root in (Path(sysconfig.get_paths()["purelib"]), stdlib / "site-packages", stdlib):
         try:
             return root.name + "/" + path.relative_to(root).parts[0]
         except ValueError:

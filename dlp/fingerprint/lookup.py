@@ -34,6 +34,7 @@ _MIN_SPAN = 40  # k-gram positions a matched span is judged over, at least
 _MAX_FILES = 4  # candidate files verified per region reading
 _NEAR = 8  # k-grams each side of an anchor looked at by the quick test
 _MAX_OCCURRENCES = 4  # places in one file an anchor is tried at
+_MANY_ANCHORS = 8  # from this many anchors in a region on, a candidate file needs two of them
 
 
 @dataclass(frozen=True, slots=True)
@@ -617,7 +618,11 @@ def lookup(
                         by_file.setdefault(row.file_id, []).append(row)
             if not by_file:
                 continue
-            ranked_files = sorted(by_file, key=lambda f: (-len({r.hash for r in by_file[f]}), f))[:_MAX_FILES]
+            anchor_count = {f: len({r.hash for r in rows}) for f, rows in by_file.items()}
+            # in a long region a single shared fingerprint is usually an idiom met by chance
+            least = 2 if len(reading.anchors) >= _MANY_ANCHORS else 1
+            ranked_files = sorted((f for f in by_file if anchor_count[f] >= least),
+                                  key=lambda f: (-anchor_count[f], f))[:_MAX_FILES]
             aligned = []
             for file_id in ranked_files:
                 found_pairs = _align(reading, file_id, by_file[file_id], index, min_matches=min_matches)

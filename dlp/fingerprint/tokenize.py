@@ -11,7 +11,7 @@ whitespace or adding comments therefore leaves the stream unchanged.
 Two engines produce the same kind of stream:
 
 * ``tree-sitter`` (default when the grammar package is installed): the grammar
-  finds comments, strings, numbers and import statements exactly (multi-line
+  finds comments, strings and import statements exactly (multi-line
   strings, f-strings, template literals, heredocs, nested comments); what is
   left between them is split into words and punctuation by one regular
   expression and words are classified with the language's keyword table.
@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any
 
-TOKENIZER_VERSION = "1"
+TOKENIZER_VERSION = "2"
 
 IDENT = ord("I")
 STRING = ord("S")
@@ -71,7 +71,7 @@ class LanguageSpec:
     function: str  # function in the package returning the language pointer
     comment_kinds: tuple[str, ...]
     string_kinds: tuple[str, ...]
-    number_kinds: tuple[str, ...]
+    number_kinds: tuple[str, ...]  # documentation only: both engines read numbers with one pattern, so they agree
     import_kinds: tuple[str, ...]
     keywords: frozenset[str]
     family: str  # regex fallback syntax: "c", "hash", "sql", "python", "ruby", "php"
@@ -408,7 +408,7 @@ class _Grammar:
         groups = []
         for capture, kinds in (
             ("c", spec.comment_kinds), ("s", spec.string_kinds),
-            ("n", spec.number_kinds), ("x", spec.import_kinds),
+            ("x", spec.import_kinds),
         ):
             present = [k for k in kinds if self.language.id_for_node_kind(k, True)]
             if present:
@@ -425,7 +425,7 @@ class _Grammar:
         tree = self.parser().parse(source)
         captures = self._ts.QueryCursor(self.query).captures(tree.root_node)
         spans: list[tuple[int, int, bytes]] = []
-        for capture, mark in (("c", b" "), ("x", b" "), ("s", b" \x01 "), ("n", b" \x02 ")):
+        for capture, mark in (("c", b" "), ("x", b" "), ("s", b" \x01 ")):
             for node in captures.get(capture, ()):
                 spans.append((node.start_byte, node.end_byte, mark))
         return spans
