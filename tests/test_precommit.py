@@ -168,6 +168,13 @@ def test_git_hook_install_is_idempotent_and_blocks(tmp_path: Path) -> None:
     repo.write("app.py", "ok = 1\n")
     assert commit(repo, "clean").returncode == 0
 
+    # `git commit -a` stages into a temporary index (GIT_INDEX_FILE): that is what is scanned
+    repo.write("app.py", f"TOKEN = '{token(45)}'\n")
+    proc = subprocess.run(["git", "commit", "-am", "leak via -a"], cwd=repo.path, env=repo.env, text=True,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False)
+    assert proc.returncode == 1 and "app.py" in proc.stdout, proc.stdout
+    repo.write("app.py", "ok = 2\n")
+
     assert uninstall_git_hook(repo.path) == REMOVED
     assert not hook.exists()
     assert uninstall_git_hook(repo.path) == NOT_INSTALLED
