@@ -578,6 +578,8 @@ def build(
         )
         db.execute("COMMIT")
         common_count = db.execute("SELECT COUNT(*) FROM common").fetchone()[0]
+        if full or stale_ids:
+            db.execute("VACUUM")  # B-tree pages split while inserting are about 80% full: repack them
     except BaseException:
         if db.in_transaction:
             db.execute("ROLLBACK")
