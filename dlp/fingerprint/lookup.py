@@ -320,21 +320,24 @@ class _Candidate:
 _OPENER_BEFORE = re.compile(r"(?:[=(,\[{:]|\breturn|\byield|\bprint|[rRbBuUfF]{1,2})\s*$")
 
 
-def _starts_inside(text: str, quote: str) -> bool:
-    """Whether the first ``quote`` in ``text`` closes a string opened before the text began."""
+def _starts_inside(text: str, quote: str) -> tuple[bool, bool]:
+    """Whether the first ``quote`` in ``text`` closes a string opened before the text began,
+    and whether that guess is safe."""
     at = text.find(quote)
     line_start = text.rfind("\n", 0, at) + 1
     before = text[line_start:at]
     if before.strip():
         # text before it on its line: a closer unless it reads like `x = """` / `f("""`
-        return not _OPENER_BEFORE.search(before)
+        return not _OPENER_BEFORE.search(before), True
     line_end = text.find("\n", at)
     after = text[at + len(quote) : line_end if line_end >= 0 else len(text)]
     if after.strip():
-        return False  # `"""Summary line` opens a docstring
+        return False, True  # `"""Summary line` opens a docstring
     # alone on its line: an opener right after `def ...:` / `class ...:`, else a closer
     previous = text[:line_start].rstrip()
-    return not previous.endswith(":") and bool(previous)
+    if previous.endswith(":"):
+        return False, True
+    return bool(previous), False
 
 
 def _reading(text: str, language: str | None, *, flip: bool = False) -> str | None:
@@ -351,7 +354,10 @@ def _reading(text: str, language: str | None, *, flip: bool = False) -> str | No
         quotes = [(text.find(q), q) for q in ('"""', "'''") if q in text]
         if quotes:
             quote = min(quotes)[1]
-            inside = _starts_inside(text, quote) != flip
+            inside, certain = _starts_inside(text, quote)
+            if flip and certain:
+                return None
+            inside = inside != flip
             odd = text.count(quote) % 2 == 1
             if inside:
                 text = quote + text
