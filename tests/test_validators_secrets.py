@@ -210,6 +210,7 @@ def test_not_hash_or_uuid(value: str, ok: bool) -> None:
     ("new SecretString(raw)", False),
     ("Xk9fQ2mZr7Lp", True),
     ("8Zq)Lm(2x!", True),
+    ("oCyr8vlBgwciJCIaBWTlm0jn.goDBFcTwTe", True),
     ("https://ci:Zq8Lm2@nexus.acme.internal/simple", True),               # URL with credentials
     ("p4ss.w0rd-x", True),
 ])

@@ -325,7 +325,8 @@ _CODE_REF_RE = re.compile(
            Environment\.GetEnvironmentVariable|env\(|config\(|settings\.|secrets\.)
     | ^[A-Za-z_$@][\w.$]*\s*[(\[]        # call or subscript: f(, a.b(, x[...]
     | ^(?:self|this|cls|ctx|req|request|props|state|config|cfg|conf|opts|options|params|args|kwargs)\b
-    | ^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$      # a.b attribute path
+    | ^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*){2,}$   # a.b.c attribute path
+    | ^[a-z_]{1,24}\.[A-Za-z_][A-Za-z0-9_]*$                     # obj.attr
     | [)\]]\.?[A-Za-z_]*\(?$              # ...).method( / ...]
     | ^new\s+[A-Z]                           # constructor
     | ^(?:/|\./|\.\./|~/|[A-Za-z]:\\)[^\s]*$                    # file path
