@@ -42,6 +42,7 @@ import hashlib
 import os
 import sqlite3
 import sys
+import threading
 import time
 import zlib
 from array import array
@@ -274,7 +275,7 @@ def _run(func: Any, items: list[tuple[str, str, int, int, str | None]], jobs: in
 
 
 class Index:
-    """An open index. Cheap to open; safe to share between lookups in one thread."""
+    """An open index. Cheap to open; one instance may serve lookups from several threads."""
 
     def __init__(self, path: str, connection: sqlite3.Connection) -> None:
         self.path = path
@@ -287,6 +288,7 @@ class Index:
         self._paths: dict[int, str] | None = None
         self._file_languages: dict[int, str] | None = None
         self._tokens: dict[int, tuple[bytes, tuple[int, ...]]] = {}
+        self._lock = threading.RLock()  # one SQLite connection, used by one thread at a time
         self._languages: tuple[str, ...] | None = None
 
     @classmethod
@@ -317,31 +319,38 @@ class Index:
     # -- queries used by lookup
 
     def file_path(self, file_id: int) -> str:
-        if self._paths is None:
-            self._paths = dict(self._db.execute("SELECT id, path FROM files"))
-        return self._paths[file_id]
+        with self._lock:
+            if self._paths is None:
+                self._paths = dict(self._db.execute("SELECT id, path FROM files"))
+            return self._paths[file_id]
 
     def file_tokens(self, file_id: int) -> tuple[bytes, tuple[int, ...]]:
         """The normalised token stream of an indexed file and its line starts (cached)."""
-        cached = self._tokens.get(file_id)
-        if cached is None:
-            row = self._db.execute("SELECT tokens, line_tokens FROM files WHERE id = ?", (file_id,)).fetchone()
-            if row is None:
-                raise KeyError(file_id)
-            cached = unpack_tokens(row[0], row[1])
-            if len(self._tokens) >= 64:
-                self._tokens.pop(next(iter(self._tokens)))
-            self._tokens[file_id] = cached
-        return cached
+        with self._lock:
+            cached = self._tokens.get(file_id)
+            if cached is None:
+                row = self._db.execute("SELECT tokens, line_tokens FROM files WHERE id = ?", (file_id,)).fetchone()
+                if row is None:
+                    raise KeyError(file_id)
+                cached = unpack_tokens(row[0], row[1])
+                if len(self._tokens) >= 64:
+                    self._tokens.pop(next(iter(self._tokens)))
+                self._tokens[file_id] = cached
+            return cached
 
     def file_language(self, file_id: int) -> str:
-        if self._file_languages is None:
-            self._file_languages = dict(self._db.execute("SELECT id, language FROM files"))
-        return self._file_languages[file_id]
+        with self._lock:
+            if self._file_languages is None:
+                self._file_languages = dict(self._db.execute("SELECT id, language FROM files"))
+            return self._file_languages[file_id]
 
     @property
     def languages(self) -> tuple[str, ...]:
         """Languages of the indexed files, most files first."""
+        with self._lock:
+            return self._language_list()
+
+    def _language_list(self) -> tuple[str, ...]:
         if self._languages is None:
             self._languages = tuple(
                 lang for lang, _ in self._db.execute(
@@ -352,50 +361,54 @@ class Index:
 
     def rows(self, hashes: Iterable[int]) -> list[SourceRow]:
         """Every stored occurrence of the given hashes."""
-        out: list[SourceRow] = []
-        unique = list(set(hashes))
-        for i in range(0, len(unique), _CHUNK):
-            chunk = unique[i : i + _CHUNK]
-            marks = ",".join("?" * len(chunk))
-            out.extend(
-                SourceRow(*row) for row in self._db.execute(
-                    f"SELECT hash, file_id, start_line, end_line FROM fingerprints WHERE hash IN ({marks})", chunk
+        with self._lock:
+            out: list[SourceRow] = []
+            unique = list(set(hashes))
+            for i in range(0, len(unique), _CHUNK):
+                chunk = unique[i : i + _CHUNK]
+                marks = ",".join("?" * len(chunk))
+                out.extend(
+                    SourceRow(*row) for row in self._db.execute(
+                        f"SELECT hash, file_id, start_line, end_line FROM fingerprints WHERE hash IN ({marks})", chunk
+                    )
                 )
-            )
-        return out
+            return out
 
     def common(self, hashes: Iterable[int]) -> set[int]:
         """Those of ``hashes`` that do not count: frequent, public or boilerplate."""
-        unique = list(set(hashes))
-        found = {h for h in unique if h in boilerplate.stop_set(self.k)}
-        for i in range(0, len(unique), _CHUNK):
-            chunk = unique[i : i + _CHUNK]
-            marks = ",".join("?" * len(chunk))
-            for table in ("common", "public_hashes"):
-                found.update(h for (h,) in self._db.execute(f"SELECT hash FROM {table} WHERE hash IN ({marks})", chunk))
-        return found
+        with self._lock:
+            unique = list(set(hashes))
+            stop = boilerplate.stop_set(self.k)
+            found = {h for h in unique if h in stop}
+            for i in range(0, len(unique), _CHUNK):
+                chunk = unique[i : i + _CHUNK]
+                marks = ",".join("?" * len(chunk))
+                for table in ("common", "public_hashes"):
+                    found.update(h for (h,) in self._db.execute(f"SELECT hash FROM {table} WHERE hash IN ({marks})", chunk))
+            return found
 
     def stats(self) -> IndexStats:
-        db = self._db
-        files, lines, source_bytes = db.execute("SELECT COUNT(*), COALESCE(SUM(lines), 0), COALESCE(SUM(size), 0) FROM files").fetchone()
-        meta = dict(db.execute("SELECT key, value FROM meta"))
-        return IndexStats(
-            path=self.path,
-            files=files,
-            lines=lines,
-            source_bytes=source_bytes,
-            fingerprints=db.execute("SELECT COUNT(*) FROM fingerprints").fetchone()[0],
-            common=db.execute("SELECT COUNT(*) FROM common").fetchone()[0],
-            public_hashes=db.execute("SELECT COUNT(*) FROM public_hashes").fetchone()[0],
-            public_files=db.execute("SELECT COUNT(*) FROM public_files").fetchone()[0],
-            index_bytes=os.path.getsize(self.path),
-            languages=tuple(db.execute("SELECT language, COUNT(*) FROM files GROUP BY language ORDER BY 2 DESC, 1")),
-            k=self.k,
-            w=self.w,
-            max_df=self.max_df,
-            built=meta.get("built", ""),
-            engine=meta.get("engine", "tree-sitter"),
-        )
+        with self._lock:
+            db = self._db
+            files, lines, source_bytes = db.execute("SELECT COUNT(*), COALESCE(SUM(lines), 0), COALESCE(SUM(size), 0) FROM files").fetchone()
+            meta = dict(db.execute("SELECT key, value FROM meta"))
+            return IndexStats(
+                path=self.path,
+                files=files,
+                lines=lines,
+                source_bytes=source_bytes,
+                fingerprints=db.execute("SELECT COUNT(*) FROM fingerprints").fetchone()[0],
+                common=db.execute("SELECT COUNT(*) FROM common").fetchone()[0],
+                public_hashes=db.execute("SELECT COUNT(*) FROM public_hashes").fetchone()[0],
+                public_files=db.execute("SELECT COUNT(*) FROM public_files").fetchone()[0],
+                index_bytes=os.path.getsize(self.path),
+                languages=tuple(db.execute("SELECT language, COUNT(*) FROM files GROUP BY language ORDER BY 2 DESC, 1")),
+                k=self.k,
+                w=self.w,
+                max_df=self.max_df,
+                built=meta.get("built", ""),
+                engine=meta.get("engine", "tree-sitter"),
+            )
 
 
 def open_index(path: str | os.PathLike[str]) -> Index:
