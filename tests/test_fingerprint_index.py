@@ -321,3 +321,54 @@ def test_cli_errors_are_one_line(repo: Path, tmp_path: Path, args: tuple[str, ..
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+DOCUMENTED = textwrap.dedent(
+    '''
+    def settle(batch, ledger, fx):
+        """Settle a batch of invoices.
+
+        Every invoice is converted to the ledger currency with the day's rate,
+        rounded half-even, and posted; failures are collected, not raised.
+        """
+        failures = []
+        for invoice in batch:
+            try:
+                amount = fx.convert(invoice.amount, invoice.currency, ledger.currency)
+                ledger.post(invoice.account, round(amount, 2), memo=invoice.number)
+            except fx.RateMissing as exc:
+                failures.append((invoice.number, str(exc)))
+        return failures
+
+
+    def reconcile(ledger, statement):
+        """Match statement lines to ledger entries.
+
+        Lines are matched on amount and reference first, then on amount alone
+        within three days.
+        """
+        unmatched = []
+        for line in statement:
+            entry = ledger.find(amount=line.amount, reference=line.reference)
+            if entry is None:
+                entry = ledger.find_near(amount=line.amount, days=3, when=line.date)
+            if entry is None:
+                unmatched.append(line)
+            else:
+                entry.mark_reconciled(line)
+        return unmatched
+    '''
+)
+
+
+@pytest.mark.parametrize(("start", "end"), [(5, 16), (4, 24), (13, 34)])
+def test_fragment_cut_inside_docstrings(tmp_path: Path, start: int, end: int) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "settle.py").write_text(DOCUMENTED)
+    out = tmp_path / "index.db"
+    build([src], out)
+    fragment = _fragment(DOCUMENTED, start, end)
+    with open_index(out) as index:
+        for text in (fragment, f"```python\n{fragment}\n```", f"Why?\n\n{fragment}\n\nthanks"):
+            assert [Path(m.source_path).name for m in lookup(text, index)] == ["settle.py"], text
