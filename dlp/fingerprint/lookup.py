@@ -654,6 +654,7 @@ def lookup(
         return chosen
 
     queried_common: set[int] = set()
+    fetch([reading for _, readings, _ in regions for reading in readings])  # one query for all regions
     data = text.encode("utf-8", "surrogateescape")
     offsets: list[int] | None = None
     matches: list[Match] = []
