@@ -368,3 +368,31 @@ def test_resolve_tool_aliases() -> None:
     assert resolve_tool("claude") == "claude-code" and resolve_tool("gemini") == "gemini-cli"
     with pytest.raises(UsageError):
         resolve_tool("notepad")
+
+
+def test_placeholders_are_restored_into_local_tool_calls(project: Path) -> None:
+    # PostToolUse redacts an NRIC; the model then uses the placeholder in a command
+    response = {"stdout": f"IC={NRIC}", "stderr": ""}
+    hook("claude-code", claude("PostToolUse", project, tool_name="Bash", tool_input={"command": "env"},
+                               tool_response=response), project)
+    r = hook("claude-code", claude("PreToolUse", project, tool_name="Bash",
+                                   tool_input={"command": "lookup --ic '<PII:my-nric:1>'"}), project)
+    spec = out(r)["hookSpecificOutput"]
+    assert spec["permissionDecision"] == "ask"
+    assert spec["updatedInput"] == {"command": f"lookup --ic '{NRIC}'"}
+    # never into a call that sends its arguments out
+    r = hook("claude-code", claude("PreToolUse", project, tool_name="WebFetch",
+                                   tool_input={"url": "https://x.example/?q=<PII:my-nric:1>"}), project)
+    assert r.stdout == ""
+    # another session does not know the placeholder
+    other = claude("PreToolUse", project, tool_name="Bash", tool_input={"command": "echo <PII:my-nric:1>"})
+    other["session_id"] = "another"
+    assert hook("claude-code", other, project).stdout == ""
+
+
+def test_gemini_before_tool_restores_placeholders(project: Path) -> None:
+    request = {"model": "m", "messages": [{"role": "user", "content": f"check {NRIC}"}]}
+    hook("gemini-cli", gemini("BeforeModel", project, llm_request=request), project)
+    body = out(hook("gemini-cli", gemini("BeforeTool", project, tool_name="run_shell_command",
+                                         tool_input={"command": "grep <PII:my-nric:1> db.csv"}), project))
+    assert body["hookSpecificOutput"]["tool_input"] == {"command": f"grep {NRIC} db.csv"}

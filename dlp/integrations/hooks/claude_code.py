@@ -26,6 +26,7 @@ from dlp.integrations.hooks.common import (
     must_stop,
     reason,
     redact_output,
+    restore_tool_input,
 )
 from dlp.model import Action
 
@@ -72,6 +73,17 @@ def pre_tool_use(ctx: HookContext) -> HookResult:
             "hookEventName": ctx.event or "PreToolUse",
             "permissionDecision": "deny",
             "permissionDecisionReason": reason(decision, f"{tool}"),
+        }}, decision=decision)
+    restored = restore_tool_input(ctx, tool, tool_input)
+    if restored is not None:
+        # The model used a placeholder from an earlier redaction: the local tool
+        # gets the real value (it does not leave the machine). "ask" keeps the
+        # user's confirmation instead of approving the call on their behalf.
+        return HookResult.json({"hookSpecificOutput": {
+            "hookEventName": ctx.event or "PreToolUse",
+            "permissionDecision": "ask",
+            "permissionDecisionReason": "dlp put redacted values back into this local tool call",
+            "updatedInput": restored,
         }}, decision=decision)
     return HookResult(decision=decision)
 

@@ -103,3 +103,26 @@ def redact_output(ctx: HookContext, output: Any, *, source_path: str | None = No
     if vault is not None and store is not None and len(vault):
         store.save(ctx.session_key(), vault)
     return decision, new_output
+
+
+def restore_tool_input(ctx: HookContext, tool_name: str, tool_input: Any) -> Any | None:
+    """``tool_input`` with the session's placeholders put back, or None if it
+    holds none the vault knows. Never for tools that send their arguments out
+    (web fetches, MCP servers): there the placeholder stays."""
+    import json
+
+    from dlp.egress import _OUTBOUND_TOOLS
+    from dlp.redact import PLACEHOLDER_RE, restore_text
+
+    if tool_input is None or _OUTBOUND_TOOLS.match(tool_name or ""):
+        return None
+    if not PLACEHOLDER_RE.search(json.dumps(tool_input, ensure_ascii=False)):
+        return None
+    store = ctx.vault_store()
+    if not store.path_for(ctx.session_key()).exists():
+        return None
+    vault = store.load(ctx.session_key())
+    from dlp.payloads import replace_in_leaves
+
+    restored = replace_in_leaves(tool_input, lambda s: restore_text(s, vault))
+    return restored if restored != tool_input else None

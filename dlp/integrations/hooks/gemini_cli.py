@@ -33,6 +33,7 @@ from dlp.integrations.hooks.common import (
     check_tool,
     reason,
     redact_output,
+    restore_tool_input,
 )
 from dlp.model import Action
 
@@ -183,9 +184,14 @@ def before_tool(ctx: HookContext) -> HookResult:
     tool = ctx.payload.get("tool_name")
     if not isinstance(tool, str):
         return failure(ctx, "BeforeTool input has no 'tool_name'", block=True)
-    decision = check_tool(ctx, tool, ctx.payload.get("tool_input") or {})
+    tool_input = ctx.payload.get("tool_input") or {}
+    decision = check_tool(ctx, tool, tool_input)
     if decision.action is Action.BLOCK:
         return _deny(decision, tool)
+    restored = restore_tool_input(ctx, tool, tool_input)
+    if isinstance(restored, dict):  # merged over the model's arguments by Gemini CLI
+        return HookResult.json({"hookSpecificOutput": {"hookEventName": "BeforeTool", "tool_input": restored}},
+                               decision=decision)
     return HookResult.json({}, decision=decision)
 
 
