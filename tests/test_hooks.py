@@ -101,7 +101,8 @@ def test_claude_post_tool_use_redacts_bash_output(project: Path) -> None:
     new = body["hookSpecificOutput"]["updatedToolOutput"]
     assert set(new) == set(response)  # the tool's own output schema
     assert new["stdout"] == "IC=<PII:my-nric:1>\nTOKEN=<SECRET:github-pat:2>\nok"
-    assert body["decision"] == "block" and "github-pat" in body["reason"]
+    assert "decision" not in body  # a block would end Claude's turn; the output is already clean
+    assert "github-pat" in body["hookSpecificOutput"]["additionalContext"] and TOKEN not in r.stdout
     # the same session keeps the same placeholders
     r2 = hook("claude-code", claude("PostToolUse", project, tool_name="Bash", tool_input={"command": "env"},
                                     tool_response={"stdout": NRIC, "stderr": ""}), project)
@@ -117,6 +118,15 @@ def test_claude_post_tool_use_read_of_proprietary_file_is_withheld(project: Path
     new = out(r)["hookSpecificOutput"]["updatedToolOutput"]
     assert new["file"]["content"].startswith("[dlp: withheld")
     assert new["file"]["numLines"] == 1
+
+
+def test_claude_post_tool_use_drops_persisted_copy(project: Path) -> None:
+    response = {"stdout": f"IC={NRIC}", "stderr": "", "interrupted": False, "isImage": False,
+                "persistedOutputPath": "/tmp/out.txt", "persistedOutputSize": 123456}
+    r = hook("claude-code", claude("PostToolUse", project, tool_name="Bash", tool_input={"command": "env"},
+                                   tool_response=response), project)
+    new = out(r)["hookSpecificOutput"]["updatedToolOutput"]
+    assert set(new) == {"stdout", "stderr", "interrupted", "isImage"}
 
 
 def test_claude_post_tool_use_clean_output(project: Path) -> None:

@@ -34,6 +34,7 @@ NAME = "Claude Code"
 DESTINATION = "api.anthropic.com"
 BASE_URL_ENV = "ANTHROPIC_BASE_URL"
 READ_TOOLS = ("Read", "NotebookRead")
+_PERSISTED_KEYS = ("persistedOutputPath", "persistedOutputSize")
 
 
 def destination(env: Mapping[str, str]) -> str | None:
@@ -100,16 +101,18 @@ def post_tool_use(ctx: HookContext) -> HookResult:
     decision, new_output = redact_output(ctx, response, source_path=source)
     if decision.action is Action.ALLOW:
         return HookResult(decision=decision)
-    specific: dict[str, Any] = {"hookEventName": ctx.event or "PostToolUse", "updatedToolOutput": new_output}
+    if isinstance(new_output, dict):
+        # A large Bash output is also persisted to a file that Claude Code shows
+        # instead of the (rewritten) output: drop the reference.
+        new_output = {k: v for k, v in new_output.items() if k not in _PERSISTED_KEYS}
+    message = reason(decision, f"the {tool or 'tool'} output", rewritable=True)
+    specific: dict[str, Any] = {"hookEventName": ctx.event or "PostToolUse", "updatedToolOutput": new_output,
+                                "additionalContext": message}
     if tool.startswith("mcp__"):
         specific["updatedMCPToolOutput"] = new_output  # older Claude Code versions
-    out: dict[str, Any] = {"hookSpecificOutput": specific}
-    if decision.action is Action.BLOCK:
-        out["decision"] = "block"
-        out["reason"] = reason(decision, f"part of the {tool or 'tool'} output", rewritable=True)
-    else:
-        out["systemMessage"] = reason(decision, f"the {tool or 'tool'} output", rewritable=True)
-    return HookResult.json(out, decision=decision)
+    # No "decision": "block" here: the output is already rewritten, and a block
+    # would end Claude's turn.
+    return HookResult.json({"hookSpecificOutput": specific, "systemMessage": message}, decision=decision)
 
 
 HANDLERS = {
