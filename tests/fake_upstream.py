@@ -10,7 +10,9 @@ untouched.
 
 Request headers steer it: ``x-fake-delay: SECONDS`` (wait before answering),
 ``x-fake-fail: 500`` (answer an error), ``x-fake-fail: drop`` (cut the stream
-mid-way), ``x-fake-stall: SECONDS`` (go silent mid-stream).
+mid-way), ``x-fake-stall: SECONDS`` (go silent mid-stream); so do path
+prefixes, for gateways that do not forward headers: ``/slow/...`` (5 s delay),
+``/fail/...`` (500).
 
 :class:`LoopThread` runs aiohttp apps on free loopback ports in a background
 event loop, so that the synchronous SDK clients can call them from the test.
@@ -74,9 +76,11 @@ class FakeUpstream:
         rec = Received(request.method, request.path, request.query_string, dict(request.headers), body)
         self.received.append(rec)
         delay = float(request.headers.get("x-fake-delay", "0"))
+        if request.path.startswith("/slow/"):  # for clients that cannot send headers (gateways)
+            delay = max(delay, 5.0)
         if delay:
             await asyncio.sleep(delay)
-        fail = request.headers.get("x-fake-fail", "")
+        fail = "500" if request.path.startswith("/fail/") else request.headers.get("x-fake-fail", "")
         if fail.isdigit():
             return web.json_response({"error": {"message": "upstream broke", "type": "server_error"}},
                                      status=int(fail))
