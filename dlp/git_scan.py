@@ -41,6 +41,10 @@ _CHUNK_JOBS = 128
 # Blobs larger than this, in diff and staged modes, are scanned only around the added lines.
 WINDOW_THRESHOLD = 256 * 1024
 WINDOW_CONTEXT = 100
+# In history, a modified blob is scanned this many lines around what its commit
+# added: the rest was scanned in the blob's earlier version.
+HISTORY_CONTEXT = 10
+WHOLE_BLOB_SHARE = 0.6
 _NEWLINE = re.compile(rb"\n")
 _PARALLEL_MIN_JOBS = 64
 
@@ -50,6 +54,7 @@ class BlobJob:
     oid: str
     origin: Origin
     added: tuple[tuple[int, int], ...] | None = None  # keep only findings on these lines
+    window: int | None = None  # scan only this many lines around the added ones (None: whole blob if small)
 
     @property
     def path(self) -> str:
@@ -86,8 +91,9 @@ def scan_blob_jobs(jobs: Sequence[BlobJob], cat: git.CatFile, ruleset: Ruleset, 
             result.skipped.append(doc)
             continue
         result.files += 1
-        if job.added is not None and len(doc.data) > WINDOW_THRESHOLD:
-            found, scanned = _scan_windows(doc.data, job.added, ruleset, job.origin, engine)
+        if job.added is not None and (job.window is not None or len(doc.data) > WINDOW_THRESHOLD):
+            context = WINDOW_CONTEXT if job.window is None else job.window
+            found, scanned = _scan_windows(doc.data, job.added, ruleset, job.origin, engine, context)
             result.bytes += scanned
         else:
             found = scan(doc.data, ruleset, origin=job.origin, engine=engine)
@@ -99,18 +105,22 @@ def scan_blob_jobs(jobs: Sequence[BlobJob], cat: git.CatFile, ruleset: Ruleset, 
 
 
 def _scan_windows(data: bytes, added: tuple[tuple[int, int], ...], ruleset: Ruleset, origin: Origin,
-                  engine: str) -> tuple[tuple[Finding, ...], int]:
-    """Scan only the lines around the added ones (``WINDOW_CONTEXT`` lines each
-    side) of a large blob: a one-line change to a big file stays cheap, and a
-    secret spanning a few lines around the change is still seen whole."""
+                  engine: str, context: int) -> tuple[tuple[Finding, ...], int]:
+    """Scan only the lines around the added ones (``context`` lines each side)
+    of a blob: a one-line change to a big file stays cheap, and a secret
+    spanning a few lines around the change is still seen whole. When the
+    windows cover most of the blob, the whole blob is scanned at once."""
     starts = [0, *(m.end() for m in _NEWLINE.finditer(data))]
     windows: list[list[int]] = []
     for start, count in sorted(added):
-        lo, hi = max(1, start - WINDOW_CONTEXT), min(len(starts), start + count - 1 + WINDOW_CONTEXT)
+        lo, hi = max(1, start - context), min(len(starts), start + count - 1 + context)
         if windows and lo <= windows[-1][1] + 1:
             windows[-1][1] = max(windows[-1][1], hi)
         else:
             windows.append([lo, hi])
+    covered = sum((starts[hi] if hi < len(starts) else len(data)) - starts[lo - 1] for lo, hi in windows)
+    if covered > WHOLE_BLOB_SHARE * len(data):
+        return scan(data, ruleset, origin=origin, engine=engine), len(data)
     found: list[Finding] = []
     scanned = 0
     for lo, hi in windows:
@@ -294,55 +304,41 @@ def _history(root: str, pathspecs: Sequence[str], *, since: str | None, branches
     if not tips and not branches:
         return build_report((), (), 0, 0, time.perf_counter() - started, options.allowlist, block_all,
                             baseline=baseline)
-    at_tip = git.tree_blobs(root, tips)
     progress = None
     if options.progress:
         progress = _Progress("commits", git.count_commits(root, revs, since_date=since_date))
 
     first: dict[tuple[str, str], Finding] = {}  # (fingerprint, path) -> its oldest finding
     commit_order: dict[str, int] = {}
-    present: set[str] = set()  # fingerprints seen in a blob of a tip tree
     total = _Result()
 
     def collect(result: _Result) -> None:
         total.files += result.files
         total.bytes += result.bytes
         total.skipped.extend(result.skipped)
-        for oid, found in result.findings:
-            in_tip = bytes.fromhex(oid) in at_tip
+        for _, found in result.findings:
             for f in found:
-                if in_tip:
-                    present.add(f.fingerprint)
                 first.setdefault((f.fingerprint, f.origin.path or ""), f)
 
     executor = _Executor(root, ruleset, options, parallel=True)
-    proc = git.history_log(root, revs, since_date=since_date, pathspecs=pathspecs)
     try:
-        assert proc.stdout is not None
         seen: set[bytes] = set()
         chunk: list[BlobJob] = []
-        commit: git.Commit | None = None
         commits = 0
-        for kind, value in git.parse_stream(proc.stdout):
-            if kind == "commit":
-                assert isinstance(value, git.Commit)
-                commit = value
-                commits += 1
-                if progress:
-                    progress.advance(1)
-                continue
-            if kind != "raw" or commit is None:
-                continue
-            assert isinstance(value, git.RawEntry)
-            if not value.has_new_text:
-                continue
-            key = bytes.fromhex(value.new_oid)
-            if key in seen:
-                continue
-            seen.add(key)
-            if commit.oid not in commit_order:
-                commit_order[commit.oid] = commits
-            chunk.append(BlobJob(value.new_oid, Origin(value.path, commit.oid, commit.author, commit.date)))
+        for commit, changes in git.commit_changes(root, revs, pathspecs, since_date=since_date, renames=False):
+            commits += 1
+            if progress:
+                progress.advance(1)
+            origin = None
+            for change in changes:
+                key = bytes.fromhex(change.oid)
+                if key in seen:
+                    continue
+                seen.add(key)
+                if origin is None:
+                    commit_order.setdefault(commit.oid, commits)
+                origin = Origin(change.path, commit.oid, commit.author, commit.date)
+                chunk.append(BlobJob(change.oid, origin, change.added, HISTORY_CONTEXT))
             if len(chunk) >= _CHUNK_JOBS:
                 for result in executor.submit(chunk):
                     collect(result)
@@ -352,16 +348,13 @@ def _history(root: str, pathspecs: Sequence[str], *, since: str | None, branches
                 collect(result)
         for result in executor.drain():
             collect(result)
-        git.finish(proc, "--history")
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
         executor.close()
         if progress:
             progress.close()
 
-    findings = [_with_status(f, STATUS_PRESENT if f.fingerprint in present else STATUS_HISTORY_ONLY)
+    present = values_at_tips(root, tips, {f.value for f in first.values()}, options.max_file_size)
+    findings = [_with_status(f, STATUS_PRESENT if f.value in present else STATUS_HISTORY_ONLY)
                 for f in first.values()]
     report = build_report(findings, _dedupe_skipped(total.skipped), total.files, total.bytes,
                           time.perf_counter() - started, options.allowlist, block_all, baseline=baseline)
@@ -369,6 +362,27 @@ def _history(root: str, pathspecs: Sequence[str], *, since: str | None, branches
                                                      r.finding.origin.path or "", r.finding.line,
                                                      r.finding.column, r.finding.rule_id))
     return replace(report, findings=tuple(ordered))
+
+
+def values_at_tips(root: str, tips: Sequence[str], values: set[str], max_size: int) -> set[str]:
+    """Which of ``values`` still occur in a file of the trees of ``tips``."""
+    if not values or not tips:
+        return set()
+    encoded = sorted({v.encode("utf-8", "surrogatepass") for v in values}, key=len, reverse=True)
+    pattern = re.compile(b"|".join(re.escape(v) for v in encoded))
+    found: set[bytes] = set()
+    oids = [oid.hex() for oid in git.tree_blobs(root, tips)]
+    with git.CatFile(root) as cat:
+        for _, content in cat.read_many(oids, max_size):
+            if isinstance(content, bytes):
+                doc = decode_document("", content)
+                if not isinstance(doc, Skipped):
+                    found.update(m.group() for m in pattern.finditer(doc.data))
+                    if len(found) == len(encoded):
+                        break
+    # a value inside a longer one found at the same place was hidden by the longer match
+    found.update(v for v in encoded if v not in found and any(v in f for f in found))
+    return {v for v in values if v.encode("utf-8", "surrogatepass") in found}
 
 
 def _with_status(f: Finding, status: str) -> Finding:

@@ -288,3 +288,20 @@ def test_large_blobs_are_scanned_around_the_added_lines(repo: Repo, ruleset: Rul
     whole = scan_git(ruleset, staged=True)
     assert [(r.finding.line, r.finding.column, r.finding.start) for r in whole.findings] == \
         [(r.finding.line, r.finding.column, r.finding.start) for r in report.findings]
+
+
+def test_history_scans_modified_blobs_around_their_changes(repo: Repo, ruleset: Ruleset) -> None:
+    body = [f"value_{i} = {i}" for i in range(2000)]
+    repo.write("data.py", "\n".join([f"KEY = '{token(70)}'", *body]) + "\n")
+    c1 = repo.commit("c1")
+    body.insert(1500, f"OTHER = '{token(71)}'")
+    repo.write("data.py", "\n".join([f"KEY = '{token(70)}'", *body]) + "\n")
+    c2 = repo.commit("c2")
+    body.append("tail = 1")
+    repo.write("data.py", "\n".join(body) + "\n")  # KEY removed, OTHER kept
+    repo.commit("c3")
+    report = scan_git(ruleset, history=True)
+    rows = [(r.finding.line, r.finding.origin.commit, status(r)) for r in report.findings]
+    assert rows == [(1, c1, "history-only"), (1502, c2, "present")]
+    whole = sum(len(repo.git("cat-file", "-p", f"{rev}:data.py")) + 1 for rev in ("HEAD~2", "HEAD~1", "HEAD"))
+    assert report.files == 3 and report.bytes < whole / 2  # later versions: only around their changes

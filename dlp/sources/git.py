@@ -298,12 +298,12 @@ def diff_changes(root: str, diff_range: str, pathspecs: Sequence[str] = ()) -> l
 
 
 def history_log(root: str, revs: Sequence[str], *, since_date: str | None = None, patches: bool = False,
-                pathspecs: Sequence[str] = ()) -> subprocess.Popen[bytes]:
+                renames: bool = True, pathspecs: Sequence[str] = ()) -> subprocess.Popen[bytes]:
     """``git log`` oldest first over ``revs``, one header and the raw diff (and
     ``-U0`` patch) against the first parent for each commit. Read its stdout
     with :func:`parse_stream`; finish with :func:`finish`."""
     args = ["log", "--reverse", "--date-order", "--format=%x00%H%x01%an <%ae>%x01%aI",
-            "--root", "--diff-merges=first-parent", "-M" if patches else "--no-renames", *_DIFF_OPTS]
+            "--root", "--diff-merges=first-parent", "-M" if patches and renames else "--no-renames", *_DIFF_OPTS]
     if patches:
         args += ["-p", "-U0"]
     if since_date:
@@ -324,7 +324,7 @@ def count_commits(root: str, revs: Sequence[str], *, since_date: str | None = No
 
 
 def tree_blobs(root: str, revs: Iterable[str]) -> set[bytes]:
-    """The binary ids of every blob in the trees of ``revs``."""
+    """The binary ids of every regular-file blob in the trees of ``revs``."""
     out: set[bytes] = set()
     for rev in revs:
         data = run_git(["ls-tree", "-r", "-z", "--full-tree", rev], cwd=root, what="ls-tree")
@@ -332,7 +332,7 @@ def tree_blobs(root: str, revs: Iterable[str]) -> set[bytes]:
             if not record:
                 continue
             meta = record.split(b"\t", 1)[0].split(b" ")
-            if len(meta) == 3 and meta[1] == b"blob":
+            if len(meta) == 3 and meta[1] == b"blob" and meta[0].decode() in _REGULAR_MODES:
                 out.add(bytes.fromhex(meta[2].decode()))
     return out
 
@@ -402,11 +402,11 @@ class CatFile:
         self.close()
 
 
-def commit_changes(root: str, revs: Sequence[str],
-                   pathspecs: Sequence[str] = ()) -> Iterator[tuple[Commit, list[Change]]]:
+def commit_changes(root: str, revs: Sequence[str], pathspecs: Sequence[str] = (), *,
+                   since_date: str | None = None, renames: bool = True) -> Iterator[tuple[Commit, list[Change]]]:
     """Each commit of ``revs`` (oldest first) with the lines it adds against its
     first parent: what a push publishes, commit by commit."""
-    proc = history_log(root, revs, patches=True, pathspecs=pathspecs)
+    proc = history_log(root, revs, patches=True, pathspecs=pathspecs, since_date=since_date, renames=renames)
     assert proc.stdout is not None
     commit: Commit | None = None
     entries: list[RawEntry] = []
