@@ -208,7 +208,8 @@ def _install_args(f):  # type: ignore[no-untyped-def]
 @_install_args
 @click.option("--command", "command", help="Command the tool should run (default: dlp hook <tool>).")
 @click.option("--force", is_flag=True, help="git-hook: replace an existing hook.")
-def install_command(tool: str, scope: str, root: str, command: str | None, force: bool) -> None:
+@click.option("--fail-open", is_flag=True, help="git-hook: let the commit through if dlp itself fails.")
+def install_command(tool: str, scope: str, root: str, command: str | None, force: bool, fail_open: bool) -> None:
     """Add dlp's hooks to TOOL's settings (idempotent; a backup is kept).
 
     TOOL: claude-code, cursor, gemini-cli, copilot, codex, qoder, git-hook."""
@@ -216,7 +217,7 @@ def install_command(tool: str, scope: str, root: str, command: str | None, force
     from dlp.integrations.hooks import resolve_tool
 
     if tool == "git-hook":
-        result = inst.install_git_hook(Path(root), force=force)
+        result = inst.install_git_hook(Path(root), force=force, fail_open=fail_open)
         click.echo(f"dlp: git hook installed{f': {result}' if result else ''}")
         return
     tool = resolve_tool(tool)

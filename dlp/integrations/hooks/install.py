@@ -279,9 +279,11 @@ def uninstall(tool: str, *, user: bool = False, root: Path | None = None, home: 
     return path, True
 
 
-def install_git_hook(repo: Path, *, force: bool = False) -> Any:
+def install_git_hook(repo: Path, *, force: bool = False, fail_open: bool = False) -> Any:
     from dlp import githook  # issue 7; imported only when asked for
 
+    if fail_open:
+        return githook.install_git_hook(repo, force=force, fail_open=True)  # type: ignore[attr-defined]
     return githook.install_git_hook(repo, force=force)  # type: ignore[attr-defined]
 
 
