@@ -157,7 +157,9 @@ def test_basic_auth_b64(value: str, ok: bool) -> None:
 @pytest.mark.parametrize("value", [
     "user_password_field", "MySecretName", "DatabaseConnection", "your_api_key_here",
     "Please enter the password", "changeme", "very-long-config-name", "config_v2",
-    "postgres", "password123", "admin2024", "test_01", "ASIAANDPACIFICREGION", "ASIAPACIFICEUROPE", "YOURACCESSKEYIDHERE1", "AKIAEXAMPLEFAKEKEY23", "sila_masukkan_kata_laluan", "PasswordInput", "secret",
+    "postgres", "password123", "admin2024", "test_01", "token-efficient-tools-2025-02-19",
+    "HCP_VAULT_TOKEN", "mcp_oauth_tokens", "litellm-mcp-bridge:envelope-signing:", "***", "a%20secret",
+    "Ocp-Apim-Subscription-Key", "ASIAANDPACIFICREGION", "ASIAPACIFICEUROPE", "YOURACCESSKEYIDHERE1", "AKIAEXAMPLEFAKEKEY23", "sila_masukkan_kata_laluan", "PasswordInput", "secret",
 ])
 def test_not_natural_language_rejects_words(value: str) -> None:
     assert not v.not_natural_language(value)
@@ -210,6 +212,12 @@ def test_not_hash_or_uuid(value: str, ok: bool) -> None:
     ("new SecretString(raw)", False),
     ("Xk9fQ2mZr7Lp", True),
     ("8Zq)Lm(2x!", True),
+    ("ANTHROPIC_API_KEY", False),
+    ("urn:ietf:params:oauth:token-type:access_token", False),
+    ("#/components/schemas/ApiKeyAuth", False),
+    ("2016-09-08T21:47:36Z", False),
+    ("detect_secrets.main:main", False),
+    ("x25519.X25519PrivateKey", False),
     ("oCyr8vlBgwciJCIaBWTlm0jn.goDBFcTwTe", True),
     ("https://ci:Zq8Lm2@nexus.acme.internal/simple", True),               # URL with credentials
     ("p4ss.w0rd-x", True),

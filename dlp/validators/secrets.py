@@ -237,13 +237,14 @@ def _wordlike(seg: str) -> bool:
         return True
     if not s.isalpha() or len(s) < 3:
         return False
-    # pronounceable: has a vowel and no run of 4 consonants
-    if not any(c in _VOWELS for c in s):
+    # pronounceable: enough vowels and no run of 5 consonants ("subscription" passes)
+    vowels = sum(c in _VOWELS for c in s)
+    if not vowels or len(s) >= 6 and vowels / len(s) < 0.25:
         return False
     run = 0
     for c in s:
         run = 0 if c in _VOWELS else run + 1
-        if run >= 4:
+        if run >= 5:
             return False
     return True
 
@@ -253,16 +254,31 @@ def _is_placeholder_word(value: str) -> bool:
     return bool(segs) and all(s.lower() in _WORDS for s in segs)
 
 
+_DATE_VERSION_RE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?|\bv?\d+(?:\.\d+)+\b")
+
+
+def _unquote_percent(value: str) -> str:
+    if "%" not in value:
+        return value
+    return re.sub(r"%([0-9A-Fa-f]{2})", lambda m: chr(int(m.group(1), 16)), value)
+
+
 def not_natural_language(value: str, *, max_word_fraction: float = 0.85) -> bool:
     """The value does not read as words: reject phrases with spaces, identifiers
     made of dictionary-like words (``user_password_field``, ``MySecretName``),
     and values whose characters are almost all in pronounceable word segments
     with no digits or symbols. Keeps random-looking strings and passwords
     that mix words with digits/symbols in an unpredictable way."""
-    v = value.strip()
-    if not v:
-        return False
+    v = _unquote_percent(value.strip())
+    if not any(c.isalnum() for c in v):
+        return False  # "***", "...", "-"
     if _is_placeholder_word(v):
+        return False
+    # drop dates and version numbers before judging ("token-efficient-tools-2025-02-19")
+    v = _DATE_VERSION_RE.sub("-", v).strip("-") or v
+    if not re.search(r"\d", v) and len(re.findall(r"[A-Za-z]{2,}", v)) >= 2 and re.search(r"[_:.-]", v) \
+            and not re.search(r"[^A-Za-z_:.-]", v):
+        # letters-only segments joined by separators: a label or identifier ("HCP_VAULT_TOKEN")
         return False
     words = re.findall(r"[A-Za-z]+", v)
     if re.search(r"\s", v):
@@ -326,15 +342,19 @@ _CODE_REF_RE = re.compile(
     | ^[A-Za-z_$@][\w.$]*\s*[(\[]        # call or subscript: f(, a.b(, x[...]
     | ^(?:self|this|cls|ctx|req|request|props|state|config|cfg|conf|opts|options|params|args|kwargs)\b
     | ^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*){2,}$   # a.b.c attribute path
-    | ^[a-z_]{1,24}\.[A-Za-z_][A-Za-z0-9_]*$                     # obj.attr
+    | ^[a-z_][a-z0-9_]{0,23}\.[A-Za-z_][A-Za-z0-9_]*$             # obj.attr
     | [)\]]\.?[A-Za-z_]*\(?$              # ...).method( / ...]
     | ^new\s+[A-Z]                           # constructor
+    | ^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$        # an environment variable NAME: ANTHROPIC_API_KEY
+    | ^(?i:urn|arn):                          # URN / ARN identifiers
+    | ^\#/                                   # JSON pointer
+    | ^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$   # date / timestamp
+    | ^[A-Za-z_][\w.]*:[A-Za-z_]\w*$        # entry point module.path:function
     | ^(?:/|\./|\.\./|~/|[A-Za-z]:\\)[^\s]*$                    # file path
-    | ^[a-z][a-z0-9+.-]*://[^/@\s]*(?:[/?#]|$)                  # URL without userinfo
-    | ^(?:true|false|null|none|nil|undefined|yes|no|on|off)$
+    | ^[A-Za-z][A-Za-z0-9+.-]*://[^/@\s]*(?:[/?#]|$)            # URL without userinfo
+    | ^(?i:true|false|null|none|nil|undefined|yes|no|on|off)$
     | ^[+-]?\d+(?:\.\d+)?$                 # number
     """,
-    re.IGNORECASE,
 )
 
 
