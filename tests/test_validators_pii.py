@@ -6,8 +6,7 @@ import random
 
 import pytest
 
-from dlp.validators import VALIDATORS
-from dlp.validators import pii
+from dlp.validators import VALIDATORS, pii
 
 
 @pytest.fixture(autouse=True)

@@ -144,7 +144,7 @@ def phone(region: str) -> str:
 def intl(region: str, local: str) -> str:
     code = {"MY": "+60", "SG": "+65", "TH": "+66", "ID": "+62", "PH": "+63", "VN": "+84"}[region]
     national = local.replace("-", " ")
-    return code + " " + (national[1:] if national.startswith("0") else national)
+    return code + " " + (national.removeprefix("0"))
 
 
 def bare(value: str) -> str:
@@ -242,8 +242,8 @@ def python_my() -> list[Line]:
     out: list[Line] = [('"""Customer onboarding fixtures (Malaysia)."""', ()), ("", ()),
                        ("CUSTOMERS = [", ())]
     for _ in range(8):
-        out.append((f'    {{"name": "{malay_name()}", "ic_no": "{mykad()}", "phone": "{phone("MY")}", '
-                    f'"email": "{email()}"}},', ("person-name-malay", "my-nric", "my-phone", "email-address")))
+        out.append(((f'    {{"name": "{malay_name()}", "ic_no": "{mykad()}", "phone": "{phone("MY")}", '
+                    f'"email": "{email()}"}},'), ("person-name-malay", "my-nric", "my-phone", "email-address")))
     for _ in range(4):
         out.append((f'    {{"name": "{indian_name()}", "nric": "{mykad(False)}", "no_tel": "{bare(phone("MY"))}"}},',
                     ("person-name-indian", "my-nric-bare", "my-phone-bare")))
@@ -270,8 +270,8 @@ def python_my() -> list[Line]:
 def js_sg() -> list[Line]:
     out: list[Line] = [("// Singapore signup fixtures", ()), ("export const applicants = [", ())]
     for _ in range(8):
-        out.append((f'  {{ fullName: "{R.choice(FULL)}", nric: "{sg_nric()}", mobile: "{intl("SG", phone("SG"))}", '
-                    f'email: "{email()}" }},', ("person-name-label", "sg-nric", "sg-phone", "email-address")))
+        out.append(((f'  {{ fullName: "{R.choice(FULL)}", nric: "{sg_nric()}", mobile: "{intl("SG", phone("SG"))}", '
+                    f'email: "{email()}" }},'), ("person-name-label", "sg-nric", "sg-phone", "email-address")))
     for _ in range(4):
         out.append((f'  {{ finNo: "{sg_nric(R.choice("FGM"))}", hp: "{phone("SG")}", address: "{sg_address()}" }},',
                     ("sg-nric", "sg-phone-local", "sg-address", "sg-postal-code")))
@@ -316,8 +316,8 @@ def sql_seed() -> list[Line]:
     out.append(("INSERT INTO members (sss_no, philhealth_no, tin, mobile) VALUES", ()))
     for i in range(6):
         end = "," if i < 5 else ";"
-        out.append((f"  ('{grouped((2, 7, 1))}', '{grouped((2, 9, 1))}', '{grouped((3, 3, 3))}-000', "
-                    f"'{bare(phone('PH'))}'){end}",
+        out.append(((f"  ('{grouped((2, 7, 1))}', '{grouped((2, 9, 1))}', '{grouped((3, 3, 3))}-000', "
+                    f"'{bare(phone('PH'))}'){end}"),
                     ("ph-sss-number", "ph-philhealth-number", "ph-tin", "ph-phone-bare")))
     return out
 
@@ -361,8 +361,8 @@ def prompts() -> dict[str, list[Line]]:
     files: dict[str, list[Line]] = {}
     en: list[Line] = []
     for _ in range(4):
-        en.append((f"Can you debug this refund? Customer NRIC {sg_nric('S')}, phone {intl('SG', phone('SG'))}, "
-                   f"card {card()} was charged twice.", ("sg-nric", "sg-phone", "payment-card")))
+        en.append(((f"Can you debug this refund? Customer NRIC {sg_nric('S')}, phone {intl('SG', phone('SG'))}, "
+                   f"card {card()} was charged twice."), ("sg-nric", "sg-phone", "payment-card")))
         en.append((f"Hi, my name is {R.choice(FULL)} and my IC is {mykad()}. My email is {email()}.",
                    ("person-name-label", "my-nric", "email-address")))
         en.append((f"The user logged in from {public_ip()} with date of birth {dob('en')}.",
@@ -376,8 +376,8 @@ def prompts() -> dict[str, list[Line]]:
         ms.append((f"Tolong semak rekod ini. Nama: {name}, No. K/P {mykad()}, no. tel {phone('MY')}.",
                    (*label, "person-name-malay", "my-nric", "my-phone")))
         ms.append((f"Alamat pelanggan: {my_address()}. Tarikh lahir: {dob('ms')}.", ("my-address", "date-of-birth")))
-        ms.append((f"Kepada Encik {R.choice(['Razak Hamid', 'Azman Osman', 'Farid Kamal'])}, nombor pasport anda "
-                   f"H{digits(8)} telah dikemas kini.", ("person-name-honorific", "my-passport")))
+        ms.append(((f"Kepada Encik {R.choice(['Razak Hamid', 'Azman Osman', 'Farid Kamal'])}, nombor pasport anda "
+                   f"H{digits(8)} telah dikemas kini."), ("person-name-honorific", "my-passport")))
         ms.append((f"Nombor kad kredit saya {card(sep='')} dan No. KWSP {member_no(8)}.",
                    ("payment-card-bare", "my-epf-socso-number")))
     files["prompts_ms.txt"] = ms
@@ -403,8 +403,8 @@ def prompts() -> dict[str, list[Line]]:
     files["prompts_th.txt"] = th
     id_: list[Line] = []
     for _ in range(4):
-        id_.append((f"Tolong perbaiki query ini untuk pelanggan dengan NIK {nik()}, NPWP {npwp()}, "
-                    f"no HP {phone('ID')}.", ("id-nik", "id-npwp", "id-phone")))
+        id_.append(((f"Tolong perbaiki query ini untuk pelanggan dengan NIK {nik()}, NPWP {npwp()}, "
+                    f"no HP {phone('ID')}."), ("id-nik", "id-npwp", "id-phone")))
         id_.append((f"Tanggal lahir: {dob('dmy')}, email {email()}.", ("date-of-birth", "email-address")))
     files["prompts_id.txt"] = id_
     vi: list[Line] = []
