@@ -50,7 +50,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import accumulate, pairwise
-from typing import Any
+from typing import Any, NamedTuple
 
 from typing_extensions import Self
 
@@ -128,9 +128,8 @@ class IndexStats:
         return self.index_bytes / self.source_bytes if self.source_bytes else 0.0
 
 
-@dataclass(frozen=True, slots=True)
-class SourceRow:
-    """One fingerprint occurrence in the index."""
+class SourceRow(NamedTuple):
+    """One fingerprint occurrence in the index (a NamedTuple: thousands are made per lookup)."""
 
     hash: int
     file_id: int
@@ -339,10 +338,14 @@ class Index:
             return cached
 
     def file_language(self, file_id: int) -> str:
+        return self.file_languages()[file_id]
+
+    def file_languages(self) -> dict[int, str]:
+        """Language of every indexed file, by file id."""
         with self._lock:
             if self._file_languages is None:
                 self._file_languages = dict(self._db.execute("SELECT id, language FROM files"))
-            return self._file_languages[file_id]
+            return self._file_languages
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -367,11 +370,9 @@ class Index:
             for i in range(0, len(unique), _CHUNK):
                 chunk = unique[i : i + _CHUNK]
                 marks = ",".join("?" * len(chunk))
-                out.extend(
-                    SourceRow(*row) for row in self._db.execute(
-                        f"SELECT hash, file_id, start_line, end_line FROM fingerprints WHERE hash IN ({marks})", chunk
-                    )
-                )
+                out.extend(map(SourceRow._make, self._db.execute(
+                    f"SELECT hash, file_id, start_line, end_line FROM fingerprints WHERE hash IN ({marks})", chunk
+                )))
             return out
 
     def common(self, hashes: Iterable[int]) -> set[int]:

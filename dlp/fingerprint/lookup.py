@@ -612,6 +612,8 @@ def lookup(
         first = bisect_right(reading.line_starts, found.first)
         return first, max(first, bisect_right(reading.line_starts, found.last + k - 1))
 
+    file_languages = index.file_languages()
+
     def judge(readings: list[_Reading]) -> list[tuple[_Reading, _Candidate]]:
         fetch(readings)
         candidates: list[tuple[_Reading, _Candidate]] = []
@@ -620,7 +622,7 @@ def lookup(
             by_file: dict[int, list[SourceRow]] = {}
             for p in reading.anchors:
                 for row in rows_by_hash.get(reading.hashes[p], ()):
-                    if reading.language is None or index.file_language(row.file_id) in compatible:
+                    if reading.language is None or file_languages[row.file_id] in compatible:
                         by_file.setdefault(row.file_id, []).append(row)
             if not by_file:
                 continue
