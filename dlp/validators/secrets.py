@@ -344,6 +344,8 @@ _CODE_REF_RE = re.compile(
     | ^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*){2,}$   # a.b.c attribute path
     | ^[a-z_][a-z0-9_]{0,23}\.[A-Za-z_][A-Za-z0-9_]*$             # obj.attr
     | [)\]]\.?[A-Za-z_]*\(?$              # ...).method( / ...]
+    | [A-Za-z_]\w*\((?:[^)]*$|[^)]*\))      # a call anywhere: x.f(, f(a)
+    | \),|\)\.|\)\)|\(\)                    # call syntax: ), ). )) ()
     | ^new\s+[A-Z]                           # constructor
     | ^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$        # an environment variable NAME: ANTHROPIC_API_KEY
     | ^(?i:urn|arn):                          # URN / ARN identifiers
