@@ -5,6 +5,7 @@ Run:
     /tmp/venv/bin/python benchmarks/bench_git.py                  # both, default rules
     /tmp/venv/bin/python benchmarks/bench_git.py --commits 5000   # a bigger history
     /tmp/venv/bin/python benchmarks/bench_git.py --only hook      # or: --only history
+    /tmp/venv/bin/python benchmarks/bench_git.py --only history --rewrite   # whole-file rewrites
     /tmp/venv/bin/python benchmarks/bench_git.py --json out.json
 
 Both repositories are generated in a temporary directory (code-like text from a
@@ -171,15 +172,18 @@ def _children_cpu() -> float:
 # --------------------------------------------------------------------------- history
 
 
-def build_history_repo(root: Path, commits: int) -> Path:
+def build_history_repo(root: Path, commits: int, *, rewrite: bool = False) -> Path:
     """A repository written with git fast-import: ``commits`` commits on main and
     short branches merged back, 3 files changed per commit, a few tokens added
-    and removed along the way."""
+    and removed along the way. Changes are edits (a few lines inserted,
+    replaced or deleted in a file that keeps growing, as real commits are) or,
+    with ``rewrite``, whole new file contents (the worst case)."""
     rng = random.Random(11)
     repo = root / "history-repo"
     repo.mkdir()
     git(repo, "init", "-q", "-b", "main")
     files = [f"src/m{i % 40}/f{i}.py" for i in range(300)]
+    current: dict[str, list[str]] = {f: text_file(rng, rng.randrange(100, 400)).splitlines() for f in files}
     out: list[bytes] = []
     mark = 0
     when = 1_600_000_000
@@ -203,14 +207,28 @@ def build_history_repo(root: Path, commits: int) -> Path:
         out.append(b"\n")
         return f":{mark}"
 
-    def changes() -> dict[str, str]:
-        picked = {rng.choice(files): text_file(rng, rng.randrange(60, 500)) for _ in range(3)}
+    def edit(path: str) -> str:
+        lines = current[path]
+        if rewrite:
+            lines[:] = text_file(rng, rng.randrange(100, 800)).splitlines()
+        else:
+            for _ in range(rng.randrange(1, 4)):
+                at = rng.randrange(len(lines) + 1)
+                kind = rng.random()
+                if kind < 0.6 or len(lines) < 50:
+                    lines[at:at] = [code_line(rng) for _ in range(rng.randrange(1, 25))]
+                elif kind < 0.85:
+                    lines[at:at + 3] = [code_line(rng) for _ in range(3)]
+                else:
+                    del lines[at:at + rng.randrange(1, 10)]
         if rng.random() < 0.01:
-            path = rng.choice(list(picked))
-            picked[path] += f"API_TOKEN = '{fake_token(rng.randrange(10**6))}'\n"
-        return picked
+            lines.insert(rng.randrange(len(lines) + 1), f"API_TOKEN = '{fake_token(rng.randrange(10**6))}'")
+        return "\n".join(lines) + "\n"
 
-    main = commit("main", None, None, {f: text_file(rng, 100) for f in files[:50]})
+    def changes() -> dict[str, str]:
+        return {path: edit(path) for path in {rng.choice(files) for _ in range(3)}}
+
+    main = commit("main", None, None, {f: "\n".join(current[f]) + "\n" for f in files[:100]})
     made = 1
     while made < commits:
         if rng.random() < 0.05 and commits - made > 6:
@@ -252,11 +270,12 @@ print(json.dumps({"seconds": seconds, "cpu_seconds": cpu, "main_cpu_seconds": ti
 """
 
 
-def bench_history(root: Path, commits: int, jobs: int, disable: list[str]) -> dict[str, object]:
+def bench_history(root: Path, commits: int, jobs: int, disable: list[str], *, rewrite: bool = False
+                  ) -> dict[str, object]:
     t = time.perf_counter()
     repo = root / "history-repo"
     if not repo.exists():
-        build_history_repo(root, commits)
+        build_history_repo(root, commits, rewrite=rewrite)
     built = time.perf_counter() - t
     n_commits = int(git(repo, "rev-list", "--count", "--all").strip())
     sizes = git(repo, "cat-file", "--batch-all-objects", "--batch-check=%(objecttype) %(objectsize)").split(b"\n")
@@ -284,6 +303,7 @@ def bench_history(root: Path, commits: int, jobs: int, disable: list[str]) -> di
         "largest_worker_peak_rss_mb": round(result["largest_child_rss_mb"], 1),
         "jobs": jobs or os.cpu_count(),
         "disabled_packs": disable,
+        "whole_file_rewrites": rewrite,
     }
 
 
@@ -293,6 +313,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--jobs", type=int, default=0, help="history scan worker processes (0: all cores)")
     parser.add_argument("--only", choices=["hook", "history"])
+    parser.add_argument("--rewrite", action="store_true",
+                        help="history: every change rewrites whole files (worst case: nothing to skip)")
     parser.add_argument("--disable", action="append", default=[],
                         help="history: also scan with this rule pack disabled (to separate rule cost)")
     parser.add_argument("--json", help="also write the figures to this file")
@@ -304,10 +326,11 @@ def main(argv: list[str] | None = None) -> int:
             figures["hook"] = bench_hook(root, args.repeat)
             print("hook   ", json.dumps(figures["hook"]), flush=True)
         if args.only in (None, "history"):
-            figures["history"] = bench_history(root, args.commits, args.jobs, [])
+            figures["history"] = bench_history(root, args.commits, args.jobs, [], rewrite=args.rewrite)
             print("history", json.dumps(figures["history"]), flush=True)
             if args.disable:
-                figures["history_without"] = bench_history(root, args.commits, args.jobs, args.disable)
+                figures["history_without"] = bench_history(root, args.commits, args.jobs, args.disable,
+                                                           rewrite=args.rewrite)
                 print("history", json.dumps(figures["history_without"]), flush=True)
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2) + "\n")

@@ -22,6 +22,7 @@ import time
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from itertools import accumulate
 from multiprocessing import get_context
 from typing import Callable, Iterable, Iterator, Sequence
 
@@ -45,7 +46,6 @@ WINDOW_CONTEXT = 100
 # added: the rest was scanned in the blob's earlier version.
 HISTORY_CONTEXT = 10
 WHOLE_BLOB_SHARE = 0.6
-_NEWLINE = re.compile(rb"\n")
 _PARALLEL_MIN_JOBS = 64
 
 
@@ -110,22 +110,26 @@ def _scan_windows(data: bytes, added: tuple[tuple[int, int], ...], ruleset: Rule
     of a blob: a one-line change to a big file stays cheap, and a secret
     spanning a few lines around the change is still seen whole. When the
     windows cover most of the blob, the whole blob is scanned at once."""
-    starts = [0, *(m.end() for m in _NEWLINE.finditer(data))]
+    cumulative = list(accumulate(map(len, data.split(b"\n")), initial=0))  # C loops only
+    n_lines = len(cumulative) - 1
+
+    def line_start(line: int) -> int:  # byte offset of 1-based ``line`` (len(data) past the end)
+        return min(cumulative[line - 1] + line - 1, len(data)) if line <= n_lines else len(data)
+
     windows: list[list[int]] = []
     for start, count in sorted(added):
-        lo, hi = max(1, start - context), min(len(starts), start + count - 1 + context)
+        lo, hi = max(1, start - context), min(n_lines, start + count - 1 + context)
         if windows and lo <= windows[-1][1] + 1:
             windows[-1][1] = max(windows[-1][1], hi)
         else:
             windows.append([lo, hi])
-    covered = sum((starts[hi] if hi < len(starts) else len(data)) - starts[lo - 1] for lo, hi in windows)
+    covered = sum(line_start(hi + 1) - line_start(lo) for lo, hi in windows)
     if covered > WHOLE_BLOB_SHARE * len(data):
         return scan(data, ruleset, origin=origin, engine=engine), len(data)
     found: list[Finding] = []
     scanned = 0
     for lo, hi in windows:
-        begin = starts[lo - 1]
-        end = starts[hi] if hi < len(starts) else len(data)
+        begin, end = line_start(lo), line_start(hi + 1)
         chunk = data[begin:end]
         scanned += len(chunk)
         for f in scan(chunk, ruleset, origin=origin, engine=engine):

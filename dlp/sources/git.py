@@ -196,28 +196,34 @@ def parse_stream(stream: IO[bytes]) -> Iterator[Event]:
             yield "commit", Commit(oid, author, date.strip())
 
 
+_PATCH_HEADERS = re.compile(rb"^(?:diff |\+\+\+ |@@)[^\n]*", re.MULTILINE)
+
+
 def added_lines(patch: bytes) -> dict[str, list[tuple[int, int]]]:
-    """New path -> the (start, count) line ranges a ``-U0`` patch adds."""
+    """New path -> the (start, count) line ranges a ``-U0`` patch adds. Only
+    header and hunk lines are looked at (found by one regex pass in C); a
+    content line never starts with ``diff`` or ``@@``, and a ``+++`` inside a
+    hunk is content."""
     out: dict[str, list[tuple[int, int]]] = {}
     current: list[tuple[int, int]] | None = None
     in_header = False
-    for line in patch.split(b"\n"):
+    for m in _PATCH_HEADERS.finditer(patch):
+        line = m.group()
         if line.startswith(b"diff "):
             in_header = True
             current = None
-        elif in_header and line.startswith(b"+++ "):
+        elif line.startswith(b"+++ "):
+            if not in_header:
+                continue  # an added line whose text starts with "++ "
             target = unquote_path(line[4:].rstrip(b"\t"))
-            if target.startswith(b"b/"):
-                current = out.setdefault(decode_path(target[2:]), [])
-            else:
-                current = None  # /dev/null: a deletion
-        elif line.startswith(b"@@"):
+            current = out.setdefault(decode_path(target[2:]), []) if target.startswith(b"b/") else None
+        else:
             in_header = False
-            m = _HUNK.match(line)
-            if m and current is not None:
-                count = 1 if m.group(2) is None else int(m.group(2))
+            hunk = _HUNK.match(line)
+            if hunk and current is not None:
+                count = 1 if hunk.group(2) is None else int(hunk.group(2))
                 if count:
-                    current.append((int(m.group(1)), count))
+                    current.append((int(hunk.group(1)), count))
     return out
 
 
