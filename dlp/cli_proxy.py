@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -62,11 +63,12 @@ def _size(text: str | None, default: int) -> int:
               help="Seconds of upstream silence tolerated mid-answer.")
 @click.option("--fail-open/--fail-closed", default=None,
               help="When dlp itself fails: forward unchecked, or block (default: policy on_error, else block).")
+@click.option("--engine", type=click.Choice(["auto", "hyperscan", "python"]), default="auto", show_default=True)
 @click.option("--log-level", type=click.Choice(["debug", "info", "warning", "error"]), default="info",
               show_default=True)
 def proxy_command(upstream: str, listen: str, config_path: str | None, token: str | None, allow_remote: bool,
                   max_body: str | None, connect_timeout: float, read_timeout: float, fail_open: bool | None,
-                  log_level: str) -> None:
+                  engine: str, log_level: str) -> None:
     """Reverse proxy that redacts or blocks requests to a model API and restores the answers.
 
     Point the assistant at it, e.g. ANTHROPIC_BASE_URL=http://127.0.0.1:8787 with
@@ -90,7 +92,7 @@ def proxy_command(upstream: str, listen: str, config_path: str | None, token: st
         click.echo("dlp proxy: warning: listening beyond loopback without --token", err=True)
     logging.basicConfig(level=getattr(logging, log_level.upper()), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(message)s")
-    egress = Egress.from_config(Path(config_path) if config_path else None, cwd=Path.cwd())
+    egress = Egress.from_config(Path(config_path) if config_path else None, cwd=Path.cwd(), engine=engine)
     settings = ProxySettings(upstream=upstream, token=token or None, max_body=_size(max_body, DEFAULT_MAX_BODY),
                              connect_timeout=connect_timeout, read_timeout=read_timeout, fail_open=fail_open)
 
@@ -99,11 +101,23 @@ def proxy_command(upstream: str, listen: str, config_path: str | None, token: st
         click.echo(f"dlp proxy: listening on http://{shown}:{bound} -> {upstream}", err=True)
 
     try:
+        _fast_event_loop()
         asyncio.run(serve(settings, egress, host=host, port=port, ready=ready))
     except OSError as exc:
         raise ConfigError(f"--listen {listen}: {exc.strerror or exc}") from None
     except KeyboardInterrupt:
         pass
+
+
+def _fast_event_loop() -> None:
+    """uvloop when it is installed (it comes with litellm[proxy]); asyncio's own loop otherwise."""
+    if os.environ.get("DLP_PROXY_LOOP", "auto") == "asyncio":
+        return
+    try:
+        import uvloop  # type: ignore[import-not-found]
+    except ImportError:
+        return
+    asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
 
 
 @click.group("integrations")

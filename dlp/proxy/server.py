@@ -48,6 +48,7 @@ HOP_BY_HOP = frozenset({
 _NOT_FORWARDED = HOP_BY_HOP | {"host", "content-length", "content-encoding", "accept-encoding", "x-dlp-token"}
 _NOT_RETURNED = HOP_BY_HOP | {"content-length", "content-encoding", "server", "date"}
 _INLINE_SCAN = 64 * 1024  # bodies up to this are checked on the event loop; larger ones in a thread
+_SMALL_BODY = 1024 * 1024  # answers up to this (with a Content-Length) are sent in one write
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,12 +218,14 @@ class _Proxy:
         content_type = upstream.headers.get("Content-Type", "")
         is_sse = content_type.lower().startswith("text/event-stream")
         restoring = verdict.restoring
-        if restoring and not is_sse and "json" in content_type.lower():
+        length = upstream.headers.get("Content-Length")
+        if restoring and not is_sse and "json" in content_type.lower() or \
+                not is_sse and length is not None and length.isdigit() and int(length) <= _SMALL_BODY:
+            # one write for small answers (and whole JSON bodies to restore)
             return await self._respond_json(request, route, verdict, upstream)
         response = web.StreamResponse(status=upstream.status, reason=upstream.reason)
         for name, value in self._response_headers(upstream, verdict):
             response.headers.add(name, value)
-        length = upstream.headers.get("Content-Length")
         if not is_sse and length is not None and "Content-Encoding" not in upstream.headers and not restoring:
             response.content_length = int(length)
         await response.prepare(request)
@@ -290,7 +293,9 @@ class _Proxy:
                 await response.write(chunk)
             await response.write_eof()
             return response
-        body = restore_body(b"".join(chunks), verdict.vault)
+        body = b"".join(chunks)
+        if verdict.restoring:
+            body = restore_body(body, verdict.vault)
         return web.Response(status=upstream.status, reason=upstream.reason, body=body,
                             headers=CIMultiDict(headers))
 
