@@ -309,7 +309,8 @@ def history_log(root: str, revs: Sequence[str], *, since_date: str | None = None
     ``-U0`` patch) against the first parent for each commit. Read its stdout
     with :func:`parse_stream`; finish with :func:`finish`."""
     args = ["log", "--reverse", "--date-order", "--format=%x00%H%x01%an <%ae>%x01%aI",
-            "--root", "--diff-merges=first-parent", "-M" if patches and renames else "--no-renames", *_DIFF_OPTS]
+            "--root", "--full-history", "--diff-merges=first-parent", "-M" if patches and renames else "--no-renames",
+            *_DIFF_OPTS]
     if patches:
         args += ["-p", "-U0"]
     if since_date:
