@@ -180,7 +180,9 @@ def test_not_natural_language_keeps_random_values(value: str) -> None:
     ("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", False),
     ("sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=", False),
     ("sha512:abcdef0123456789", False),
-    ("3f9a8b7c6d5e4f3a2b1c0d9e", True),                                   # 24 hex: not a digest length
+    ("48205d4ffd7feba3", False),                                          # 64-bit id
+    ("507f1f77bcf86cd799439011", False),                                  # MongoDB ObjectId
+    ("3f9a8b7c6d5e4f3a2b1c0d9e7", True),                                  # 25 hex: not an id length
     ("Xk9fQ2mZr7Lp", True),
 ])
 def test_not_hash_or_uuid(value: str, ok: bool) -> None:

@@ -317,11 +317,11 @@ def not_natural_language(value: str, *, max_word_fraction: float = 0.85) -> bool
 
 
 _UUID_RE = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-_HASH_LENGTHS = {32, 40, 56, 64, 96, 128}
+_HASH_LENGTHS = {16, 24, 32, 40, 56, 64, 96, 128}  # 16/24: 64-bit ids, ObjectIds
 
 
 def not_hash_or_uuid(value: str) -> bool:
-    """Reject UUIDs, bare hex digests (MD5/SHA-1/SHA-2 lengths), ``sha256:``/``sha512-``
+    """Reject UUIDs, bare hex digests (MD5/SHA-1/SHA-2 lengths, 16/24-digit ids), ``sha256:``/``sha512-``
     integrity strings and git-style object ids: they identify, they do not authenticate."""
     v = value.strip()
     if _UUID_RE.fullmatch(v):
