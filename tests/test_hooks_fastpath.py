@@ -110,3 +110,31 @@ def test_find_config_agrees_with_core(tmp_path: Path, layout: str) -> None:
         (sub / ".dlp.yml").write_text("{}")
     for start in (repo, sub):
         assert fastpath.find_config(start) == find_config(start)
+
+
+def test_prefilter_snapshot_covers_every_positive_example() -> None:
+    """The fast path's premise, on the built-in packs: whenever the scanner finds
+    something in a rule's positive example, the rebuilt matcher has a span there
+    (the JSON round trip of the matcher loses nothing)."""
+    from dlp.errors import RuleError
+    from dlp.ruleset import Selection, load_ruleset
+    from dlp.scan import scan
+
+    try:
+        ruleset = load_ruleset(Selection(enable_packs=("all",)))
+        matcher = ruleset.matcher("hyperscan")
+    except RuleError as exc:
+        pytest.skip(f"built-in packs do not load right now: {exc}")
+    state = fastpath._encode_matcher(matcher)
+    assert state is not None, "the core matcher holds state the snapshot cannot store"
+    state = json.loads(json.dumps(state["attrs"])), state["db_attr"], state["db"]
+    rebuilt = fastpath.rebuild_matcher(f"{type(matcher).__module__}:{type(matcher).__qualname__}", *state)
+    missed = []
+    for rule in ruleset.rules:
+        for example in rule.positive:
+            data = example.text.encode()
+            if rebuilt.spans(data) != matcher.spans(data):
+                missed.append((rule.id, "spans differ"))
+            elif scan(data, ruleset, engine="hyperscan") and not rebuilt.spans(data):
+                missed.append((rule.id, "finding without span"))
+    assert not missed

@@ -1,20 +1,22 @@
 """The hook fast path: answer "allow" for a clean prompt without loading rules.
 
 Every prompt goes through a hook in a fresh process, and most prompts hold
-nothing. Loading the ruleset (616 rules in YAML, the validators and their
+nothing. Loading the ruleset (hundreds of rules, the validators and their
 libraries) costs far more than scanning 4 KB, so after the first full run
-dlp keeps a *snapshot* next to the Hyperscan cache: the compiled database,
-each rule's keywords and multiline flag, the few policy facts the answer
-depends on, and the files it was built from (rule packs, their directories,
-the config file) with their modification times and sizes.
+dlp keeps a *snapshot* next to the Hyperscan cache: the core's Hyperscan
+matcher itself (its database and its plain-data state), the few policy facts
+the answer depends on, and what it was built from (rule packs and their
+directories, the config file, and the source files of the matcher, the
+scanner and this module) with their modification times and sizes.
 
-A later prompt hook with a valid snapshot runs the same prefilter the scanner
-runs first (``HyperscanMatcher.spans``: database matches, then the keyword
-line filter). If no rule has a span there can be no finding, so the answer is
-allow, exactly what the full path would answer; otherwise, or when the prompt
-mentions a file (``@path``), or the policy names a proprietary code index,
-or anything about the snapshot is off, the full path runs. The snapshot holds
-no scanned content.
+A later prompt hook with a valid snapshot rebuilds that matcher and calls its
+own ``spans`` (database matches, then the keyword line filter): the scanner
+runs a rule's regex only on those spans, so no span means no finding, and the
+answer is allow, exactly what the full path would answer (a test checks this
+on every rule's positive examples). Otherwise, or when the prompt mentions a
+file (``@path``) or has attachments, or the policy names a proprietary code
+index, or anything about the snapshot is off, the full path runs. The
+snapshot holds no scanned content.
 """
 from __future__ import annotations
 
@@ -85,16 +87,16 @@ def save(egress: Any, *, cwd: Path, config_path: Path | None) -> bool:
 def _save(egress: Any, *, cwd: Path, config_path: Path | None) -> bool:
     if egress.engine not in ("auto", "hyperscan") or egress.index is not None:
         return False
+    import importlib
+
     from dlp.ruleset import builtin_rules_dir
 
     matcher = egress.ruleset.matcher(egress.engine)
-    db = getattr(matcher, "_db", None)
-    keywords = getattr(matcher, "_keywords", None)
-    multiline = getattr(matcher, "_multiline", None)
-    if matcher.name != "hyperscan" or db is None or keywords is None or multiline is None:
+    if getattr(matcher, "name", None) != "hyperscan":
         return False
-    import hyperscan
-
+    state = _encode_matcher(matcher)
+    if state is None:
+        return False
     deps: dict[str, list[int] | None] = {}
     root = builtin_rules_dir()
     for directory, _dirs, files in os.walk(root):
@@ -104,6 +106,11 @@ def _save(egress: Any, *, cwd: Path, config_path: Path | None) -> bool:
             deps[path] = _stat(path)
     for rule in egress.ruleset.rules:
         deps.setdefault(str(rule.source), _stat(str(rule.source)))
+    # the code whose behaviour the snapshot stands for
+    for module in (type(matcher).__module__, "dlp.scan", "dlp.ruleset", "dlp.engine.lines", __name__):
+        source = getattr(importlib.import_module(module), "__file__", None)
+        if source:
+            deps[source] = _stat(source)
     used_config = egress.config_path if egress.config_path is not None else find_config(cwd)
     if used_config is not None:
         deps[str(used_config)] = _stat(str(used_config))
@@ -112,15 +119,15 @@ def _save(egress: Any, *, cwd: Path, config_path: Path | None) -> bool:
     policy = egress.policy
     header = {
         "version": _VERSION,
-        "hyperscan": str(getattr(hyperscan, "__version__", "")),
         "deps": deps,
         "absent": absent,
         "audit": str(policy.audit_path) if policy.audit_path else None,
         "max_input": egress.max_input,
-        "multiline": list(multiline),
-        "keywords": [[k.hex() for k in kws] for kws in keywords],
+        "matcher": f"{type(matcher).__module__}:{type(matcher).__qualname__}",
+        "state": state["attrs"],
+        "db_attr": state["db_attr"],
     }
-    blob = json.dumps(header).encode() + b"\n" + hyperscan.dumpb(db)
+    blob = json.dumps(header).encode() + b"\n" + state["db"]
     target = _snapshot_path(cwd, config_path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".egress-")
@@ -128,6 +135,63 @@ def _save(egress: Any, *, cwd: Path, config_path: Path | None) -> bool:
         fh.write(blob)
     os.replace(tmp, target)
     return True
+
+
+def _encode_matcher(matcher: Any) -> dict[str, Any] | None:
+    """The matcher's instance state as JSON (its Hyperscan database apart), or
+    None if it holds anything but plain data. The snapshot stores the core
+    matcher itself, so the fast path runs the core's own ``spans``."""
+    import hyperscan
+
+    attrs = getattr(matcher, "__dict__", None)
+    if attrs is None:
+        return None
+    out: dict[str, Any] = {}
+    db_attr = None
+    db = b""
+    for key, value in attrs.items():
+        if isinstance(value, hyperscan.Database):
+            if db_attr is not None:
+                return None
+            db_attr, db = key, hyperscan.dumpb(value)
+            continue
+        if isinstance(value, hyperscan.Scratch) or (key == "_scratch" and value is None):
+            out[key] = {"__scratch__": True}
+            continue
+        encoded = _encode(value)
+        if encoded is _UNSUPPORTED:
+            return None
+        out[key] = encoded
+    if db_attr is None:
+        return None
+    return {"attrs": out, "db_attr": db_attr, "db": db}
+
+
+_UNSUPPORTED = object()
+
+
+def _encode(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, bytes):
+        return {"__b__": value.hex()}
+    if isinstance(value, (list, tuple)):
+        items = [_encode(v) for v in value]
+        if any(i is _UNSUPPORTED for i in items):
+            return _UNSUPPORTED
+        return items if isinstance(value, list) else {"__t__": items}
+    return _UNSUPPORTED
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    if isinstance(value, dict):
+        if "__b__" in value:
+            return bytes.fromhex(value["__b__"])
+        if "__t__" in value:
+            return tuple(_decode(v) for v in value["__t__"])
+    return value
 
 
 def _config_candidates(cwd: Path) -> list[str]:
@@ -145,45 +209,38 @@ def _config_candidates(cwd: Path) -> list[str]:
 
 
 class Snapshot:
-    __slots__ = ("_db", "_keywords", "_scratch", "header")
+    """A core matcher rebuilt from its saved state, and the policy facts the
+    fast path needs."""
 
-    def __init__(self, header: dict[str, Any], db: Any) -> None:
+    __slots__ = ("header", "matcher")
+
+    def __init__(self, header: dict[str, Any], matcher: Any) -> None:
         self.header = header
-        self._db = db
-        self._scratch: Any = None
-        self._keywords = [tuple(bytes.fromhex(k) for k in kws) for kws in header["keywords"]]
+        self.matcher = matcher
 
     @property
     def audit_path(self) -> Path | None:
         return Path(self.header["audit"]) if self.header.get("audit") else None
 
     def has_spans(self, data: bytes) -> bool:
-        """True if any rule would run its regex on ``data`` (the scanner's prefilter)."""
-        import hyperscan
+        """True if any rule would run its regex on ``data``: the scanner's own
+        prefilter (``matcher.spans``), the only source of scan candidates."""
+        return bool(self.matcher.spans(data))
 
-        from dlp.engine.lines import line_has_keyword, line_span
 
-        hits: dict[int, list[int]] = {}
-        multiline = self.header["multiline"]
+def rebuild_matcher(name: str, attrs: dict[str, Any], db_attr: str, db: bytes) -> Any:
+    """The matcher saved by :func:`_encode_matcher`."""
+    import importlib
 
-        def on_match(index: int, _from: int, to: int, _flags: int, _ctx: object) -> None:
-            hits.setdefault(index, []).append(to - 1 if to > 0 else 0)
+    import hyperscan
 
-        if self._scratch is None:
-            self._scratch = hyperscan.Scratch(self._db)
-        self._db.scan(data, match_event_handler=on_match, scratch=self._scratch)
-        lowered = data.lower() if hits else b""
-        for index, positions in hits.items():
-            keywords = self._keywords[index]
-            if not keywords:
-                return True
-            if multiline[index]:
-                if any(kw in lowered for kw in keywords):
-                    return True
-                continue
-            if any(line_has_keyword(lowered, line_span(data, p), keywords) for p in positions):
-                return True
-        return False
+    module_name, _, class_name = name.partition(":")
+    cls = getattr(importlib.import_module(module_name), class_name)
+    matcher = object.__new__(cls)
+    for key, value in attrs.items():
+        setattr(matcher, key, None if isinstance(value, dict) and "__scratch__" in value else _decode(value))
+    setattr(matcher, db_attr, hyperscan.loadb(db, hyperscan.HS_MODE_BLOCK))
+    return matcher
 
 
 def load(cwd: Path, config_path: Path | None) -> Snapshot | None:
@@ -201,11 +258,7 @@ def load(cwd: Path, config_path: Path | None) -> Snapshot | None:
         for path in header["absent"]:
             if os.path.exists(path):
                 return None
-        import hyperscan
-
-        if str(getattr(hyperscan, "__version__", "")) != header["hyperscan"]:
-            return None
-        return Snapshot(header, hyperscan.loadb(db_bytes, hyperscan.HS_MODE_BLOCK))
+        return Snapshot(header, rebuild_matcher(header["matcher"], header["state"], header["db_attr"], db_bytes))
     except Exception:  # noqa: BLE001 - any doubt: take the full path
         return None
 
