@@ -13,13 +13,18 @@ What it does
     packs (or ``--rules-dir``; a frozen copy keeps the timings stable while the
     packs are being edited).
   - Prompts, all 4 KB (8 KB for the in-process part): ``clean`` (prose and a
-    Python function: no rule even gets a prefilter candidate, so the hook's fast
-    path answers), ``candidate`` (clean, but a rule's prefilter fires, so the
-    full path loads rules and runs validators), ``secret`` (a GitHub token: block).
+    Python function, nothing to find; with the current packs no rule gets a
+    prefilter candidate, so the hook's fast path answers: the output says
+    whether it did), ``candidate`` (nothing to find, but a placeholder token
+    gives a rule a candidate, so the full path loads rules and runs
+    validators), ``secret`` (a GitHub token: block).
   - Warms the Hyperscan database and the hook snapshot with one untimed run,
     then times ``runs`` fresh processes of the ``dlp`` console script for each
     prompt (wall clock, stdin from a file), and ``python -c pass`` as the
     machine's baseline (report both: a loaded machine inflates every figure).
+  - The same clean and secret prompts through ``python -m dlp.integrations.hooks``
+    (the hook without the rest of the command line), and the clean prompt
+    with the fast path turned off (``DLP_NO_FASTPATH=1``).
   - In process: builds ``Egress`` once and times ``check_prompt`` on 8 KB
     prompts (median of ``inproc-runs``).
 """
@@ -41,7 +46,7 @@ from pathlib import Path
 TARGET_COLD_MS = 150.0
 TARGET_INPROC_MS = 1.0
 
-_WORDS = ["the", "parser", "reads", "each", "record", "and", "keeps", "a", "running", "total", "of", "the", "amounts", "it", "has", "seen", "so", "far", "we", "want", "the", "function", "below", "to", "be", "shorter", "and", "easier", "to", "test", "without", "changing", "what", "it", "returns", "please", "explain", "why", "the", "loop", "is", "slow", "on", "large", "inputs", "and", "suggest", "a", "version", "that", "streams", "instead", "of", "building", "the", "whole", "list", "first", "keep", "the", "public", "names", "as", "they", "are"]
+_WORDS = ["the", "parser", "reads", "each", "record", "and", "keeps", "a", "running", "total", "of", "the", "amounts", "it", "has", "read", "so", "far", "we", "want", "the", "function", "below", "to", "be", "shorter", "and", "easier", "to", "test", "without", "changing", "what", "it", "returns", "please", "explain", "why", "the", "loop", "is", "slow", "on", "large", "inputs", "and", "suggest", "a", "version", "that", "streams", "instead", "of", "building", "the", "whole", "list", "first", "keep", "the", "public", "names", "as", "they", "are"]
 
 _CODE = '''
 def summarise(rows, *, limit=None):
@@ -79,7 +84,7 @@ def prompts(size: int, seed: int = 7) -> dict[str, str]:
     rng = random.Random(seed)
     head = _prose(rng, size // 2)
     clean = (head + "\n```python" + _CODE + "```\n" + _prose(rng, size))[:size]
-    candidate = clean[: size - 80] + '\nclient = Client(api_key="replace with the value from settings")\n'
+    candidate = clean[: size - 80] + '\ntoken = "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"  # example\n'
     secret = clean[: size - 80] + f"\nexport GITHUB_TOKEN={_github_token(rng)}\n"
     return {"clean": clean, "candidate": candidate[:size], "secret": secret[:size]}
 
@@ -159,6 +164,9 @@ def main(argv: list[str] | None = None) -> int:
         variants = [("python -c pass", [sys.executable, "-c", "pass"], None, env)]
         variants += [(name, cmd, path, env) for name, path in files.items()]
         variants.append(("clean (fast path off)", cmd, files["clean"], full_env))
+        module_cmd = [sys.executable, "-m", "dlp.integrations.hooks", "claude-code"]
+        variants.append(("clean, python -m dlp.integrations.hooks", module_cmd, files["clean"], env))
+        variants.append(("secret, python -m dlp.integrations.hooks", module_cmd, files["secret"], env))
         samples: dict[str, list[float]] = {name: [] for name, *_ in variants}
         cpu: dict[str, list[float]] = {name: [] for name, *_ in variants}
         for _ in range(args.runs):
@@ -188,6 +196,9 @@ def main(argv: list[str] | None = None) -> int:
         fastpath.save(egress, cwd=project, config_path=None)
         snapshot = fastpath.load(project, None)
         if snapshot is not None:
+            results["fast path applies"] = {name: not snapshot.has_spans(text.encode())
+                                            for name, text in prompts(4096).items()}
+        if snapshot is not None:
             text = prompts(8192)["clean"].encode()
             samples = []
             for _ in range(args.inproc_runs):
@@ -207,9 +218,10 @@ def main(argv: list[str] | None = None) -> int:
                   f"python -c pass: median {m['python -c pass']['median']} ms "
                   f"(cpu {m['python -c pass cpu']['median']} ms)   "
                   f"hook snapshot: {'yes' if m['snapshot written'] else 'NO'}")
-            print(f"cold `dlp hook claude-code`, 4 KB prompt (target median <= {TARGET_COLD_MS:.0f} ms):")
+            print(f"cold `dlp hook claude-code`, 4 KB prompt (target median <= {TARGET_COLD_MS:.0f} ms); "
+                  f"fast path applies: {results.get('fast path applies')}")
             for name, s in cold.items():
-                print(f"  {name:<24} median {s['median']:>8} ms   min {s['min']:>8}   p90 {s['p90']:>8}   "
+                print(f"  {name:<42} median {s['median']:>8} ms   min {s['min']:>8}   p90 {s['p90']:>8}   "
                       f"cpu median {s['cpu_median']:>8} ms")
             print(f"in-process check_prompt, 8 KB prompt (target median <= {TARGET_INPROC_MS} ms):")
             for name, s in inproc.items():
