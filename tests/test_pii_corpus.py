@@ -99,3 +99,12 @@ def test_findings_carry_jurisdiction_and_class(pii_ruleset: Ruleset) -> None:
         assert finding.attribute("jurisdiction") in {"my", "sg", "th", "id", "ph", "vn", "global"}
         assert finding.attribute("pii_class") in {"personal", "sensitive"}
         assert "pii" in finding.tags
+
+
+def test_engines_agree_on_the_corpus(pii_ruleset: Ruleset) -> None:
+    pytest.importorskip("hyperscan")
+    names = [*LABELS["positives"], *LABELS["test_values"], *LABELS["decoys"]]
+    for name in names:
+        python = [(f.rule_id, f.start, f.end) for f in _scan(name, pii_ruleset, "python")]
+        hyperscan = [(f.rule_id, f.start, f.end) for f in _scan(name, pii_ruleset, "hyperscan")]
+        assert python == hyperscan, name
