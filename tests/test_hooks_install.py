@@ -113,6 +113,7 @@ def test_other_tools_dlp_entries_are_not_ours(tmp_path: Path) -> None:
     assert inst.is_dlp_command("dlp hook claude-code", "claude-code")
     assert inst.is_dlp_command("/x/bin/python -m dlp hook qoder", "qoder")
     assert inst.is_dlp_command("C:\\bin\\dlp.exe hook cursor", "cursor")
+    assert inst.is_dlp_command("/venv/bin/python -m dlp.integrations.hooks claude-code", "claude-code")
     assert not inst.is_dlp_command("dlp hook qoder", "claude-code")
     assert not inst.is_dlp_command("mydlp hook claude-code", "claude-code")
     assert not inst.is_dlp_command("dlp check", "claude-code")

@@ -6,8 +6,8 @@ tool's settings file, and take exactly them out again.
   that is not a JSON object is refused, not rewritten.
 - Backup: before a file is changed its previous content is copied to
   ``<file>.dlp-backup``.
-- dlp's entries are recognised by their command (``dlp hook <tool>`` or
-  ``python -m dlp hook <tool>``), so uninstall removes only those, and removes
+- dlp's entries are recognised by their command (``dlp hook <tool>``,
+  ``python -m dlp hook <tool>`` or ``python -m dlp.integrations.hooks <tool>``), so uninstall removes only those, and removes
   an event list or the ``hooks`` key only if dlp's entries were all it held.
 """
 from __future__ import annotations
@@ -112,7 +112,9 @@ INSTALL_TARGETS = (*TARGETS, "git-hook")
 def is_dlp_command(command: object, tool: str) -> bool:
     if not isinstance(command, str):
         return False
-    return re.search(rf"(?:^|[\s/\\]|-m\s+)dlp(?:\.exe)?\s+hook\s+{re.escape(tool)}(?:\s|$)", command) is not None
+    tool_re = re.escape(tool)
+    return (re.search(rf"(?:^|[\s/\\]|-m\s+)dlp(?:\.exe)?\s+hook\s+{tool_re}(?:\s|$)", command) is not None
+            or re.search(rf"-m\s+dlp\.integrations\.hooks\s+{tool_re}(?:\s|$)", command) is not None)
 
 
 def settings_path(tool: str, *, user: bool, root: Path | None = None, home: Path | None = None) -> Path:
