@@ -63,6 +63,7 @@ SCHEMA_VERSION = "2"
 DEFAULT_EXCLUDED_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", "node_modules", ".tox", ".venv"})
 MAX_FILE_BYTES = 2_000_000  # larger files are generated or data, not hand-written code
 _CHUNK = 500  # hashes per SQL IN (...) list
+_CACHED_FILES = 256  # decompressed token streams an open Index keeps (a few MB)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -224,11 +225,11 @@ def pack_tokens(tokens: Tokens) -> tuple[bytes, bytes]:
     return zlib.compress(tokens.stream, 6), zlib.compress(counts.tobytes(), 6)
 
 
-def unpack_tokens(stream: bytes, line_tokens: bytes) -> tuple[bytes, tuple[int, ...]]:
+def unpack_tokens(stream: bytes, line_tokens: bytes) -> tuple[bytes, array[int]]:
     """Token stream and line starts (token index of each line) from ``files`` blobs."""
     counts = array("I")
     counts.frombytes(zlib.decompress(line_tokens))
-    return zlib.decompress(stream), tuple(accumulate(counts, initial=0))
+    return zlib.decompress(stream), array("I", accumulate(counts, initial=0))
 
 
 def _line_count(data: bytes) -> int:
@@ -286,7 +287,7 @@ class Index:
         self.tokenizer_version = meta.get("tokenizer", TOKENIZER_VERSION)
         self._paths: dict[int, str] | None = None
         self._file_languages: dict[int, str] | None = None
-        self._tokens: dict[int, tuple[bytes, tuple[int, ...]]] = {}
+        self._tokens: dict[int, tuple[bytes, array[int]]] = {}  # most recently used last
         self._lock = threading.RLock()  # one SQLite connection, used by one thread at a time
         self._languages: tuple[str, ...] | None = None
 
@@ -323,7 +324,7 @@ class Index:
                 self._paths = dict(self._db.execute("SELECT id, path FROM files"))
             return self._paths[file_id]
 
-    def file_tokens(self, file_id: int) -> tuple[bytes, tuple[int, ...]]:
+    def file_tokens(self, file_id: int) -> tuple[bytes, array[int]]:
         """The normalised token stream of an indexed file and its line starts (cached)."""
         with self._lock:
             cached = self._tokens.get(file_id)
@@ -332,9 +333,11 @@ class Index:
                 if row is None:
                     raise KeyError(file_id)
                 cached = unpack_tokens(row[0], row[1])
-                if len(self._tokens) >= 64:
+                if len(self._tokens) >= _CACHED_FILES:
                     self._tokens.pop(next(iter(self._tokens)))
-                self._tokens[file_id] = cached
+            else:
+                del self._tokens[file_id]  # re-inserted below: most recently used
+            self._tokens[file_id] = cached
             return cached
 
     def file_language(self, file_id: int) -> str:

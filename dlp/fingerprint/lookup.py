@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .index import Index, SourceRow
@@ -417,7 +418,7 @@ _SLACK = 24  # tokens a copied k-gram may drift from where its nearest anchor pu
 
 
 def _align(reading: _Reading, file_id: int, anchor_rows: list[SourceRow], index: Index,
-           *, min_matches: int) -> tuple[list[tuple[int, int]], bytes, tuple[int, ...]] | None:
+           *, min_matches: int) -> tuple[list[tuple[int, int]], bytes, Sequence[int]] | None:
     """Anchor pairs (reading position, file offset) if the file agrees with the reading next to them.
 
     Copied code agrees with the file right next to its anchors; an idiom
@@ -471,7 +472,7 @@ def _neighbourhood(reading: _Reading, pairs: list[tuple[int, int]], reach: int) 
 def _verify(
     reading: _Reading,
     file_id: int,
-    aligned: tuple[list[tuple[int, int]], bytes, tuple[int, ...]],
+    aligned: tuple[list[tuple[int, int]], bytes, Sequence[int]],
     spans: list[tuple[int, int]],
     frequent: set[int],
     k: int,
