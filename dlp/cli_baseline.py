@@ -104,8 +104,10 @@ def create_command(paths: tuple[str, ...], output: str, config_path: str | None,
         from dlp.runner import scan_files
         from dlp.sources.files import walk
 
-        excludes = pathspec.PathSpec.from_lines("gitwildmatch", [*exclude, output]) if exclude else \
-            pathspec.PathSpec.from_lines("gitwildmatch", [Path(output).name])
+        # the baseline itself holds hashes, not findings: never scan it
+        own = Path(output).as_posix().removeprefix("./")
+        excludes = pathspec.PathSpec.from_lines("gitwildmatch", [*exclude, own if Path(output).is_absolute()
+                                                                 else "/" + own])
         spec = excludes if config.exclude is None else config.exclude + excludes
         report = scan_files(walk(list(paths) or ["."], exclude=spec, use_gitignore=not no_gitignore),
                             ruleset, options)
