@@ -3,14 +3,14 @@ package com.acme.billing;
 public final class BillingConfig {
     private BillingConfig() {}
 
-    static final String BRAINTREE = "access_token$production$5n9wa0m1df64hfpj$4aa2fba9ff0590179faec43e0a8ab4b0";
-    static final String ADYEN_API_KEY = "AQE2c9dhACgzVpbqone9Jbx1deZz+EODrHPubAm5TwbjbdLJn/6EuSlcziD2+rsbOWL2/M15iKNC9XfR4X6Zq-vrIu+rhYGU4GldwP895oaHkqF5gu0Cv8aPLnyiM2OuDpO/E1OyMncQ-WEc39lVU3x5V";
-    static final String MOLLIE_API_KEY = "live_Cl8Ew2HM98bSlgYUQz6AHeiHB2KDyc";
-    static final String SHOPIFY_TOKEN = "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";
-    static final String STRIPE_REPORTING = "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";
-    static final String HUBSPOT = "pat-na1-9d73d5ec-dfa8-4818-82e2-28fbd5dad53e";
-    static final String SF_SESSION = "00D73xlQbXr1omA!Ql.FWxT3veTUGCR_YGKhD86Ut9rRVBJ9upAFrF_XCFhd1MujkV9q03HTDESakyVpcpLrR302L1l6BcAdvYp8y1zYgJVV2IRg";
+    static final String BRAINTREE = "access_token$production$nkwf75ie14wnec3u$812311cdc678398e3e4955ef1c835f73";
+    static final String ADYEN_API_KEY = "AQEKmx/hRLxVmZEf+/oIjKyZ1lRnrBFVpLJZgvCQCoUF5f8t1D31lHKA2nNIyNJ3Dme1csXEqKKKW95vtLjYq-Iwl+bGWBvxwsf5Zxfv6j+JRjDDH9aO5diXf2a0mlNxaQRnGgbdeyCQ-r4L7Xl36fwn4";
+    static final String MOLLIE_API_KEY = "live_kNcMjXJrZVujaHlIk42Nor1nqwqjv8";
+    static final String SHOPIFY_TOKEN = "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";
+    static final String STRIPE_REPORTING = "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";
+    static final String HUBSPOT = "pat-na1-9b2d54bc-16ec-4410-8801-b853e8a868d8";
+    static final String SF_SESSION = "00DdJLTVuiynny5!Gl7.xd6xwOljn8Q3JDyC5N7EC2dWVu_gvYDT2mVoE2qsaIAqoMELNqBOmErwo5vZVNbGqAnMhlkBQii7JewOja_pmbpZR.gP";
     static final String SF_INSTANCE = "https://acme.my.salesforce.com";
-    static final String SCHEMA_HASH = "4b255e19b3c92edf3d5f2a15f40d31643a168e9bf90ea3f793883a696c7a167a";
+    static final String SCHEMA_HASH = "8e923407ec0a320625dd30a55ed9c7d1041cc63edb4941ef74ee998c4ce9ece8";
     static final String STRIPE_KEY = System.getenv("STRIPE_SECRET_KEY");
 }

@@ -628,8 +628,39 @@ def decoys_config() -> None:
     (HERE / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def notebook() -> None:
+    """A Jupyter notebook: source lines are JSON strings with escaped quotes."""
+    d = Doc("rag_demo.ipynb")
+    d.add("{", " \"cells\": [", "  {", "   \"cell_type\": \"code\",", "   \"execution_count\": 1,", "   \"metadata\": {},",
+          "   \"outputs\": [],", "   \"source\": [", "    \"import os\\n\",")
+    d.secret("openai-project-key", "    \"os.environ[\\\"OPENAI_API_KEY\\\"] = \\\"{v}\\\"\\n\",")
+    d.secret("mistral-api-key", "    \"os.environ[\\\"MISTRAL_API_KEY\\\"] = \\\"{v}\\\"\\n\",")
+    d.secret("pinecone-api-key", "    \"pc = Pinecone(api_key=\\\"{v}\\\")\\n\",")
+    d.secret("cohere-api-key", "    \"co = cohere.Client(\\\"{v}\\\")  # cohere rerank\\n\",")
+    d.secret("huggingface-access-token", "    \"login(token=\\\"{v}\\\")\"")
+    d.add("   ]", "  }", " ],", " \"metadata\": {\"kernelspec\": {\"name\": \"python3\"}},", " \"nbformat\": 4,", " \"nbformat_minor\": 5", "}")
+    d.write()
+
+
+def raw_chat_log() -> None:
+    """Raw API request bodies as logged by a proxy: newlines are JSON escapes."""
+    d = Doc("proxy_requests.log")
+    def body(text: str) -> str:
+        return "POST /v1/messages " + json.dumps({"model": "claude-sonnet-4-5", "messages": [{"role": "user", "content": text}]})
+    for rule, tmpl in [
+        ("anthropic-api-key", "my deploy fails:\n{v}\nis the key wrong?"),
+        ("slack-bot-token", "bot token below\n{v}"),
+        ("stripe-secret-key", "Stripe says invalid key.\n\tkey: {v}"),
+        ("groq-api-key", "config:\nGROQ_API_KEY={v}\nMODEL=llama-3.3"),
+        ("datadog-api-key", "agent.yaml\napi_key: x\nDD_API_KEY: {v}"),
+    ]:
+        d.secret(rule, body(tmpl.replace("{v}", "\x00")).replace("\\u0000", "{v}"))
+    d.add(body("no secrets here, just a question about " + sha(40)))
+    d.write()
+
+
 def main() -> None:
-    for fn in (spring_properties, compose_yaml, chat_payload_json, notify_py, decoys_config, settings_py, dotenv, values_yaml, notify_js, payments_go, billing_java, prompt_en, prompt_zh, ci_sh, decoys_py, decoys_md):
+    for fn in (notebook, raw_chat_log, spring_properties, compose_yaml, chat_payload_json, notify_py, decoys_config, settings_py, dotenv, values_yaml, notify_js, payments_go, billing_java, prompt_en, prompt_zh, ci_sh, decoys_py, decoys_md):
         fn()
     import yaml
 

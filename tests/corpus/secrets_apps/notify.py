@@ -2,22 +2,22 @@
 import os
 import requests
 
-MATTERMOST_WEBHOOK = "https://chat.acme.io/hooks/oobi9s32ba2gkoci2cne1upzpd"
-ROCKETCHAT_WEBHOOK = "https://rocket.acme.io/hooks/oDSJMwKIoLDFsM9cc/C4d5zDO5f8Nyo2GQ4wG4uXKPS3hVtK5MHHEnMLPpmiHLrHpO"
-ZULIP_API_KEY = 'ZxUznzqgcSscWevEv6SbCk64930Xg64x'
-LINE_CHANNEL_ACCESS_TOKEN = '02wIq3c7VErYzi1xjwiatqRzyw4T1N7VzxYoJA1j+NFJ4uOnCu7kE89KGkOS+tHuybydmO9T/KZ7TnZt9FgoHafCzvMqRQ1Rm9A1HAImLz/M133z25a7LYsyZm+2I9TD6UIJ9omIJzJfhKar/2ehLMuBf3XmP9aKrzFusLI1QvM='
-telnyx.api_key = 'KEY7A32BDDFE6E48CFE128BF73DC8ABD1E2_Opj8INzwQKcWMF6G5P86tH'
-PLIVO_AUTH_TOKEN = 'rgGqDGBD14yTBnwKRznoRgAmiLXscwTYcauuVHkq'
-pusher_secret='3c16cafb2d9e7816b48a'
-ABLY_API_KEY = 'X71c2t.PuS1Da:tPR7gExo2qOE1QHROyoGZ4vLONy1ekndzUdYowhvxA3'
-INTERCOM_TOKEN = 'dG9rOmM2YjljMjBhLWUyNTEtNDhmZC04ZWY2LWZkM2VkMDkxZjdmMToxOjA='
-POSTMARK_SERVER_TOKEN = 'f9dda1ba-f260-420d-a77e-e59b63f333c6'
-MAILERSEND_API_KEY = 'mlsn.8ac575566ab7e3f68719640380c0ab16760b9d08ce1d5dad84b5ab6f428e7d1c'
-ONESIGNAL_REST_API_KEY = 'os_v2_app_rpxaaybdq2pgligej77pdqabciezrumb3t7pfkhh46ctljdch4nvnnoqvsrdfduibbzxz7zayikxisup3xczjkbiiok77zvzpsi4mrlznbcxtbdlw'
-GCHAT = 'https://chat.googleapis.com/v1/spaces/AAQAz26-p2v/messages?key=AIzaSySb3QFUnIq01TeLXHFRazHS0f4QQUPHggb&token=agKJhpBdMyUJkG9z6uN94ZsIkWA_SMJLZCfgBHt74Bx'
-AT_API_KEY = 'atsk_b47b57a32d5a9709978d2ab7be4cb75bbea42efb353212ddf1bb10b870f59710'
-PUBNUB_SECRET_KEY = 'sec-c-o6o8pM8dE7EMWhgCu4gmxipfpqXFMxbbeshhaA2HqmPvkkT6'
+MATTERMOST_WEBHOOK = "https://chat.acme.io/hooks/3566xglhecf114dwwcbxr6ob5k"
+ROCKETCHAT_WEBHOOK = "https://rocket.acme.io/hooks/SPDBo6o8pM8dE7EMW/hgCu4gmxipfpqXFMxbbeshhaA2HqmPvkkT6Zd0s2HmHmoj8n"
+ZULIP_API_KEY = 'qbwWQPPDggse7gOBcetaSIf3BjjfkeLj'
+LINE_CHANNEL_ACCESS_TOKEN = 'g4RO3GVFi8zkpn/nnN3/TM8ZpCB+r7T+7rZxwMcmAPE6VdtLFGfMzdwb8vJtsUQoeZVt2c/YfrAT2cS5e2j4sAW+sPBnmUuqW/+0IBVbuQeIHvj8FcikL3TYmLjPTrmyoYg2GRxzt4iEZwIOIYNDybkekOUBIPKLSOcXiMfR/xA='
+telnyx.api_key = 'KEY1613D8BA3816B4BAAC16411D2AEE97B5_6cgKyaTIwOVE5mq1EMFcWj'
+PLIVO_AUTH_TOKEN = 'iF4s9sN2U0sWn2EU9VXjgD7FDegbna7XVaO1y4mG'
+pusher_secret='ce9660b4d34ac2da0340'
+ABLY_API_KEY = 'sjp8jq.zgu5gZ:GXw7OZIll3X3BHz_C1Nr2f48FgbNTfcgsDTTMsTAp53'
+INTERCOM_TOKEN = 'dG9rOjgxZDZlZmFkLWQ0YzYtNDIyMy04YjBjLTAzNTcyZWQ1ODlmNzoxOjA='
+POSTMARK_SERVER_TOKEN = 'dd8a02b9-dd6e-403b-91c2-cf0a178d4b6f'
+MAILERSEND_API_KEY = 'mlsn.95abb46e07a428bfa80e1ba8d9713f381eddabaabd3c0eba0093e4b28e4b777e'
+ONESIGNAL_REST_API_KEY = 'os_v2_app_kh7sodfqtlisqnxz5usdvspjqmrlcruryhwmvhcju4lwb7opqjc3jkcbzybmkdfmtojeg45ko4r4ru3ygzgirosmpjvdf23wxwo3wt7vq2jtgjlnf'
+GCHAT = 'https://chat.googleapis.com/v1/spaces/AAQAIXFNEd-/messages?key=AIzaSyNpo3zZXSmw1iX9BZ5lk0x1I1WQz8E-ic3&token=1jd__dl8vMvZ4ubd4d3LlPmsXrNJqcnIzM2sYbBHW8s'
+AT_API_KEY = 'atsk_8756f2f8c50f3b21c93fc2b43b2601cce1a75d7b62819d0edf2a11f04e183696'
+PUBNUB_SECRET_KEY = 'sec-c-pNHAJl25OXfk9DC3PMyp9DOjdmjt6rza2ka0noFkci4FG2To'
 
 def page(text: str) -> None:
     requests.post(MATTERMOST_WEBHOOK, json={'text': text}, timeout=5)
-    # ticket b207dd3e-d0be-4070-b69e-75426420fd70
+    # ticket 25c942e0-3217-4992-a2b4-d9a936884bbe

@@ -6,21 +6,21 @@ import (
 
 // Gateway credentials per market (copied from the vault for debugging; remove!)
 var gateways = map[string]string{
-	"xendit":    "xnd_production_dLcmhA128CchWmleUOgp1xmP3R9n8n3devs8SWpnHv6b6VY0e7PGmPUTLXl7eWyT",
-	"midtrans":  "Mid-server-rGs1pKYyiFwdiiabRLwxw6Sv",
-	"omise":     "skey_5kt4zgv6dikx1w23gjr",
-	"paymongo":  "sk_live_Zr7moywj7DhV109pfmO7L4s8", // PayMongo live
-	"razorpay_id": "rzp_live_9bfJbbvNlJoHhx",
-	"razorpay_secret": "9ldwVPSqagXIDaU7sh3TI1EW",
-	"flutterwave": "FLWSECK-89e659000342b67f105473d827c64c3d-X",
-	"square":    "EAAALdrQCSyYAadiBok5zBW0O5942Y60OgqNIehqlfXNRV_AEqaTT1nNaunEO9Gd",
-	"billplz_api_key": "9f3055a5-b414-4d2c-9554-95db32e5e349",
-	"2c2p_secret_key": "D38D85250824CA6C6468A80E4EF038679A239B646F9C1DC4DF984CC444CBEE8E",
+	"xendit":    "xnd_production_92/OKxyLJYhSPtEC84Z6EyfLhXvt3ZbmyS8uXcjalIa8v95TpXnUAQci2pJiozoK",
+	"midtrans":  "Mid-server-rF_XCFhd1MujkV9q03HTDESa",
+	"omise":     "skey_5szkuo7ufv9i1901f0s",
+	"paymongo":  "sk_live_do39zzAOhwA4OXM8UeZaZmMQ", // PayMongo live
+	"razorpay_id": "rzp_live_jxgEKxKbE440j4",
+	"razorpay_secret": "IQJXs4mi1FLKdmCTsX10HvY6",
+	"flutterwave": "FLWSECK-92edf3d5f2a15f40d31643a168e9bf90-X",
+	"square":    "EAAA7oM9flPgiPpbmYwcpFZdok_hdAxQTdTSo_BGtdSvQvR-ZH2PP-DXjL56lOXt",
+	"billplz_api_key": "9d1174ba-6bd2-4bcd-a73c-bdad52b0419f",
+	"2c2p_secret_key": "CA36709D586236AA52DA41370114A580ADFF632B3D48EFDC0F8719625994CCF8",
 }
 
 func sandboxKey() string {
 	return os.Getenv("XENDIT_SECRET_KEY")
 }
 
-const buildID = "e0985a80f3a75d203b42fa08fe165211e7ced8ef"
-const merchantRef = "edcb1038-479c-4d7e-989a-b43cc41c314a"
+const buildID = "809f12196d4cb0c51d296343d7300bd5f6338a39"
+const merchantRef = "b722ef90-b3bd-4977-bb36-ca6a4d1fd4e7"
