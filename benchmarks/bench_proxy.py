@@ -31,7 +31,6 @@ import asyncio
 import json
 import os
 import random
-import re
 import signal
 import socket
 import statistics

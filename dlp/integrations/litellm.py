@@ -182,7 +182,7 @@ class _ChatStream:
             for position, call in enumerate(getattr(delta, "tool_calls", None) or []):
                 fn = getattr(call, "function", None)
                 args = getattr(fn, "arguments", None)
-                if isinstance(args, str) and args:
+                if fn is not None and isinstance(args, str) and args:
                     tindex = getattr(call, "index", None)
                     key = (index, position if tindex is None else tindex)
                     fn.arguments = self.tools.setdefault(key, StreamRestorer(self.vault, json_escape=True)).feed(args)

@@ -145,7 +145,7 @@ class AnthropicHandler(_Handler):
             restorer = self.blocks.get(index)
             if restorer is None:  # a delta without its start: still restore
                 restorer = self.blocks[index] = (self.text_restorer() if key == "text" else self.json_restorer())
-                self.delta_type[index] = dtype
+                self.delta_type[index] = str(dtype)
             text = delta[key]
             out = restorer.feed(text)
             if out == text:
@@ -247,8 +247,9 @@ class OpenAIChatHandler(_Handler):
                             if rest:
                                 new_calls.append({"index": t, "function": {"arguments": rest}})
                                 changed = True
-                fn = call.get("function")
-                args = fn.get("arguments") if isinstance(fn, dict) else None
+                fn_obj = call.get("function")
+                fn: dict[str, Any] = fn_obj if isinstance(fn_obj, dict) else {}
+                args = fn.get("arguments")
                 if isinstance(args, str) and args:
                     restorer = self.tools.setdefault((index, tindex), self.json_restorer())
                     out = restorer.feed(args)
@@ -259,20 +260,21 @@ class OpenAIChatHandler(_Handler):
             if changed:
                 new_delta["tool_calls"] = new_calls
         if finished:
-            rest = self._flush_choice(index)
-            if rest["content"]:
-                new_delta["content"] = (new_delta.get("content") or "") + rest["content"]
+            flushed = self._flush_choice(index)
+            if flushed["content"]:
+                new_delta["content"] = (new_delta.get("content") or "") + flushed["content"]
                 changed = True
-            if rest["tools"]:
-                merged = list(new_delta.get("tool_calls") or [])
-                for tindex, text in rest["tools"]:
-                    for i, call in enumerate(merged):
-                        if isinstance(call, dict) and call.get("index") == tindex:
-                            fn = call.get("function") or {}
-                            merged[i] = {**call, "function": {**fn, "arguments": (fn.get("arguments") or "") + text}}
+            if flushed["tools"]:
+                merged: list[Any] = list(new_delta.get("tool_calls") or [])
+                for tail_index, tail in flushed["tools"]:
+                    for i, entry in enumerate(merged):
+                        if isinstance(entry, dict) and entry.get("index") == tail_index:
+                            entry_fn = entry.get("function") or {}
+                            merged[i] = {**entry, "function": {**entry_fn,
+                                                               "arguments": (entry_fn.get("arguments") or "") + tail}}
                             break
                     else:
-                        merged.append({"index": tindex, "function": {"arguments": text}})
+                        merged.append({"index": tail_index, "function": {"arguments": tail}})
                 new_delta["tool_calls"] = merged
                 changed = True
         if not changed:
