@@ -406,3 +406,40 @@ def test_gemini_before_tool_restores_placeholders(project: Path) -> None:
     body = out(hook("gemini-cli", gemini("BeforeTool", project, tool_name="run_shell_command",
                                          tool_input={"command": "grep <PII:my-nric:1> db.csv"}), project))
     assert body["hookSpecificOutput"]["tool_input"] == {"command": f"grep {NRIC} db.csv"}
+
+
+def test_dlp_hook_command_line(project: Path, monkeypatch: pytest.MonkeyPatch,
+                               capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+    import sys
+
+    from dlp.cli import main
+    from dlp.integrations.hooks.__main__ import main as module_main
+    from test_egress_kit import write_pack
+
+    (project / "_rules" / "test").mkdir(parents=True)
+    write_pack(project / "_rules" / "test")
+    monkeypatch.setenv("DLP_RULES_DIR", str(project / "_rules"))
+    monkeypatch.setenv("DLP_CACHE_DIR", str(project / "_cache"))
+    monkeypatch.chdir(project)
+
+    def call(entry: Any, args: list[str], stdin: bytes) -> tuple[int, str, str]:
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin)))
+        code = entry(args)
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    blocked = json.dumps(claude("UserPromptSubmit", project, prompt=f"t {TOKEN}")).encode()
+    for entry, prefix in ((main, ["hook"]), (module_main, [])):
+        code, stdout, _ = call(entry, [*prefix, "claude-code"], blocked)
+        assert code == 0 and json.loads(stdout)["decision"] == "block"
+        code, stdout, stderr = call(entry, [*prefix, "claude-code"], b"{nope")
+        assert code == 2 and stdout == "" and stderr.startswith("dlp: malformed")
+        code, stdout, _ = call(entry, [*prefix, "copilot", "--event", "preToolUse"],
+                               json.dumps({"cwd": str(project), "toolName": "view",
+                                           "toolArgs": json.dumps({"path": ".env"})}).encode())
+        assert code == 0 and json.loads(stdout)["permissionDecision"] == "deny"
+    code, _, stderr = call(main, ["hook", "notepad"], b"{}")
+    assert code == 2 and "unknown tool" in stderr
+    code, _, stderr = call(module_main, ["notepad"], b"{}")
+    assert code == 2 and "unknown tool" in stderr
