@@ -413,9 +413,10 @@ def test_dlp_hook_command_line(project: Path, monkeypatch: pytest.MonkeyPatch,
     import io
     import sys
 
+    from test_egress_kit import write_pack
+
     from dlp.cli import main
     from dlp.integrations.hooks.__main__ import main as module_main
-    from test_egress_kit import write_pack
 
     (project / "_rules" / "test").mkdir(parents=True)
     write_pack(project / "_rules" / "test")
