@@ -167,7 +167,7 @@ def test_not_natural_language_rejects_words(value: str) -> None:
 
 @pytest.mark.parametrize("value", [
     "Xk9fQ2mZr7Lp", "hunter2!", "3f9a8b7c6d5e4f3a2b1c", "P@55w0rd-Zq8", "aG9sYTpjYXJhY29sYQ==",
-    "wJalrXUtnFEMI/K7MDENG/bPxRfiCY", "tR7vX2qLmN9pK4sW", "adm1n-Zq", "qZt8Rw", "AKIACYBP3GSTUH3XENMZ", "AKIAQWRTZXCVBNMLKJHG",
+    "wJalrXUtnFEMI/K7MDENG/bPxRfiCY", "tR7vX2qLmN9pK4sW", "adm1n-Zq", "qZt8Rw", "AKIACYBP3GSTUH3XENMZ", "AKIAQWRTZXCVBNMLKJHG", "1S1Tbgniic", "UadmTO0Wljmy5",
 ])
 def test_not_natural_language_keeps_random_values(value: str) -> None:
     assert v.not_natural_language(value)
@@ -222,6 +222,15 @@ def test_not_hash_or_uuid(value: str, ok: bool) -> None:
     ("2016-09-08T21:47:36Z", False),
     ("detect_secrets.main:main", False),
     ("x25519.X25519PrivateKey", False),
+    ("HTTPPasswordMgr", False),
+    ("LangsmithCredentialsObject", False),
+    ("apiKeyHeader", False),
+    ("ssl_password", False),
+    ("encryption_key_sha256", False),
+    ("bEpRzpKtFXJP", True),
+    ("NzdmyOJErziCrUA", True),
+    ("fMx_DpYeNpB", True),
+    ("HorWmqaybmlHpzz", True),
     ("oCyr8vlBgwciJCIaBWTlm0jn.goDBFcTwTe", True),
     ("https://ci:Zq8Lm2@nexus.acme.internal/simple", True),               # URL with credentials
     ("p4ss.w0rd-x", True),

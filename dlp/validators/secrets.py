@@ -276,9 +276,10 @@ def not_natural_language(value: str, *, max_word_fraction: float = 0.85) -> bool
         return False
     # drop dates and version numbers before judging ("token-efficient-tools-2025-02-19")
     v = _DATE_VERSION_RE.sub("-", v).strip("-") or v
-    if not re.search(r"\d", v) and len(re.findall(r"[A-Za-z]{2,}", v)) >= 2 and re.search(r"[_:.-]", v) \
-            and not re.search(r"[^A-Za-z_:.-]", v):
-        # letters-only segments joined by separators: a label or identifier ("HCP_VAULT_TOKEN")
+    runs = re.findall(r"[A-Za-z]{2,}", v)
+    if not re.search(r"\d", v) and len(runs) >= 2 and re.search(r"[_:.-]", v) \
+            and not re.search(r"[^A-Za-z_:.-]", v) and 2 * sum(_wordlike(r) for r in runs) >= len(runs):
+        # word-like runs joined by separators: a label or identifier ("HCP_VAULT_TOKEN")
         return False
     words = re.findall(r"[A-Za-z]+", v)
     if re.search(r"\s", v):
@@ -308,8 +309,9 @@ def not_natural_language(value: str, *, max_word_fraction: float = 0.85) -> bool
     if alpha_segs and all(s.lower() in _WORDS for s in alpha_segs) and not has_symbol:
         if sum(c.isdigit() for c in v) <= 4:
             return False
-    if words and all(_wordlike(w) for w in segs if w.isalpha() and len(w) > 1) and not has_symbol:
-        # only word-like segments plus a version-like number ("config_v2")
+    if words and re.search(r"[_\-. ]", v) and not has_symbol \
+            and all(_wordlike(w) for w in segs if w.isalpha() and len(w) > 1):
+        # separator-joined word-like segments plus a version-like number ("config_v2")
         digits = sum(c.isdigit() for c in v)
         if digits <= 2 and len(segs) >= 2:
             return False
@@ -347,6 +349,11 @@ _CODE_REF_RE = re.compile(
     | [A-Za-z_]\w*\((?:[^)]*$|[^)]*\))      # a call anywhere: x.f(, f(a)
     | \),|\)\.|\)\)|\(\)                    # call syntax: ), ). )) ()
     | ^new\s+[A-Z]                           # constructor
+    | ^(?:[A-Z]{2,}(?=[A-Z][a-z])|[A-Z][a-z]{2,}|[a-z]{2,})*(?:Mgr|Manager|Object|Key|Keys|Type|Error|Handler
+       |Client|Config|Provider|Factory|Service|Info|Data|Dict|List|Map|Str|Id|Name|Value|Token|Secret|Password
+       |Credential|Credentials|Header|Request|Response|Model|Schema|Class|Base|Impl|Interface|Exception|Field
+       |Input|Output|Options|Settings|Params|Store|Cache|Provider|Holder|Wrapper|Builder|Loader|Result)\d{0,3}$
+    | ^[a-z]{2,}(?:_[a-z0-9]{2,})+$                                 # snake_case name: ssl_password
     | ^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$        # an environment variable NAME: ANTHROPIC_API_KEY
     | ^(?i:urn|arn):                          # URN / ARN identifiers
     | ^\#/                                   # JSON pointer
