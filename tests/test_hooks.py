@@ -444,3 +444,16 @@ def test_dlp_hook_command_line(project: Path, monkeypatch: pytest.MonkeyPatch,
     assert code == 2 and "unknown tool" in stderr
     code, _, stderr = call(module_main, ["notepad"], b"{}")
     assert code == 2 and "unknown tool" in stderr
+
+
+def test_claude_post_tool_use_answer_fits_the_hook_output_limit(project: Path) -> None:
+    from dlp.integrations.hooks.claude_code import MAX_HOOK_OUTPUT
+
+    big = ("x" * 70 + "\n") * 600 + f"IC={NRIC}\n" + ("y" * 70 + "\n") * 300
+    response = {"stdout": big, "stderr": "short", "interrupted": False, "isImage": False}
+    r = hook("claude-code", claude("PostToolUse", project, tool_name="Bash", tool_input={"command": "cat log"},
+                                   tool_response=response), project)
+    assert len(r.stdout) <= MAX_HOOK_OUTPUT + 1
+    new = json.loads(r.stdout)["hookSpecificOutput"]["updatedToolOutput"]
+    assert new["stdout"].endswith("[dlp: output shortened to fit the hook output limit]")
+    assert NRIC not in r.stdout and new["stderr"] == "short"

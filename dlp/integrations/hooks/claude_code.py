@@ -112,7 +112,63 @@ def post_tool_use(ctx: HookContext) -> HookResult:
         specific["updatedMCPToolOutput"] = new_output  # older Claude Code versions
     # No "decision": "block" here: the output is already rewritten, and a block
     # would end Claude's turn.
-    return HookResult.json({"hookSpecificOutput": specific, "systemMessage": message}, decision=decision)
+    body = _fit({"hookSpecificOutput": specific, "systemMessage": message})
+    return HookResult.json(body, decision=decision)
+
+
+MAX_HOOK_OUTPUT = 9500  # Claude Code cuts hook output at 10,000 characters
+_SHORTENED = "\n[dlp: output shortened to fit the hook output limit]"
+
+
+def _fit(body: dict[str, Any]) -> dict[str, Any]:
+    """Shorten the longest strings of the rewritten output until the answer fits
+    Claude Code's hook output limit: a cut-off answer is invalid JSON, which
+    Claude Code would ignore, letting the original output through."""
+    import json
+
+    spec = body["hookSpecificOutput"]
+    while len(json.dumps(body, ensure_ascii=False)) > MAX_HOOK_OUTPUT:
+        excess = len(json.dumps(body, ensure_ascii=False)) - MAX_HOOK_OUTPUT
+        changed = False
+        for key in ("updatedToolOutput", "updatedMCPToolOutput"):
+            if key in spec:
+                spec[key], done = _shorten_longest(spec[key], excess + len(_SHORTENED) + 16)
+                changed = changed or done
+        if not changed:
+            spec.pop("updatedMCPToolOutput", None)
+            spec["updatedToolOutput"] = _SHORTENED.strip()
+            break
+    return body
+
+
+def _shorten_longest(obj: Any, by: int) -> tuple[Any, bool]:
+    """``obj`` with its longest string cut by at least ``by`` characters."""
+    paths: list[tuple[int, tuple[Any, ...]]] = []
+
+    def walk(value: Any, path: tuple[Any, ...]) -> None:
+        if isinstance(value, str):
+            paths.append((len(value), path))
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                walk(v, (*path, i))
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, (*path, k))
+
+    walk(obj, ())
+    if not paths:
+        return obj, False
+    length, path = max(paths, key=lambda p: p[0])
+    if length <= len(_SHORTENED):
+        return obj, False
+    keep = max(0, length - by)
+    if not path:
+        return obj[:keep] + _SHORTENED, True
+    target = obj
+    for part in path[:-1]:
+        target = target[part]
+    target[path[-1]] = target[path[-1]][:keep] + _SHORTENED
+    return obj, True
 
 
 HANDLERS = {
