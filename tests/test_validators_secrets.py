@@ -159,7 +159,7 @@ def test_basic_auth_b64(value: str, ok: bool) -> None:
     "Please enter the password", "changeme", "very-long-config-name", "config_v2",
     "postgres", "password123", "admin2024", "test_01", "token-efficient-tools-2025-02-19",
     "HCP_VAULT_TOKEN", "mcp_oauth_tokens", "litellm-mcp-bridge:envelope-signing:", "***", "a%20secret",
-    "Ocp-Apim-Subscription-Key", "ASIAANDPACIFICREGION", "ASIAPACIFICEUROPE", "YOURACCESSKEYIDHERE1", "AKIAEXAMPLEFAKEKEY23", "sila_masukkan_kata_laluan", "PasswordInput", "secret",
+    "Ocp-Apim-Subscription-Key", "SomeKindOfPassword123!@#", "generatedwebdavpassword1", "ASIAANDPACIFICREGION", "ASIAPACIFICEUROPE", "YOURACCESSKEYIDHERE1", "AKIAEXAMPLEFAKEKEY23", "sila_masukkan_kata_laluan", "PasswordInput", "secret",
 ])
 def test_not_natural_language_rejects_words(value: str) -> None:
     assert not v.not_natural_language(value)
@@ -231,6 +231,8 @@ def test_not_hash_or_uuid(value: str, ok: bool) -> None:
     ("NzdmyOJErziCrUA", True),
     ("fMx_DpYeNpB", True),
     ("HorWmqaybmlHpzz", True),
+    ("HTMLTokenizer", False),
+    ("SSHPrivateKeyTypes", False),
     ("oCyr8vlBgwciJCIaBWTlm0jn.goDBFcTwTe", True),
     ("https://ci:Zq8Lm2@nexus.acme.internal/simple", True),               # URL with credentials
     ("p4ss.w0rd-x", True),

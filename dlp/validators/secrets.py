@@ -218,6 +218,7 @@ def basic_auth_b64(value: str) -> bool:
 # or documentation rather than a secret.
 _WORDS = frozenset(["a", "an", "and", "any", "are", "as", "at", "be", "by", "for", "from", "here", "in", "into", "is", "it", "its", "my", "no", "not", "of", "on", "or", "our", "the", "this", "to", "use", "with", "your", "you", "we", "none", "null", "nil", "true", "false", "yes", "undefined", "empty", "blank", "password", "passwd", "passwords", "pass", "pwd", "secret", "secrets", "token", "tokens", "key", "keys", "api", "apikey", "access", "private", "public", "client", "id", "user", "username", "users", "name", "names", "value", "values", "string", "str", "field", "fields", "label", "labels", "config", "configuration", "setting", "settings", "option", "options", "env", "environment", "var", "variable", "variables", "default", "defaults", "example", "examples", "sample", "samples", "test", "tests", "testing", "dummy", "fake", "mock", "placeholder", "redacted", "hidden", "masked", "change", "changeme", "replace", "insert", "enter", "put", "set", "get", "new", "old", "my", "own", "real", "actual", "your", "here", "there", "todo", "fixme", "required", "optional", "missing", "invalid", "valid", "none", "unknown", "admin", "administrator", "root", "guest", "demo", "local", "localhost", "dev", "development", "prod", "production", "staging", "stage", "app", "application", "service", "server", "database", "db", "host", "port", "url", "uri", "path", "file", "files", "dir", "directory", "home", "data", "info", "auth", "authentication", "authorization", "login", "logout", "signin", "signup", "session", "cookie", "header", "headers", "bearer", "basic", "oauth", "credential", "credentials", "account", "accounts", "email", "mail", "phone", "address", "number", "code", "message", "error", "warning", "note", "notes", "type", "types", "kind", "form", "input", "output", "request", "response", "result", "please", "provide", "enter", "must", "should", "will", "can", "cannot", "here", "goes", "long", "short", "strong", "weak", "generate", "generated", "random", "secure", "insecure", "encrypted", "decrypted", "hash", "hashed", "salt", "verify", "verification", "confirm", "confirmation", "reset", "forgot", "forgotten", "current", "previous", "next", "first", "last", "primary", "secondary", "main", "master", "slave", "backup", "upload", "download", "read", "write", "delete", "update", "create", "remove", "list", "show", "hide", "open", "close", "start", "stop", "enable", "enabled", "disable", "disabled", "on", "off", "is", "has", "have", "had", "was", "were", "be", "been", "being", "do", "does", "postgres", "postgresql", "mysql", "mariadb", "mongo", "mongodb", "redis", "rabbitmq", "guest", "sa", "sys", "system", "oracle", "scott", "tiger", "sql", "pgsql", "dbuser", "dbpass", "qwerty", "letmein", "welcome", "hello", "world", "foo", "bar", "baz", "qux", "abc", "xyz", "love", "monkey", "dragon", "sunshine", "princess", "football", "baseball", "superman", "batman", "trustno1", "iloveyou", "starwars", "whatever"])
 
+_FILLER_SUBSTRINGS = ("password", "passwd", "secret", "example", "changeme", "placeholder", "redacted")
 _UPPER_FILLERS = ("YOUR", "HERE", "EXAMPLE", "ACCESS", "SECRET", "TOKEN", "PASSWORD", "REPLACE",
                   "INSERT", "CHANGE", "DUMMY", "SAMPLE", "KEYID", "APIKEY", "FAKE", "TEST")
 _SEGMENT_RE = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
@@ -274,6 +275,8 @@ def not_natural_language(value: str, *, max_word_fraction: float = 0.85) -> bool
         return False  # "***", "...", "-"
     if _is_placeholder_word(v):
         return False
+    if any(w in v.lower() for w in _FILLER_SUBSTRINGS):
+        return False  # "SomeKindOfPassword123!@#", "generatedwebdavpassword1"
     # drop dates and version numbers before judging ("token-efficient-tools-2025-02-19")
     v = _DATE_VERSION_RE.sub("-", v).strip("-") or v
     runs = re.findall(r"[A-Za-z]{2,}", v)
@@ -352,7 +355,8 @@ _CODE_REF_RE = re.compile(
     | ^(?:[A-Z]{2,}(?=[A-Z][a-z])|[A-Z][a-z]{2,}|[a-z]{2,})*(?:Mgr|Manager|Object|Key|Keys|Type|Error|Handler
        |Client|Config|Provider|Factory|Service|Info|Data|Dict|List|Map|Str|Id|Name|Value|Token|Secret|Password
        |Credential|Credentials|Header|Request|Response|Model|Schema|Class|Base|Impl|Interface|Exception|Field
-       |Input|Output|Options|Settings|Params|Store|Cache|Provider|Holder|Wrapper|Builder|Loader|Result)\d{0,3}$
+       |Input|Output|Options|Settings|Params|Store|Cache|Holder|Wrapper|Builder|Loader|Result|Types|Tokenizer
+       |Generator|Source|Callable|Collection|Handle|Lexer|Parser|Reader|Writer|Stream|Context|Session|Policy)\d{0,3}$
     | ^[a-z]{2,}(?:_[a-z0-9]{2,})+$                                 # snake_case name: ssl_password
     | ^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$        # an environment variable NAME: ANTHROPIC_API_KEY
     | ^(?i:urn|arn):                          # URN / ARN identifiers
