@@ -24,7 +24,7 @@ _ALLOW_NEXT = re.compile(
 )
 
 
-def _normalise(text: str) -> str:
+def normalise(text: str) -> str:
     """Lower-case with camelCase split, so `customerNric` contains the word `nric`."""
     return _CAMEL.sub("_", text).lower()
 
@@ -52,11 +52,11 @@ def has_context(data: bytes, start: int, end: int, context: Context) -> bool:
     if column is not None:
         # In a table the column says what the cell is; words in neighbouring
         # rows, columns or statements describe other values.
-        return bool(regex.search(_normalise(column)))
+        return bool(regex.search(normalise(column)))
     w = context.window
     before = data[max(0, start - 4 * w):start].decode("utf-8", "replace")[-w:]
     after = data[end:end + 4 * w].decode("utf-8", "replace")[:w]
-    return bool(regex.search(_normalise(before)) or regex.search(_normalise(after)))
+    return bool(regex.search(normalise(before)) or regex.search(normalise(after)))
 
 
 # --------------------------------------------------------------------------- table columns
