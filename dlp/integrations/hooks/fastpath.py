@@ -235,6 +235,8 @@ def rebuild_matcher(name: str, attrs: dict[str, Any], db_attr: str, db: bytes) -
     import hyperscan
 
     module_name, _, class_name = name.partition(":")
+    if not module_name.startswith("dlp.engine.") or not class_name.isidentifier():
+        raise ValueError(f"not a dlp matcher: {name!r}")  # a cache file names only dlp's own matchers
     cls = getattr(importlib.import_module(module_name), class_name)
     matcher = object.__new__(cls)
     for key, value in attrs.items():
