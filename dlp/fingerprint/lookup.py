@@ -35,7 +35,7 @@ _MIN_SPAN = 40  # k-gram positions a matched span is judged over, at least
 _MAX_FILES = 4  # candidate files verified per region reading
 _NEAR = 8  # k-grams each side of an anchor looked at by the quick test
 _MAX_OCCURRENCES = 4  # places in one file an anchor is tried at
-_MANY_ANCHORS = 8  # from this many anchors in a region on, a candidate file needs two of them
+_MANY_ANCHORS = 4  # from this many anchors in a region on, a candidate file needs two of them
 
 
 @dataclass(frozen=True, slots=True)
