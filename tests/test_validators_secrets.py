@@ -159,7 +159,7 @@ def test_basic_auth_b64(value: str, ok: bool) -> None:
     "Please enter the password", "changeme", "very-long-config-name", "config_v2",
     "postgres", "password123", "admin2024", "test_01", "token-efficient-tools-2025-02-19",
     "HCP_VAULT_TOKEN", "mcp_oauth_tokens", "litellm-mcp-bridge:envelope-signing:", "***", "a%20secret",
-    "Ocp-Apim-Subscription-Key", "SomeKindOfPassword123!@#", "generatedwebdavpassword1", "ASIAANDPACIFICREGION", "ASIAPACIFICEUROPE", "YOURACCESSKEYIDHERE1", "AKIAEXAMPLEFAKEKEY23", "sila_masukkan_kata_laluan", "PasswordInput", "secret",
+    "Ocp-Apim-Subscription-Key", "masukkan_kata_laluan_di_sini", "contoh_kunci_api", "SomeKindOfPassword123!@#", "generatedwebdavpassword1", "ASIAANDPACIFICREGION", "ASIAPACIFICEUROPE", "YOURACCESSKEYIDHERE1", "AKIAEXAMPLEFAKEKEY23", "sila_masukkan_kata_laluan", "PasswordInput", "secret",
 ])
 def test_not_natural_language_rejects_words(value: str) -> None:
     assert not v.not_natural_language(value)
