@@ -26,7 +26,7 @@ _DIFF_OPTS = ("--no-color", "--no-ext-diff", "--no-textconv", "--src-prefix=a/",
               "--no-abbrev", "--raw", "-z")
 _REGULAR_MODES = frozenset({"100644", "100755", "100664"})
 _HUNK = re.compile(rb"^@@@* -[0-9,]+ \+(\d+)(?:,(\d+))? @@")
-_READ_CHUNK = 1 << 16
+_READ_CHUNK = 1 << 18
 _BATCH = 512  # cat-file requests written at once (41 bytes each: well under a pipe buffer)
 
 
@@ -152,17 +152,24 @@ def decode_path(raw: bytes) -> str:
 
 
 def _tokens(stream: IO[bytes]) -> Iterator[bytes]:
-    """NUL-separated tokens of a stream, read in chunks (bounded memory)."""
-    rest = b""
+    """NUL-separated tokens of a stream, read in chunks (bounded memory; a long
+    token, such as a commit's patch, is joined once, not copied per chunk)."""
+    pending: list[bytes] = []
     while True:
         chunk = stream.read(_READ_CHUNK)
         if not chunk:
             break
-        parts = (rest + chunk).split(b"\0")
-        rest = parts.pop()
-        yield from parts
-    if rest:
-        yield rest
+        if b"\0" not in chunk:
+            pending.append(chunk)
+            continue
+        parts = chunk.split(b"\0")
+        pending.append(parts[0])
+        yield b"".join(pending)
+        yield from parts[1:-1]
+        pending = [parts[-1]]
+    tail = b"".join(pending)
+    if tail:
+        yield tail
 
 
 Event = tuple[str, object]  # ("commit", Commit) | ("raw", RawEntry) | ("patch", bytes)
@@ -196,7 +203,9 @@ def parse_stream(stream: IO[bytes]) -> Iterator[Event]:
             yield "commit", Commit(oid, author, date.strip())
 
 
-_PATCH_HEADERS = re.compile(rb"^(?:diff |\+\+\+ |@@)[^\n]*", re.MULTILINE)
+# Lines that start with these, found after a newline (a literal first character
+# lets the regex engine skip through content at memchr speed).
+_PATCH_HEADERS = re.compile(rb"\n(?:diff |\+\+\+ |@@)[^\n]*")
 
 
 def added_lines(patch: bytes) -> dict[str, list[tuple[int, int]]]:
@@ -207,8 +216,8 @@ def added_lines(patch: bytes) -> dict[str, list[tuple[int, int]]]:
     out: dict[str, list[tuple[int, int]]] = {}
     current: list[tuple[int, int]] | None = None
     in_header = False
-    for m in _PATCH_HEADERS.finditer(patch):
-        line = m.group()
+    for m in _PATCH_HEADERS.finditer(b"\n" + patch):
+        line = m.group()[1:]
         if line.startswith(b"diff "):
             in_header = True
             current = None
