@@ -627,10 +627,13 @@ def lookup(
                         by_file.setdefault(row.file_id, []).append(row)
             if not by_file:
                 continue
-            anchor_count = {f: len({r.hash for r in rows}) for f, rows in by_file.items()}
             # in a long region a single shared fingerprint is usually an idiom met by chance
             least = 2 if len(reading.anchors) >= _MANY_ANCHORS else 1
-            ranked_files = sorted((f for f in by_file if anchor_count[f] >= least),
+            anchor_count = {
+                f: len({r.hash for r in rows}) if least > 1 else len(rows)
+                for f, rows in by_file.items() if len(rows) >= least
+            }
+            ranked_files = sorted((f for f, count in anchor_count.items() if count >= least),
                                   key=lambda f: (-anchor_count[f], f))[:_MAX_FILES]
             aligned = []
             for file_id in ranked_files:
