@@ -57,6 +57,7 @@ class Received:
 class FakeUpstream:
     received: list[Received] = field(default_factory=list)
     chunk: int = CHUNK
+    history: dict[Any, list[str]] = field(default_factory=dict)
 
     def app(self) -> web.Application:
         app = web.Application(client_max_size=64 * 1024 * 1024)
@@ -164,6 +165,10 @@ class FakeUpstream:
     # ----------------------------------------------------------------- OpenAI Responses
 
     async def openai_responses(self, request: web.Request, doc: Any, seen: list[str]) -> web.StreamResponse:
+        # history kept server-side: placeholders seen in the earlier turns of previous_response_id
+        seen = list(dict.fromkeys(self.history.get((doc or {}).get("previous_response_id"), []) + seen))
+        response_id = f"resp_{len(self.received)}"
+        self.history[response_id] = seen
         text = self.reply_text(seen)
         args = self.tool_args(seen)
         model = (doc or {}).get("model", "fake")
@@ -171,7 +176,7 @@ class FakeUpstream:
                     "content": [{"type": "output_text", "text": text, "annotations": []}]}
         call_item = {"id": "fc_1", "type": "function_call", "status": "completed", "call_id": "call_1",
                      "name": "lookup", "arguments": args}
-        response = {"id": "resp_1", "object": "response", "created_at": 1700000000, "model": model,
+        response = {"id": response_id, "object": "response", "created_at": 1700000000, "model": model,
                     "status": "completed", "output": [msg_item, call_item], "parallel_tool_calls": True,
                     "tool_choice": "auto", "tools": [], "text": {"format": {"type": "text"}},
                     "usage": {"input_tokens": 1, "output_tokens": 1, "total_tokens": 2,

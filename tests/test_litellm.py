@@ -260,6 +260,7 @@ def _clients(base: str) -> tuple[Any, Any]:
 def _assert_clean(fake: FakeUpstream) -> None:
     assert fake.received, "upstream was not called"
     assert SECRET.encode() not in fake.bodies()
+    assert b"dlp_vault" not in fake.bodies(), "the (encrypted) vault went to the provider"
 
 
 def test_litellm_chat_completions(proxy: Any) -> None:

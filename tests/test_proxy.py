@@ -146,6 +146,23 @@ def test_openai_responses_stream(stack: Stack) -> None:
     assert numbers == list(range(len(numbers)))  # renumbered, contiguous
 
 
+@pytest.mark.parametrize("stream", [False, True])
+def test_responses_previous_response_id_keeps_the_vault(stack: Stack, stream: bool) -> None:
+    client = stack.openai()
+    if stream:
+        with client.responses.stream(model="gpt-x", input=PROMPT) as s:
+            first = s.get_final_response()
+        with client.responses.stream(model="gpt-x", input="and again?", previous_response_id=first.id) as s:
+            second = s.get_final_response()
+    else:
+        first = client.responses.create(model="gpt-x", input=PROMPT)
+        second = client.responses.create(model="gpt-x", input="and again?", previous_response_id=first.id)
+    # the second request carries no secret, but the provider-held history does: still restored
+    assert SECRET not in json.dumps(stack.fake.received[1].json())
+    assert second.output_text == f"echo: {SECRET} done"
+    stack.assert_clean()
+
+
 # --------------------------------------------------------------------------- Anthropic
 
 
@@ -456,3 +473,15 @@ def test_cli_integrations_path(capsys: pytest.CaptureFixture[str]) -> None:
         assert main(["integrations", "path", name]) == 0
         path = Path(capsys.readouterr().out.strip())
         assert path.is_file() and path.name == f"{name}.py"
+
+
+def test_response_vaults_are_bounded() -> None:
+    from dlp.proxy.server import ResponseVaults
+
+    vaults = ResponseVaults(max_entries=3, ttl=60)
+    for i in range(5):
+        vaults.put(f"resp_{i}", i)
+    assert len(vaults) == 3 and vaults.get("resp_0") is None and vaults.get("resp_4") == 4
+    expired = ResponseVaults(ttl=-1)
+    expired.put("r", 1)
+    assert expired.get("r") is None

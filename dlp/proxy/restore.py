@@ -321,6 +321,7 @@ class ResponsesHandler(_Handler):
         super().__init__(vault)
         self.streams: dict[tuple[Any, ...], StreamRestorer] = {}
         self.offset = 0
+        self.response_id: str | None = None  # from response.created, for previous_response_id
 
     def _key(self, data: dict) -> tuple[Any, ...]:
         return (data.get("item_id"), data.get("output_index"), data.get("content_index"))
@@ -335,6 +336,9 @@ class ResponsesHandler(_Handler):
         if not isinstance(data, dict):
             return _raw(ev, sep)
         kind = data.get("type") or ev.event or ""
+        if kind == "response.created" and isinstance(data.get("response"), dict):
+            response_id = data["response"].get("id")
+            self.response_id = response_id if isinstance(response_id, str) else None
         if "reasoning" in kind or kind == "error":
             return self._emit(ev, sep, data, data)
         if kind in (self._TEXT[0], self._ARGS[0]) and isinstance(data.get("delta"), str):

@@ -26,6 +26,7 @@ import hmac
 import json
 import logging
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -43,7 +44,7 @@ log = logging.getLogger("dlp.proxy")
 
 HOP_BY_HOP = frozenset({
     "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te",
-    "trailer", "trailers", "transfer-encoding", "upgrade",
+    "trailer", "trailers", "transfer-encoding", "upgrade", "expect",
 })
 _NOT_FORWARDED = HOP_BY_HOP | {"host", "content-length", "content-encoding", "accept-encoding", "x-dlp-token"}
 _NOT_RETURNED = HOP_BY_HOP | {"content-length", "content-encoding", "server", "date"}
@@ -68,10 +69,52 @@ class ProxySettings:
         return urlsplit(self.upstream).hostname or ""
 
 
+class ResponseVaults:
+    """Responses API ``previous_response_id``: the conversation lives on the provider,
+    so the vault of the turn that produced a response id serves the next turn
+    (placeholders the model repeats from earlier turns are restored, and numbering
+    goes on). Bounded: ``max_entries`` ids, each kept ``ttl`` seconds."""
+
+    def __init__(self, *, max_entries: int = 4096, ttl: float = 3600.0) -> None:
+        self.max_entries = max_entries
+        self.ttl = ttl
+        self._items: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+
+    def get(self, response_id: str) -> Any:
+        item = self._items.get(response_id)
+        if item is None:
+            return None
+        if time.monotonic() - item[0] > self.ttl:
+            del self._items[response_id]
+            return None
+        return item[1]
+
+    def put(self, response_id: str, vault: Any) -> None:
+        self._items[response_id] = (time.monotonic(), vault)
+        self._items.move_to_end(response_id)
+        while len(self._items) > self.max_entries:
+            self._items.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+def _previous_response_id(body: bytes) -> str | None:
+    if b"previous_response_id" not in body:
+        return None
+    try:
+        doc = json.loads(body)
+    except ValueError:
+        return None
+    value = doc.get("previous_response_id") if isinstance(doc, dict) else None
+    return value if isinstance(value, str) else None
+
+
 class _Proxy:
     def __init__(self, settings: ProxySettings, gate: Gate) -> None:
         self.settings = settings
         self.gate = gate
+        self.response_vaults = ResponseVaults()
         self.base = settings.upstream.rstrip("/")
         self.destination = settings.upstream_host
         self.session: ClientSession | None = None
@@ -152,7 +195,11 @@ class _Proxy:
         except web.HTTPRequestEntityTooLarge:
             return self._error(route, 413, f"dlp proxy: request body larger than {self.settings.max_body} bytes; "
                                "it was not sent", code="dlp_request_too_large")
-        verdict = await self._inspect(request, route, body)
+        vault = None
+        if route.kind == "openai-responses":
+            previous = _previous_response_id(body)
+            vault = self.response_vaults.get(previous) if previous else None
+        verdict = await self._inspect(request, route, body, vault)
         if verdict.blocked:
             self.stats["blocked"] += 1
             log.warning("blocked %s %s: %s", request.method, request.path, verdict.note)
@@ -180,15 +227,19 @@ class _Proxy:
         finally:
             upstream.release()
 
-    async def _inspect(self, request: web.Request, route: Route, body: bytes) -> Verdict:
+    async def _inspect(self, request: web.Request, route: Route, body: bytes, vault: Any = None) -> Verdict:
         encoding = request.headers.get("Content-Encoding")
         if encoding and body[:1] in (b"{", b"["):
             encoding = None  # already decoded by a server running with aiohttp's auto_decompress
         if len(body) > _INLINE_SCAN:
             loop = asyncio.get_running_loop()
             return await loop.run_in_executor(None, lambda: self.gate.inspect(
-                route, body, destination=self.destination, content_encoding=encoding))
-        return self.gate.inspect(route, body, destination=self.destination, content_encoding=encoding)
+                route, body, destination=self.destination, content_encoding=encoding, vault=vault))
+        return self.gate.inspect(route, body, destination=self.destination, content_encoding=encoding, vault=vault)
+
+    def _remember_response(self, route: Route, verdict: Verdict, response_id: Any) -> None:
+        if route.kind == "openai-responses" and verdict.restoring and isinstance(response_id, str):
+            self.response_vaults.put(response_id, verdict.vault)
 
     def _upstream_headers(self, request: web.Request, verdict: Verdict) -> dict[str, str]:
         out: dict[str, str] = {}
@@ -240,6 +291,7 @@ class _Proxy:
                 tail = restorer.flush()
                 if tail:
                     await response.write(tail)
+                self._remember_response(route, verdict, getattr(restorer.handler, "response_id", None))
         except ConnectionResetError:  # the client went away: drop the upstream stream too
             upstream.close()
             return response
@@ -296,6 +348,11 @@ class _Proxy:
         body = b"".join(chunks)
         if verdict.restoring:
             body = restore_body(body, verdict.vault)
+            if route.kind == "openai-responses" and upstream.status == 200:
+                try:
+                    self._remember_response(route, verdict, json.loads(body).get("id"))
+                except (ValueError, AttributeError):
+                    pass
         return web.Response(status=upstream.status, reason=upstream.reason, body=body,
                             headers=CIMultiDict(headers))
 
