@@ -233,6 +233,7 @@ def test_not_hash_or_uuid(value: str, ok: bool) -> None:
     ("HorWmqaybmlHpzz", True),
     ("HTMLTokenizer", False),
     ("SSHPrivateKeyTypes", False),
+    ("CohereV2ChatResponseUsageTokens", False),
     ("oCyr8vlBgwciJCIaBWTlm0jn.goDBFcTwTe", True),
     ("https://ci:Zq8Lm2@nexus.acme.internal/simple", True),               # URL with credentials
     ("p4ss.w0rd-x", True),

@@ -355,11 +355,12 @@ _CODE_REF_RE = re.compile(
     | [A-Za-z_]\w*\((?:[^)]*$|[^)]*\))      # a call anywhere: x.f(, f(a)
     | \),|\)\.|\)\)|\(\)                    # call syntax: ), ). )) ()
     | ^new\s+[A-Z]                           # constructor
-    | ^(?:[A-Z]{2,}(?=[A-Z][a-z])|[A-Z][a-z]{2,}|[a-z]{2,})*(?:Mgr|Manager|Object|Key|Keys|Type|Error|Handler
+    | ^(?:[A-Z]{2,}(?=[A-Z][a-z])|[A-Z][a-z]{2,}|[a-z]{2,}|[A-Z]?\d{1,3})*(?:Mgr|Manager|Object|Key|Keys|Type|Error|Handler
        |Client|Config|Provider|Factory|Service|Info|Data|Dict|List|Map|Str|Id|Name|Value|Token|Secret|Password
        |Credential|Credentials|Header|Request|Response|Model|Schema|Class|Base|Impl|Interface|Exception|Field
        |Input|Output|Options|Settings|Params|Store|Cache|Holder|Wrapper|Builder|Loader|Result|Types|Tokenizer
-       |Generator|Source|Callable|Collection|Handle|Lexer|Parser|Reader|Writer|Stream|Context|Session|Policy)\d{0,3}$
+       |Generator|Source|Callable|Collection|Handle|Lexer|Parser|Reader|Writer|Stream|Context|Session|Policy
+       |Tokens|Usage|Details|Items|Response|Request|Event|State)\d{0,3}$
     | ^[a-z]{2,}(?:_[a-z0-9]{2,})+$                                 # snake_case name: ssl_password
     | ^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$        # an environment variable NAME: ANTHROPIC_API_KEY
     | ^(?i:urn|arn):                          # URN / ARN identifiers
