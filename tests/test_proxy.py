@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
+import logging
 import subprocess
 import sys
 from pathlib import Path
@@ -61,6 +62,17 @@ def policy_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def stack(policy_path: Path) -> Any:
     EGRESS[:] = [Egress.from_config(policy_path, engine="python")]
+    records: list[str] = []
+
+    class _Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(self.format(record))
+
+    keep = _Keep(level=logging.DEBUG)
+    logger = logging.getLogger("dlp")
+    old_level = logger.level
+    logger.addHandler(keep)
+    logger.setLevel(logging.DEBUG)
     loop = LoopThread()
     fake = FakeUpstream()
     upstream = loop.serve(fake.app())
@@ -70,6 +82,10 @@ def stack(policy_path: Path) -> Any:
         yield Stack(loop, fake, upstream, proxy)
     finally:
         loop.close()
+        logger.removeHandler(keep)
+        logger.setLevel(old_level)
+    assert records, "the proxy logged nothing"
+    assert not [r for r in records if SECRET in r or "900101-14-5678" in r], "a value reached the logs"
 
 
 @pytest.fixture(autouse=True)

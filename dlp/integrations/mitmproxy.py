@@ -113,7 +113,9 @@ class DlpAddon:
             else:
                 verdict = self._gate.inspect(route, body, destination=destination)
         if verdict.blocked:
-            log.warning("dlp blocked %s %s: %s", flow.request.method, flow.request.pretty_url, verdict.note)
+            # host and path only: a query string can hold an API key (Gemini's ?key=)
+            log.warning("dlp blocked %s %s%s: %s", flow.request.method, flow.request.pretty_host,
+                        flow.request.path.split("?", 1)[0], verdict.note)
             flow.response = http.Response.make(verdict.status, verdict.error, {
                 "Content-Type": "application/json", "x-dlp-decision": "block"})
             return

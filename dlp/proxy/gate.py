@@ -135,8 +135,13 @@ class Gate:
             if isinstance(exc, InputError):
                 return self.block(route.family, 413 if "larger" in str(exc) else 400,
                                   f"dlp: {exc}; the request was not sent", code="dlp_unreadable_body")
-            log.error("dlp proxy: internal error while checking %s: %s: %s", route.name,
-                      exc.__class__.__name__, str(exc).splitlines()[0] if str(exc) else "")
+            # the class and where it happened, never the message: it could quote content
+            tb = exc.__traceback__
+            while tb is not None and tb.tb_next is not None:
+                tb = tb.tb_next
+            where = f" at {tb.tb_frame.f_code.co_filename}:{tb.tb_lineno}" if tb is not None else ""
+            log.error("dlp proxy: internal error while checking %s: %s%s", route.name,
+                      exc.__class__.__name__, where)
             if self.fail_open:
                 return Verdict(Action.ALLOW, body, note="internal error; forwarded unchecked (fail-open)")
             return self.block(route.family, 500, "dlp: internal error while checking the request; it was "
