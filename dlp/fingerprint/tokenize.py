@@ -466,9 +466,17 @@ _C_RAW = (
     rb'|\$?@"(?:[^"]|"")*"|\$"(?:[^"\\\n]|\\.)*"|"""(?:[^\\]|\\.)*?"""|\b(?:u8|[uUL])(?=["\']))'
 )
 
+# Python strings without their prefix (f, r, b, u, rb ...): a pattern that may
+# start with a letter is tried at every letter and runs at half the speed, so
+# the prefix is added afterwards (see _regex_spans)
 _PY_STRING = (
-    rb"(?:\b[rRbBuUfF]{1,2})?(?:\"\"\"(?:[^\\]|\\.)*?\"\"\"|'''(?:[^\\]|\\.)*?'''|" + _STR_DQ + b"|" + _STR_SQ + b")"
+    rb'"""[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*"""|'
+    rb"'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''|" + _STR_DQ + b"|" + _STR_SQ
 )
+_PY_PREFIX = frozenset(b"rRbBuUfF")
+_WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+
+
 _FALLBACK: dict[str, re.Pattern[bytes]] = {
     "c": re.compile(
         rb"(?P<c>//[^\n]*|" + _BLOCK + rb")|(?P<s>" + _C_RAW + b"|" + _STR_DQ + b"|" + _STR_SQ + b"|" + _STR_BT + rb")",
@@ -495,6 +503,14 @@ _FALLBACK_IMPORTS: dict[str, re.Pattern[bytes]] = {
 def _regex_spans(source: bytes, family: str) -> list[tuple[int, int, bytes]]:
     marks = {"c": b" ", "s": b" \x01 ", "rd": b" \x01 ", "rh": b" \x01 "}
     spans = [(m.start(), m.end(), marks[m.lastgroup or "c"]) for m in _FALLBACK[family].finditer(source)]
+    if family == "python":  # take in a string prefix: up to two of rRbBuUfF, not part of a longer word
+        for i, (start, end, mark) in enumerate(spans):
+            if mark is marks["s"] and start and source[start - 1] in _PY_PREFIX:
+                at = start - 1
+                if at and source[at - 1] in _PY_PREFIX:
+                    at -= 1
+                if not at or source[at - 1] not in _WORD_BYTES:
+                    spans[i] = (at, end, mark)
     imports = _FALLBACK_IMPORTS.get(family)
     if imports is not None and spans is not None:
         found = [(m.start(), m.end(), b" ") for m in imports.finditer(source)]
