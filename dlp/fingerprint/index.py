@@ -495,12 +495,17 @@ def build(
         wanted = {"schema": SCHEMA_VERSION, "k": str(k), "w": str(w), "tokenizer": TOKENIZER_VERSION,
                   "engine": engine}
         public_manifest = _public_manifest(public_walk) if public_walk is not None else meta.get("public", "")
-        if any(meta.get(key) != value for key, value in wanted.items()) or meta.get("public", "") != public_manifest:
+        changed = any(meta.get(key) != value for key, value in wanted.items())
+        if changed or meta.get("public", "") != public_manifest:
             full = True
         db.execute("BEGIN")
         if full:
             for table in ("files", "fingerprints", "common"):
                 db.execute(f"DELETE FROM {table}")
+        if changed and public_walk is None:  # public fingerprints made with other parameters: useless
+            db.execute("DELETE FROM public_hashes")
+            db.execute("DELETE FROM public_files")
+            public_manifest = ""
 
         public_count = 0
         skipped = list(walk.skipped)
