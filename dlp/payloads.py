@@ -24,8 +24,7 @@ import copy
 import json
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from dlp.errors import InputError
 
@@ -64,8 +63,10 @@ def mentions(prompt: str, cwd: Any = None) -> Iterator[tuple[re.Match[str], str]
 Path_ = tuple[Any, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Segment:
+class Segment(NamedTuple):
+    """One piece of text in a payload (a NamedTuple: immutable, and cheap to
+    import on the hook fast path, which uses :func:`mentions` from here)."""
+
     path: Path_  # keys and indexes from the payload root
     shape: str  # text | struct | json
     value: Any  # the string, or the object for struct / parsed json

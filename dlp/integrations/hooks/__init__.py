@@ -21,7 +21,6 @@ import json
 import os
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -37,28 +36,42 @@ TOOLS: dict[str, str] = {
 ALIASES = {"claude": "claude-code", "gemini": "gemini-cli", "copilot-cli": "copilot", "codex-cli": "codex"}
 
 
-@dataclass
+# Plain classes, not dataclasses: the fast path answers before anything that
+# imports dataclasses (and inspect) is loaded.
 class HookResult:
-    stdout: str = ""
-    stderr: str = ""
-    exit_code: int = 0
-    decision: Any = None  # the egress Decision, for the audit log
+    """What the hook prints (stdout, stderr) and its exit code."""
+
+    __slots__ = ("decision", "exit_code", "stderr", "stdout")
+
+    def __init__(self, stdout: str = "", stderr: str = "", exit_code: int = 0, decision: Any = None) -> None:
+        self.stdout = stdout
+        self.stderr = stderr
+        self.exit_code = exit_code
+        self.decision = decision  # the egress Decision, for the audit log
+
+    def __repr__(self) -> str:
+        return f"HookResult(exit_code={self.exit_code}, stdout={self.stdout[:60]!r}, stderr={self.stderr[:60]!r})"
 
     @classmethod
     def json(cls, obj: Mapping[str, Any], *, exit_code: int = 0, decision: Any = None) -> HookResult:
         return cls(json.dumps(obj, ensure_ascii=False) + "\n", "", exit_code, decision)
 
 
-@dataclass
 class HookContext:
-    tool: str
-    event: str
-    payload: dict[str, Any]
-    cwd: Path
-    destination: str | None
-    config_path: Path | None = None
-    session: str | None = None
-    _egress: Any = field(default=None, repr=False)
+    """One hook invocation: the tool, its event and payload, where it runs."""
+
+    __slots__ = ("_egress", "config_path", "cwd", "destination", "event", "payload", "session", "tool")
+
+    def __init__(self, tool: str, event: str, payload: dict[str, Any], cwd: Path, destination: str | None,
+                 config_path: Path | None = None, session: str | None = None, _egress: Any = None) -> None:
+        self.tool = tool
+        self.event = event
+        self.payload = payload
+        self.cwd = cwd
+        self.destination = destination
+        self.config_path = config_path
+        self.session = session
+        self._egress = _egress
 
     @property
     def egress(self):  # type: ignore[no-untyped-def]
@@ -101,6 +114,11 @@ def run_hook(tool: str, raw: bytes, *, event: str | None = None, config_path: Pa
     """Answer one hook invocation. Never raises."""
     env = os.environ if env is None else env
     tool = resolve_tool(tool)
+    snapshot_wanted = False
+    if egress is None and not env.get("DLP_NO_FASTPATH"):
+        answer, snapshot_wanted = _fast_allow(tool, raw, event, config_path, destination, env)
+        if answer is not None:
+            return HookResult(answer)
     module = tool_module(tool)
     ctx: HookContext | None = None
     try:
@@ -125,16 +143,10 @@ def run_hook(tool: str, raw: bytes, *, event: str | None = None, config_path: Pa
         handler: Callable[[HookContext], HookResult] | None = module.HANDLERS.get(ctx.event)
         if handler is None:
             return HookResult()  # an event dlp has nothing to say about: proceed
-        snapshot_wanted = False
-        if egress is None and not env.get("DLP_NO_FASTPATH"):
-            from dlp.integrations.hooks import fastpath
-
-            answer, snapshot_wanted = fastpath.try_allow(tool, payload, ctx.event, cwd, config_path,
-                                                         ctx.destination, ctx.session)
-            if answer is not None:
-                return HookResult(answer)
         result = handler(ctx)
         if snapshot_wanted and ctx._egress is not None:
+            from dlp.integrations.hooks import fastpath
+
             fastpath.save(ctx._egress, cwd=cwd, config_path=config_path)
         if result.decision is not None and ctx._egress is not None:
             from dlp.audit import record
@@ -153,6 +165,42 @@ def run_hook(tool: str, raw: bytes, *, event: str | None = None, config_path: Pa
         else:
             block = _on_error_block(config_path, ctx.cwd if ctx is not None else None)
         return module.failure(ctx, message.splitlines()[0] if message else "error", block=block)
+
+
+def _fast_allow(tool: str, raw: bytes, event: str | None, config_path: Path | None, destination: str | None,
+                env: Mapping[str, str]) -> tuple[str | None, bool]:
+    """(the fast path's allow answer for a clean prompt, or None for the full
+    path; whether the full path should write a snapshot). Runs before the tool
+    module and everything behind it is imported."""
+    try:
+        if len(raw) > MAX_HOOK_INPUT:
+            return None, False
+        payload = json.loads(raw)
+        if not isinstance(payload, dict):
+            return None, False
+        name = event or payload.get("hook_event_name") or payload.get("hookEventName")
+        if not isinstance(name, str):
+            return None, False
+        from dlp.integrations.hooks import fastpath
+
+        if (tool, name) not in fastpath.PROMPT_EVENTS:
+            return None, False
+        host = destination
+        if host is None and tool in _BASE_URL_ENV:
+            host = host_of(env.get(_BASE_URL_ENV[tool])) or _DEFAULT_HOSTS.get(tool)
+        elif host is None:
+            host = _DEFAULT_HOSTS.get(tool)
+        return fastpath.try_allow(tool, payload, name, _cwd(payload, env), config_path, host, _session(payload))
+    except Exception:  # noqa: BLE001 - any doubt: the full path decides
+        return None, False
+
+
+# For the audit log of fast answers (the tool modules hold the same values).
+_BASE_URL_ENV = {"claude-code": "ANTHROPIC_BASE_URL", "codex": "OPENAI_BASE_URL",
+                 "gemini-cli": "GOOGLE_GEMINI_BASE_URL"}
+_DEFAULT_HOSTS = {"claude-code": "api.anthropic.com", "codex": "api.openai.com",
+                  "gemini-cli": "generativelanguage.googleapis.com", "cursor": "api2.cursor.sh",
+                  "copilot": "api.githubcopilot.com"}
 
 
 def _on_error_block(config_path: Path | None, cwd: Path | None = None) -> bool:

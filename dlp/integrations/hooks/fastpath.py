@@ -24,7 +24,6 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -127,6 +126,8 @@ def _save(egress: Any, *, cwd: Path, config_path: Path | None) -> bool:
         "state": state["attrs"],
         "db_attr": state["db_attr"],
     }
+    import tempfile
+
     blob = json.dumps(header).encode() + b"\n" + state["db"]
     target = _snapshot_path(cwd, config_path)
     target.parent.mkdir(parents=True, exist_ok=True)
