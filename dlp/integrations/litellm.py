@@ -76,8 +76,14 @@ def payload_kind(call_type: Any, data: dict) -> str | None:
     return None
 
 
-def _metadata(data: dict) -> dict:
-    key = "litellm_metadata" if "litellm_metadata" in data else "metadata"
+def _metadata(data: dict, kind: str | None = None) -> dict:
+    """LiteLLM's own metadata of the request. ``metadata`` is also a field of the
+    provider APIs (Anthropic and Responses send it on): on those routes, when
+    LiteLLM has not made ``litellm_metadata`` yet, that is the one to create."""
+    if "litellm_metadata" in data or kind in ("anthropic", "openai-responses"):
+        key = "litellm_metadata"
+    else:
+        key = "metadata"
     meta = data.get(key)
     if not isinstance(meta, dict):
         meta = data[key] = {}
@@ -355,7 +361,7 @@ class DlpGuardrail(CustomGuardrail):
             if value is not payload.get(key):
                 data[key] = value
         if len(vault):
-            _metadata(data)[VAULT_KEY] = vault.to_state()
+            _metadata(data, kind)[VAULT_KEY] = vault.to_state()
             log.info("dlp: %d value(s) redacted before the call", len(vault))
         return data
 
