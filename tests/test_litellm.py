@@ -27,6 +27,8 @@ from fake_upstream import (  # noqa: E402
     BLOCKED_TEXT, SECRET, THINKING_TEXT, FakeUpstream, LoopThread, free_port, wait_for_port, write_policy,
 )
 
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning:pydantic")  # from litellm's own types
+
 VAULT_KEY = base64.b64encode(b"k" * 32).decode()
 MASTER_KEY = "sk-dlp-test-" + "7f3a9c1e5b" * 6
 PROMPT = f"deploy with token {SECRET} please"
