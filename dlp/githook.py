@@ -1,8 +1,8 @@
 """Plain git hooks, for repositories that do not use the pre-commit framework,
 and the entry point of the ``dlp-push`` pre-commit hook.
 
-    python -m dlp.githook install [--force] [--fail-open] [REPO]
-    python -m dlp.githook uninstall [REPO]
+    python -m dlp.githook install [--hook pre-commit|pre-push] [--force] [--fail-open] [REPO]
+    python -m dlp.githook uninstall [--hook pre-commit|pre-push] [REPO]
     python -m dlp.githook pre-push [--baseline FILE] [--rules FILE] ...
 
 ``install`` writes ``pre-commit`` into the repository's hooks directory: a
@@ -32,6 +32,7 @@ from dlp.errors import DlpError, ExitCode, InputError
 MARKER = "# dlp-git-hook v1"
 BACKUP_SUFFIX = ".dlp-backup"
 HOOK_NAME = "pre-commit"
+HOOKS = ("pre-commit", "pre-push")
 _ZERO = "0" * 40
 
 INSTALLED = "installed"
@@ -65,23 +66,39 @@ def hooks_dir(repo: str | os.PathLike[str], *, force: bool = False) -> Path:
     return path if path.is_absolute() else root / path
 
 
-def hook_script(*, fail_open: bool = False, python: str | None = None) -> str:
+def hook_script(*, fail_open: bool = False, python: str | None = None, hook: str = HOOK_NAME) -> str:
+    """The shell script of a plain ``pre-commit`` or ``pre-push`` hook."""
+    if hook not in HOOKS:
+        raise InputError(f"unknown hook {hook!r} (expected one of {', '.join(HOOKS)})")
     python = python or sys.executable
+    if hook == "pre-commit":
+        what, skip = "commit", "git commit --no-verify"
+        keep_input = ""
+        backup = f'if [ -x "$0{BACKUP_SUFFIX}" ]; then "$0{BACKUP_SUFFIX}" "$@" || exit $?; fi'
+        with_python = '"$DLP_PYTHON" -m dlp scan --staged --no-progress'
+        on_path = "dlp scan --staged --no-progress"
+    else:  # git passes the refs being pushed on stdin: keep them for the old hook and for dlp
+        what, skip = "push", "git push --no-verify"
+        keep_input = "refs=$(cat)\n"
+        feed = "printf '%s\\n' \"$refs\" | "
+        backup = f'if [ -x "$0{BACKUP_SUFFIX}" ]; then {feed}"$0{BACKUP_SUFFIX}" "$@" || exit $?; fi'
+        with_python = f'{feed}"$DLP_PYTHON" -m dlp.githook pre-push'
+        on_path = f"{feed}python3 -m dlp.githook pre-push"
     on_error = (
-        'if [ "$code" -ge 2 ]; then echo "dlp: scan failed (exit $code); commit allowed (fail-open)" >&2; exit 0; fi\n'
+        f'if [ "$code" -ge 2 ]; then echo "dlp: scan failed (exit $code); {what} allowed (fail-open)" >&2; exit 0; fi\n'
         if fail_open else ""
     )
     return f"""#!/bin/sh
 {MARKER}: installed by dlp; remove with `python -m dlp.githook uninstall`.
-# Blocks a commit that adds a secret or personal data (skip once: git commit --no-verify).
-if [ -x "$0{BACKUP_SUFFIX}" ]; then "$0{BACKUP_SUFFIX}" "$@" || exit $?; fi
+# Blocks a {what} that adds a secret or personal data (skip once: {skip}).
+{keep_input}{backup}
 DLP_PYTHON={shlex.quote(python)}
 if [ -x "$DLP_PYTHON" ]; then
-    "$DLP_PYTHON" -m dlp scan --staged --no-progress
+    {with_python}
 elif command -v dlp >/dev/null 2>&1; then
-    dlp scan --staged --no-progress
+    {on_path}
 else
-    echo "dlp: not found; install it, or skip this check once with git commit --no-verify" >&2
+    echo "dlp: not found; install it, or skip this check once with {skip}" >&2
     {"exit 0" if fail_open else "exit 1"}
 fi
 code=$?
@@ -97,12 +114,13 @@ def _is_ours(path: Path) -> bool:
         return False
 
 
-def install_git_hook(repo: str | os.PathLike[str] = ".", *, force: bool = False, fail_open: bool = False) -> str:
-    """Install the pre-commit hook; returns INSTALLED, UPDATED or UNCHANGED."""
+def install_git_hook(repo: str | os.PathLike[str] = ".", *, force: bool = False, fail_open: bool = False,
+                     hook_name: str = HOOK_NAME) -> str:
+    """Install the ``pre-commit`` (or ``pre-push``) hook; returns INSTALLED, UPDATED or UNCHANGED."""
+    script = hook_script(fail_open=fail_open, hook=hook_name)
     directory = hooks_dir(repo, force=force)
     directory.mkdir(parents=True, exist_ok=True)
-    hook = directory / HOOK_NAME
-    script = hook_script(fail_open=fail_open)
+    hook = directory / hook_name
     status = INSTALLED
     if hook.exists() or hook.is_symlink():
         if _is_ours(hook):
@@ -111,27 +129,29 @@ def install_git_hook(repo: str | os.PathLike[str] = ".", *, force: bool = False,
             status = UPDATED
         elif not force:
             raise InputError(f"{hook} exists and was not written by dlp; use --force to keep it as "
-                             f"{HOOK_NAME}{BACKUP_SUFFIX} (it will still run first)")
+                             f"{hook_name}{BACKUP_SUFFIX} (it will still run first)")
         else:
-            backup = hook.with_name(HOOK_NAME + BACKUP_SUFFIX)
+            backup = hook.with_name(hook_name + BACKUP_SUFFIX)
             if backup.exists():
                 raise InputError(f"{backup} already exists; move it away first")
             hook.rename(backup)
-    tmp = hook.with_name(f".{HOOK_NAME}.dlp-tmp")
+    tmp = hook.with_name(f".{hook_name}.dlp-tmp")
     tmp.write_text(script, encoding="utf-8")
     tmp.chmod(tmp.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH | stat.S_IRUSR)
     os.replace(tmp, hook)
     return status
 
 
-def uninstall_git_hook(repo: str | os.PathLike[str] = ".") -> str:
+def uninstall_git_hook(repo: str | os.PathLike[str] = ".", *, hook_name: str = HOOK_NAME) -> str:
     """Remove dlp's hook (restoring a backed-up one); a foreign hook is left alone."""
+    if hook_name not in HOOKS:
+        raise InputError(f"unknown hook {hook_name!r} (expected one of {', '.join(HOOKS)})")
     directory = hooks_dir(repo, force=True)
-    hook = directory / HOOK_NAME
+    hook = directory / hook_name
     if not hook.exists() or not _is_ours(hook):
         return NOT_INSTALLED
     hook.unlink()
-    backup = hook.with_name(HOOK_NAME + BACKUP_SUFFIX)
+    backup = hook.with_name(hook_name + BACKUP_SUFFIX)
     if backup.exists():
         backup.rename(hook)
         return RESTORED
@@ -196,10 +216,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p_install = sub.add_parser("install", help="install the pre-commit hook")
     p_install.add_argument("repo", nargs="?", default=".")
+    p_install.add_argument("--hook", choices=HOOKS, default=HOOK_NAME, help="which hook (default: pre-commit)")
     p_install.add_argument("--force", action="store_true", help="back up and replace a hook dlp did not write")
     p_install.add_argument("--fail-open", action="store_true", help="let the commit through when dlp itself fails")
     p_uninstall = sub.add_parser("uninstall", help="remove the hook (restoring a backed-up one)")
     p_uninstall.add_argument("repo", nargs="?", default=".")
+    p_uninstall.add_argument("--hook", choices=HOOKS, default=HOOK_NAME, help="which hook (default: pre-commit)")
     p_push = sub.add_parser("pre-push", help="scan the commits being pushed")
     p_push.add_argument("paths", nargs="*")
     p_push.add_argument("--baseline")
@@ -212,11 +234,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "install":
-            status = install_git_hook(args.repo, force=args.force, fail_open=args.fail_open)
-            print(f"dlp: pre-commit hook {status} in {hooks_dir(args.repo, force=True) / HOOK_NAME}")
+            status = install_git_hook(args.repo, force=args.force, fail_open=args.fail_open, hook_name=args.hook)
+            print(f"dlp: {args.hook} hook {status} in {hooks_dir(args.repo, force=True) / args.hook}")
             return ExitCode.CLEAN
         if args.command == "uninstall":
-            print(f"dlp: pre-commit hook {uninstall_git_hook(args.repo)}")
+            print(f"dlp: {args.hook} hook {uninstall_git_hook(args.repo, hook_name=args.hook)}")
             return ExitCode.CLEAN
         return pre_push(args)
     except DlpError as exc:

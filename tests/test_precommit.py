@@ -230,3 +230,36 @@ def test_git_hook_module_entry(tmp_path: Path) -> None:
 ])
 def test_push_ranges(env: dict[str, str], stdin: list[str], expected: list[tuple[str | None, str]]) -> None:
     assert push_ranges(env, stdin) == expected
+
+
+def test_plain_pre_push_hook_reads_the_refs_git_passes(tmp_path: Path) -> None:
+    repo = configured_repo(tmp_path)
+    repo.commit("setup")
+    remote = tmp_path / "plain-remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True, env=repo.env)
+    repo.git("remote", "add", "origin", str(remote))
+    repo.git("push", "-q", "origin", "main")
+    hook = repo.path / ".git/hooks/pre-push"
+    hook.write_text("#!/bin/sh\nwhile read line; do echo \"old hook saw: $line\"; done\n")
+    hook.chmod(0o755)
+    assert install_git_hook(repo.path, hook_name="pre-push", force=True) == INSTALLED
+    assert install_git_hook(repo.path, hook_name="pre-push") == UNCHANGED
+
+    repo.write("a.txt", f"{token(46)}\n")
+    repo.commit("leak", no_verify=True)
+    repo.write("a.txt", "gone\n")
+    repo.commit("remove", no_verify=True)
+    push = subprocess.run(["git", "push", "origin", "main"], cwd=repo.path, env=repo.env, text=True,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False)
+    assert push.returncode != 0, push.stdout
+    assert "old hook saw: refs/heads/main" in push.stdout and "a.txt" in push.stdout
+    assert token(46) not in push.stdout
+
+    repo.git("reset", "-q", "--hard", "origin/main")
+    repo.write("b.txt", "clean\n")
+    repo.commit("clean", no_verify=True)
+    push = subprocess.run(["git", "push", "origin", "main"], cwd=repo.path, env=repo.env, text=True,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False)
+    assert push.returncode == 0, push.stdout
+    assert uninstall_git_hook(repo.path, hook_name="pre-push") == RESTORED
+    assert "old hook" in hook.read_text()
