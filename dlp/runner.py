@@ -9,7 +9,8 @@ import os
 import sys
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from dlp.config import Allowlist
 from dlp.model import Action, Finding, Origin, Skipped
@@ -35,6 +36,8 @@ class ScanOptions:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     allowlist: Allowlist = field(default_factory=Allowlist)
     progress: bool = False
+    index_path: Path | None = None  # proprietary code index (dlp index build)
+    index_threshold: float = 0.5
 
 
 @dataclass
@@ -50,31 +53,48 @@ class _Totals:
 _WORKER: dict[str, object] = {}
 
 
-def _init_worker(ruleset: Ruleset, engine: str, max_size: int) -> None:
+def _init_worker(ruleset: Ruleset, options: ScanOptions) -> None:
     _WORKER["ruleset"] = ruleset
-    _WORKER["engine"] = engine
-    _WORKER["max_size"] = max_size
+    _WORKER["options"] = options
+    _WORKER["index"] = _open_index(options)  # each process opens its own database connection
 
 
 def _scan_chunk(tasks: Sequence[FileTask]) -> tuple[int, int, list[Finding], list[Skipped]]:
-    ruleset = _WORKER["ruleset"]
-    assert isinstance(ruleset, Ruleset)
-    return _scan_tasks(tasks, ruleset, str(_WORKER["engine"]), int(_WORKER["max_size"]))  # type: ignore[call-overload]
+    ruleset, options = _WORKER["ruleset"], _WORKER["options"]
+    assert isinstance(ruleset, Ruleset) and isinstance(options, ScanOptions)
+    return _scan_tasks(tasks, ruleset, options, _WORKER["index"])
 
 
-def _scan_tasks(tasks: Sequence[FileTask], ruleset: Ruleset, engine: str, max_size: int
+def _open_index(options: ScanOptions) -> Any:
+    if options.index_path is None:
+        return None
+    from dlp.egress import open_index
+
+    return open_index(options.index_path)
+
+
+def scan_document(data: bytes, ruleset: Ruleset, options: ScanOptions, index: Any, origin: Origin
+                  ) -> list[Finding]:
+    """Rule findings, plus proprietary-code findings when an index is given."""
+    found = list(scan(data, ruleset, origin=origin, engine=options.engine))
+    if index is not None:
+        found.extend(index.lookup(data, origin=origin, threshold=options.index_threshold))
+    return found
+
+
+def _scan_tasks(tasks: Sequence[FileTask], ruleset: Ruleset, options: ScanOptions, index: Any
                 ) -> tuple[int, int, list[Finding], list[Skipped]]:
     files = nbytes = 0
     findings: list[Finding] = []
     skipped: list[Skipped] = []
     for task in tasks:
-        doc = read_document(task, max_size=max_size)
+        doc = read_document(task, max_size=options.max_file_size)
         if isinstance(doc, Skipped):
             skipped.append(doc)
             continue
         files += 1
         nbytes += len(doc.data)
-        findings.extend(scan(doc.data, ruleset, origin=Origin(path=doc.path), engine=engine))
+        findings.extend(scan_document(doc.data, ruleset, options, index, Origin(path=doc.path)))
     return files, nbytes, findings, skipped
 
 
@@ -115,10 +135,12 @@ def scan_files(
         else:
             tasks.append(item)
     ruleset.matcher(options.engine)  # compile (or load the cache) once, before any fork
+    documents = list(documents)
+    local_index = _open_index(options) if documents or tasks else None
     for doc in documents:
         totals.files += 1
         totals.bytes += len(doc.data)
-        totals.findings.extend(scan(doc.data, ruleset, origin=Origin(path=doc.path), engine=options.engine))
+        totals.findings.extend(scan_document(doc.data, ruleset, options, local_index, Origin(path=doc.path)))
 
     jobs = options.jobs or os.cpu_count() or 1
     progress = _Progress(len(tasks)) if options.progress else None
@@ -129,7 +151,7 @@ def scan_files(
 
             with ProcessPoolExecutor(
                 max_workers=jobs, mp_context=get_context("fork"),
-                initializer=_init_worker, initargs=(ruleset, options.engine, options.max_file_size),
+                initializer=_init_worker, initargs=(ruleset, options),
             ) as pool:
                 chunks = list(_chunks(tasks))
                 for chunk, result in zip(chunks, pool.map(_scan_chunk, chunks)):
@@ -138,7 +160,7 @@ def scan_files(
                         progress.advance(len(chunk))
         else:
             for chunk in _chunks(tasks):
-                _add(totals, _scan_tasks(chunk, ruleset, options.engine, options.max_file_size))
+                _add(totals, _scan_tasks(chunk, ruleset, options, local_index))
                 if progress:
                     progress.advance(len(chunk))
     finally:

@@ -42,7 +42,8 @@ def run(*, paths: list[str], fmt: str, output: str | None, config_path: str | No
     ruleset = load_ruleset(selection)
     size_limit = _size("--max-file-size", max_file_size) if max_file_size else config.max_file_size
     options = ScanOptions(engine=engine, jobs=jobs, max_file_size=size_limit,
-                          allowlist=config.allowlist, progress=progress)
+                          allowlist=config.allowlist, progress=progress,
+                          index_path=Path(index_path) if index_path else None)
     baseline_path = Path(baseline) if baseline else config.baseline
     is_baselined = _baseline_filter(baseline_path)
 
@@ -76,9 +77,6 @@ def run(*, paths: list[str], fmt: str, output: str | None, config_path: str | No
                                   report.bytes, report.seconds, config.allowlist, _block,
                                   baseline=is_baselined)
 
-    if index_path:
-        report = _with_proprietary(report, Path(index_path), paths)
-
     for skipped in report.skipped:
         if skipped.reason != "binary file":
             _err(f"skipped {skipped.path}: {skipped.reason}")
@@ -98,11 +96,3 @@ def _baseline_filter(path: Path | None):  # type: ignore[no-untyped-def]
     from dlp.baseline import load_baseline
 
     return load_baseline(path).contains
-
-
-def _with_proprietary(report: ScanReport, index_path: Path, paths: list[str]) -> ScanReport:
-    from dlp.proprietary import add_proprietary_findings
-
-    return add_proprietary_findings(report, index_path, paths)
-
-
