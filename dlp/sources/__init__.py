@@ -1,0 +1,1 @@
+"""Sources: what reads files, git objects, stdin and API payloads into documents."""
