@@ -56,7 +56,38 @@ def read_stdin(limit: int = _MAX_STDIN) -> bytes:
 # --------------------------------------------------------------------------- group
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+# Commands that live in their own modules, imported only when they run (a hook
+# starts a process per prompt: it must not pay for the proxy's imports).
+LAZY_COMMANDS: dict[str, tuple[str, str]] = {
+    "index": ("dlp.cli_index", "index_group"),
+    "baseline": ("dlp.cli_baseline", "baseline_group"),
+    "check": ("dlp.cli_egress", "check_command"),
+    "redact": ("dlp.cli_egress", "redact_command"),
+    "hook": ("dlp.cli_egress", "hook_command"),
+    "install": ("dlp.cli_egress", "install_command"),
+    "uninstall": ("dlp.cli_egress", "uninstall_command"),
+    "proxy": ("dlp.cli_proxy", "proxy_command"),
+    "integrations": ("dlp.cli_proxy", "integrations_group"),
+}
+
+
+class _LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None or cmd_name not in LAZY_COMMANDS:
+            return command
+        import importlib
+
+        module, attr = LAZY_COMMANDS[cmd_name]
+        loaded = getattr(importlib.import_module(module), attr)
+        self.add_command(loaded, cmd_name)
+        return loaded
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "--version", prog_name="dlp")
 def cli() -> None:
     """dlp: keep secrets, personal data and proprietary code from leaving the machine."""
@@ -163,7 +194,7 @@ def rules_explain(rule_id: str) -> None:
     from dlp.mask import mask
     from dlp.ruleset import Selection, load_ruleset
 
-    rule = load_ruleset(Selection(enable_packs=("all",))).get(rule_id)
+    rule = load_ruleset(Selection(enable_packs=("all",)), examples=True).get(rule_id)
     lines = [
         f"{rule.id}: {rule.name}",
         f"  category    {rule.category}",
@@ -226,41 +257,12 @@ def rules_validators() -> None:
         click.echo(f"{name:<24} {doc[0] if doc else ''}")
 
 
-# --------------------------------------------------------------------------- extension commands
-
-def _attach_optional_commands() -> None:
-    """Commands that live in their own modules (attached if present)."""
-    import importlib
-
-    for module, attr, name in (
-        ("dlp.cli_index", "index_group", "index"),
-        ("dlp.cli_baseline", "baseline_group", "baseline"),
-        ("dlp.cli_egress", "check_command", "check"),
-        ("dlp.cli_egress", "redact_command", "redact"),
-        ("dlp.cli_egress", "hook_command", "hook"),
-        ("dlp.cli_egress", "install_command", "install"),
-        ("dlp.cli_egress", "uninstall_command", "uninstall"),
-        ("dlp.cli_proxy", "proxy_command", "proxy"),
-        ("dlp.cli_proxy", "integrations_group", "integrations"),
-    ):
-        try:
-            mod = importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name == module:
-                continue
-            raise
-        command = getattr(mod, attr, None)
-        if command is not None:
-            cli.add_command(command, name)
-
-
 # --------------------------------------------------------------------------- entry point
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        _attach_optional_commands()
         cli.main(args=args, prog_name="dlp", standalone_mode=False)
         return ExitCode.CLEAN
     except _ExitWith as done:

@@ -310,3 +310,9 @@ def test_rules_test_reports_failures(tmp_path: Path, capsys: pytest.CaptureFixtu
     from dlp.engine import hyperscan_available
 
     assert ("2 failures" if hyperscan_available() else "1 failure") in err
+
+
+def test_colour_report_does_not_interpret_markup(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tree / "[red]x[bold].py").write_text(f'T = "{GITHUB_TOKEN}"\n')
+    _, out, _ = run("scan", "repo", "--color", capsys=capsys)
+    assert "[red]x[bold].py" in out and "\x1b[" in out

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.skipif(not hyperscan_available(), reason="hyperscan is 
 
 @pytest.fixture(scope="module")
 def every_rule(core_ruleset) -> Ruleset:
-    return Ruleset((*load_ruleset(Selection(enable_packs=("all",))).rules, *core_ruleset.rules))
+    return Ruleset((*load_ruleset(Selection(enable_packs=("all",)), examples=True).rules, *core_ruleset.rules))
 
 
 def _seeds(ruleset: Ruleset) -> list[str]:

@@ -121,7 +121,7 @@ def test_prefilter_snapshot_covers_every_positive_example() -> None:
     from dlp.scan import scan
 
     try:
-        ruleset = load_ruleset(Selection(enable_packs=("all",)))
+        ruleset = load_ruleset(Selection(enable_packs=("all",)), examples=True)
         matcher = ruleset.matcher("hyperscan")
     except RuleError as exc:
         pytest.skip(f"built-in packs do not load right now: {exc}")

@@ -276,3 +276,15 @@ def test_birth_date_bad_era() -> None:
 def test_distinct_digits() -> None:
     _table(pii.distinct_digits, valid=["1092837", "RF58213", "A2837461"],
            invalid=["1000000", "1111111", "A1234567", "no digits"])
+
+
+def test_registry_has_no_duplicates_and_loads_lazily() -> None:
+    import subprocess
+    import sys
+
+    from dlp.validators import VALIDATORS
+
+    assert len(set(VALIDATORS)) == len(VALIDATORS) > 20
+    code = ("import sys; from dlp.validators import VALIDATORS; VALIDATORS['crc32_base62']; "
+            "print('phonenumbers' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
