@@ -155,11 +155,12 @@ class Ruleset:
 
     @property
     def hash(self) -> str:
-        """Content hash of what the matchers compile (patterns, flags, order)."""
+        """Content hash of what the matchers compile (patterns, prefilters, keywords, flags, order)."""
         if self._hash is None:
             h = hashlib.sha256()
             for rule in self.rules:
                 h.update(rule.id.encode() + b"\0" + rule.pattern.encode() + b"\0" + (rule.prefilter or "").encode())
+                h.update(b"\0".join(k.encode() for k in rule.keywords) + b"\1")
                 h.update(b"m" if rule.multiline else b"s")
             self._hash = h.hexdigest()
         return self._hash

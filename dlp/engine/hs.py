@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from typing import TYPE_CHECKING
 
@@ -14,7 +15,7 @@ from dlp.errors import RuleError
 if TYPE_CHECKING:
     from dlp.ruleset import Rule, Ruleset
 
-_FORMAT = b"dlp-hs-1"
+_FORMAT = b"dlp-hs-2"
 _BASE_FLAGS = hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_ALLOWEMPTY
 
 
@@ -89,29 +90,37 @@ def _expressions(ruleset: Ruleset) -> tuple[list[tuple[bytes, int]], list[list[i
     return list(index), groups
 
 
-def _database(ruleset: Ruleset, expressions: list[tuple[bytes, int]]) -> hyperscan.Database:
-    patterns = [e for e, _ in expressions]
-    flags = [f for _, f in expressions]
-    key = hashlib.sha256(
-        _FORMAT + b"\0".join(patterns) + repr(flags).encode() + str(hyperscan.__version__).encode()
-    ).hexdigest()[:32]
+def _database(ruleset: Ruleset) -> tuple[hyperscan.Database | None, list[list[int]], list[bool]]:
+    """(database, rules of each expression, whether each expression is a whole-document
+    one), loaded from the cache when this ruleset was compiled before: a cold process
+    then neither compiles nor even derives the expressions."""
+    key = hashlib.sha256(_FORMAT + ruleset.hash.encode() + str(hyperscan.__version__).encode()).hexdigest()[:32]
     path = cache_dir() / f"hs-{key}.db"
     try:
-        return hyperscan.loadb(path.read_bytes(), hyperscan.HS_MODE_BLOCK)
-    except (OSError, hyperscan.error):  # type: ignore[attr-defined]
-        pass
-    try:
-        db = _compile(patterns, flags)
-    except hyperscan.error:  # type: ignore[attr-defined]
-        for rule in ruleset.rules:
-            pattern, rule_flags = expression(rule)
-            try:
-                _compile([pattern], [rule_flags])
-            except hyperscan.error as exc:  # type: ignore[attr-defined]
-                raise RuleError(f"{rule.source}: rule {rule.id!r}: Hyperscan rejects the pattern: {exc}") from None
-        raise
-    store_atomic(path, hyperscan.dumpb(db))
-    return db
+        blob = path.read_bytes()
+        size = int.from_bytes(blob[:4], "big")
+        meta = json.loads(blob[4:4 + size])
+        db = hyperscan.loadb(blob[4 + size:], hyperscan.HS_MODE_BLOCK) if meta["groups"] else None
+        return db, meta["groups"], meta["whole"]
+    except (OSError, ValueError, KeyError, hyperscan.error):  # type: ignore[attr-defined]
+        pass  # a missing or corrupt cache is only a miss
+    expressions, groups = _expressions(ruleset)
+    whole = [bool(flags & hyperscan.HS_FLAG_SINGLEMATCH) for _, flags in expressions]
+    db = None
+    if expressions:
+        try:
+            db = _compile([e for e, _ in expressions], [f for _, f in expressions])
+        except hyperscan.error:  # type: ignore[attr-defined]
+            for rule in ruleset.rules:
+                pattern, rule_flags = expression(rule)
+                try:
+                    _compile([pattern], [rule_flags])
+                except hyperscan.error as exc:  # type: ignore[attr-defined]
+                    raise RuleError(f"{rule.source}: rule {rule.id!r}: Hyperscan rejects the pattern: {exc}") from None
+            raise
+    meta_bytes = json.dumps({"groups": groups, "whole": whole}).encode()
+    store_atomic(path, len(meta_bytes).to_bytes(4, "big") + meta_bytes + (hyperscan.dumpb(db) if db else b""))
+    return db, groups, whole
 
 
 class HyperscanMatcher:
@@ -120,9 +129,7 @@ class HyperscanMatcher:
     def __init__(self, ruleset: Ruleset) -> None:
         self._multiline = [rule.multiline for rule in ruleset.rules]
         self._keywords = [tuple(k.encode("utf-8") for k in rule.keywords) for rule in ruleset.rules]
-        expressions, self._groups = _expressions(ruleset)
-        self._db = _database(ruleset, expressions) if expressions else None
-        self._group_multiline = [bool(flags & hyperscan.HS_FLAG_SINGLEMATCH) for _, flags in expressions]
+        self._db, self._groups, self._group_multiline = _database(ruleset)
         self._scratch: hyperscan.Scratch | None = None
         self._pid = -1
 
