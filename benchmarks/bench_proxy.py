@@ -20,6 +20,13 @@ garbled over 10,000 requests at 50 concurrent, memory flat.
     python benchmarks/bench_proxy.py                      # 10,000 requests, 50 concurrent
     python benchmarks/bench_proxy.py -n 2000 -c 20 --stream
     python benchmarks/bench_proxy.py --json               # machine-readable summary
+    python benchmarks/bench_proxy.py --upstream-delay 0.5 # a model that takes 0.5 s to answer
+
+With no upstream delay (the default) the three processes compete for the CPU
+and 50 clients in a closed loop saturate whichever is slowest, so latency is
+mostly queueing; ``--upstream-delay`` bounds the offered load the way a real
+model does, and the difference then shows the proxy's own cost. "proxy CPU per
+request" is measured from /proc and does not depend on the machine's load.
 
 Needs aiohttp (the `proxy` extra). The machine's other load shows up in both
 runs; the difference is what the proxy adds.
@@ -45,8 +52,9 @@ SECRET = "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"  # fake, checksum-valid
 POLICY = "actions:\n  secret: redact\n  pii: redact\n"
 
 UPSTREAM = r'''
-import json, re, sys
+import asyncio, json, re, sys
 from aiohttp import web
+DELAY = float(sys.argv[2])
 PH = re.compile(rb"<SECRET:[a-z0-9-]+:\d+>")
 ID = re.compile(rb"request-id (\d+)")
 leaks = 0
@@ -56,6 +64,10 @@ async def chat(request):
     if b"ghp_" in body:
         leaks += 1
     rid = ID.search(body).group(1).decode()
+    if DELAY:
+        # a model takes its time, so the offered load is bounded; spread over 0.5-1.5x DELAY by
+        # request id (the same for both runs), so that the 50 clients do not move in lockstep
+        await asyncio.sleep(DELAY * (0.5 + (int(rid) * 0.6180339887) % 1.0))
     seen = [p.decode() for p in dict.fromkeys(PH.findall(body))]
     text = f"answer to {rid}: " + " ".join(seen)
     doc = json.loads(body)
@@ -230,6 +242,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--secret-every", type=int, default=10, help="every Nth prompt carries a token (0: none)")
     ap.add_argument("--stream", action="store_true", help="streamed (SSE) answers")
     ap.add_argument("--engine", default="auto", choices=["auto", "hyperscan", "python"])
+    ap.add_argument("--upstream-delay", type=float, default=0.0, metavar="S",
+                    help="seconds the fake upstream waits on average before answering (a model's latency; default 0: "
+                         "the worst case, where every process competes for the CPU)")
     ap.add_argument("--json", action="store_true", help="print a JSON summary")
     args = ap.parse_args(argv)
 
@@ -237,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     (work / ".dlp.yaml").write_text(POLICY)
     up_port, px_port = free_port(), free_port()
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    upstream = subprocess.Popen([sys.executable, "-c", UPSTREAM, str(up_port)], env=env)
+    upstream = subprocess.Popen([sys.executable, "-c", UPSTREAM, str(up_port), str(args.upstream_delay)], env=env)
     proxy = subprocess.Popen([sys.executable, "-m", "dlp", "proxy", "--upstream", f"http://127.0.0.1:{up_port}",
                               "--listen", f"127.0.0.1:{px_port}", "--config", str(work / ".dlp.yaml"),
                               "--engine", args.engine, "--log-level", "warning"], env=env, cwd=work)
@@ -271,7 +286,7 @@ def main(argv: list[str] | None = None) -> int:
     d, v = summary(direct["latencies"]), summary(via["latencies"])
     result = {
         "requests": args.requests, "concurrency": args.concurrency, "prompt_bytes": args.size,
-        "stream": args.stream, "engine": args.engine,
+        "stream": args.stream, "engine": args.engine, "upstream_delay_s": args.upstream_delay,
         "direct": {k: round(x, 3) for k, x in d.items()} | {"rps": round(args.requests / direct["seconds"], 1)},
         "proxy": {k: round(x, 3) for k, x in v.items()} | {"rps": round(args.requests / via["seconds"], 1)},
         "added_median_ms": round(v["median_ms"] - d["median_ms"], 3),
@@ -286,7 +301,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(result, indent=2))
     else:
         print(f"{args.requests} requests, {args.concurrency} concurrent, {args.size}-byte prompts"
-              f"{', streamed' if args.stream else ''}, engine {args.engine}")
+              f"{', streamed' if args.stream else ''}, engine {args.engine}"
+              f"{f', upstream answers after {args.upstream_delay:g} s' if args.upstream_delay else ''}")
         for name, s, r in (("direct", d, direct), ("proxy ", v, via)):
             print(f"  {name}  median {s['median_ms']:7.2f} ms  p90 {s['p90_ms']:7.2f} ms  p99 {s['p99_ms']:7.2f} ms"
                   f"  ({args.requests / r['seconds']:.0f} req/s)")
