@@ -148,11 +148,22 @@ def column_name(data: bytes, start: int) -> str | None:
     return _sql_column(data, start) or _csv_column(data, start)
 
 
+# Literal parts of every marker: a line without one needs no regex (the regexes
+# backtrack over each comment opener, quadratic on long minified lines).
+_MARKER_WORDS = ("dlp:allow", "allowlist", "gitleaks:allow", "trufflehog:ignore", "ggignore", "kingfisher:")
+
+
+def _has_marker(text: str) -> bool:
+    lowered = text.lower()
+    return any(word in lowered for word in _MARKER_WORDS)
+
+
 def inline_allowed(line_text: str, previous_line: str, rule_id: str) -> bool:
     """Whether an allow comment on the line (or a next-line marker above it) covers ``rule_id``."""
-    m = _ALLOW_LINE.search(line_text)
-    if m:
-        ids = (m.group("ids") or "").replace(",", " ").split()
-        if not ids or rule_id in ids:
-            return True
-    return bool(previous_line and _ALLOW_NEXT.search(previous_line))
+    if _has_marker(line_text):
+        m = _ALLOW_LINE.search(line_text)
+        if m:
+            ids = (m.group("ids") or "").replace(",", " ").split()
+            if not ids or rule_id in ids:
+                return True
+    return bool(previous_line and _has_marker(previous_line) and _ALLOW_NEXT.search(previous_line))

@@ -144,3 +144,10 @@ def test_rule_paths_restrict_files_not_prompts(tmp_path, engine: str) -> None:
     assert ids(scan(data, ruleset, origin=Origin(path="deploy/prod.env"), engine=engine)) == ["env-only"]
     assert ids(scan(data, ruleset, origin=Origin(path="app/main.py"), engine=engine)) == []
     assert ids(scan(data, ruleset, origin=Origin(path=None), engine=engine)) == ["env-only"]
+
+
+def test_long_minified_line_is_linear(core_ruleset, engine: str) -> None:
+    # a quadratic allow-comment check took minutes on such a line (benchmarks measure speed)
+    line = ("var a='x';%" * 20_000) + f'token="{GITHUB_TOKEN}";' + ("b=1;'" * 20_000)
+    (f,) = scan(line.encode(), core_ruleset, engine=engine)
+    assert f.rule_id == "t-github-pat"
