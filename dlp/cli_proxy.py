@@ -92,9 +92,9 @@ def proxy_command(upstream: str, listen: str, config_path: str | None, token: st
         click.echo("dlp proxy: warning: listening beyond loopback without --token", err=True)
     logging.basicConfig(level=getattr(logging, log_level.upper()), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(message)s")
-    egress = Egress.from_config(Path(config_path) if config_path else None, cwd=Path.cwd(), engine=engine)
     settings = ProxySettings(upstream=upstream, token=token or None, max_body=_size(max_body, DEFAULT_MAX_BODY),
                              connect_timeout=connect_timeout, read_timeout=read_timeout, fail_open=fail_open)
+    egress = Egress.from_config(Path(config_path) if config_path else None, cwd=Path.cwd(), engine=engine)
 
     def ready(bound: int) -> None:
         shown = f"[{host}]" if ":" in host else host

@@ -480,6 +480,18 @@ def test_cli_refuses_remote_listen_without_flag() -> None:
 
     assert main(["proxy", "--upstream", "https://api.openai.com", "--listen", "0.0.0.0:8787"]) == 2
     assert main(["proxy", "--upstream", "ftp://x", "--listen", "127.0.0.1:1"]) == 2
+    assert main(["proxy", "--upstream", "https://x", "--listen", "nowhere"]) == 2
+    assert main(["proxy", "--upstream", "https://x", "--max-body", "lots"]) == 2
+
+
+def test_parse_listen() -> None:
+    from dlp.cli_proxy import is_loopback, parse_listen
+
+    assert parse_listen("8787") == ("127.0.0.1", 8787)
+    assert parse_listen(":9000") == ("127.0.0.1", 9000)
+    assert parse_listen("[::1]:8787") == ("::1", 8787)
+    assert all(is_loopback(h) for h in ("127.0.0.1", "127.9.9.9", "::1", "localhost"))
+    assert not any(is_loopback(h) for h in ("0.0.0.0", "10.1.2.3", "example.com"))
 
 
 def test_cli_integrations_path(capsys: pytest.CaptureFixture[str]) -> None:
