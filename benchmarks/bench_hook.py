@@ -18,7 +18,8 @@ What it does
     whether it did), ``candidate`` (nothing to find, but a placeholder token
     gives a rule a candidate, so the full path loads rules and runs
     validators), ``secret`` (a GitHub token: block).
-  - Warms the Hyperscan database and the hook snapshot with one untimed run,
+  - Warms the Hyperscan database, the hook snapshot and Python's bytecode
+    cache (``PYTHONDONTWRITEBYTECODE`` is dropped for the runs) with untimed runs,
     then times ``runs`` fresh processes of the ``dlp`` console script for each
     prompt (wall clock, stdin from a file), and ``python -c pass`` as the
     machine's baseline (report both: a loaded machine inflates every figure).
@@ -137,6 +138,10 @@ def main(argv: list[str] | None = None) -> int:
                                            "destinations:\n  localhost: {actions: allow}\n")
         env = dict(os.environ, DLP_CACHE_DIR=str(work / "cache"), DLP_DATA_DIR=str(work / "data"))
         env.pop("DLP_NO_FASTPATH", None)
+        # An installed package has its bytecode compiled; without it every cold
+        # run recompiles the sources it imports (PYTHONDONTWRITEBYTECODE, or a
+        # source checkout edited since). The warm-up runs write it.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         if args.rules_dir:
             env["DLP_RULES_DIR"] = str(Path(args.rules_dir).resolve())
         os.environ.update({k: env[k] for k in ("DLP_CACHE_DIR", "DLP_DATA_DIR")})
