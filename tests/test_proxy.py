@@ -299,6 +299,16 @@ def test_unknown_route_with_findings_is_blocked_and_get_passes(stack: Stack) -> 
     assert [m.id for m in models] == ["fake-model"]
 
 
+def test_large_request_is_checked_off_the_event_loop(stack: Stack) -> None:
+    history = [{"role": "user" if i % 2 == 0 else "assistant", "content": f"line {i} " + "x = 1\n" * 300}
+               for i in range(60)]
+    history.append({"role": "user", "content": PROMPT})
+    r = stack.openai().chat.completions.create(model="m", messages=history)  # ~110 KB: checked in a thread
+    assert len(stack.fake.received[0].body) > 64 * 1024
+    stack.assert_clean()
+    assert r.choices[0].message.content == f"echo: {SECRET} done"
+
+
 def test_request_too_large(stack: Stack) -> None:
     small = stack.add_proxy(max_body=10_000)
     big = {"model": "m", "messages": [{"role": "user", "content": "x" * 20_000}]}
