@@ -128,7 +128,11 @@ def test_reverse_mode_openai_and_anthropic_streams(setup: Any) -> None:
     assert final.content == f"echo: {SECRET} done"
     assert SECRET in final.tool_calls[0].function.arguments
     with client.responses.stream(model="m", input=PROMPT) as s:
-        assert s.get_final_response().output_text == f"echo: {SECRET} done"
+        first = s.get_final_response()
+    assert first.output_text == f"echo: {SECRET} done"
+    # the next turn holds no secret; the provider-held history does, and is still restored
+    second = client.responses.create(model="m", input="again?", previous_response_id=first.id)
+    assert second.output_text == f"echo: {SECRET} done"
     claude = anthropic.Anthropic(base_url=reverse.url, api_key="sk-ant", max_retries=0, timeout=30)
     with claude.messages.stream(model="c", max_tokens=5, messages=[{"role": "user", "content": PROMPT}]) as s:
         thinking, text, tool = s.get_final_message().content

@@ -514,7 +514,7 @@ def test_cli_integrations_path(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_response_vaults_are_bounded() -> None:
-    from dlp.proxy.server import ResponseVaults
+    from dlp.proxy.gate import ResponseVaults
 
     vaults = ResponseVaults(max_entries=3, ttl=60)
     for i in range(5):

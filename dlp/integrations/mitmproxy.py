@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import asyncio
 import fnmatch
+import json
 import logging
 from typing import Any
 
 from mitmproxy import ctx, http
 
-from dlp.proxy.gate import Gate
+from dlp.proxy.gate import Gate, ResponseVaults, previous_response_id
 from dlp.proxy.providers import PROVIDER_HOSTS, classify
 from dlp.proxy.restore import SSERestorer, restore_body
 
@@ -46,6 +47,7 @@ class DlpAddon:
         self._given = egress is not None
         self._gate: Gate | None = None
         self._hosts: tuple[str, ...] = PROVIDER_HOSTS
+        self._response_vaults = ResponseVaults()  # Responses API previous_response_id -> vault
 
     # ----------------------------------------------------------------- options
 
@@ -108,10 +110,15 @@ class DlpAddon:
             if not body and flow.request.method in ("GET", "HEAD", "DELETE", "OPTIONS"):
                 return
             destination = flow.request.pretty_host or flow.request.host
+            vault = None
+            if route.kind == "openai-responses":
+                previous = previous_response_id(body)
+                vault = self._response_vaults.get(previous) if previous else None
             if len(body) > _INLINE_SCAN:
-                verdict = await asyncio.to_thread(self._gate.inspect, route, body, destination=destination)
+                verdict = await asyncio.to_thread(self._gate.inspect, route, body, destination=destination,
+                                                  vault=vault)
             else:
-                verdict = self._gate.inspect(route, body, destination=destination)
+                verdict = self._gate.inspect(route, body, destination=destination, vault=vault)
         if verdict.blocked:
             # host and path only: a query string can hold an API key (Gemini's ?key=)
             log.warning("dlp blocked %s %s%s: %s", flow.request.method, flow.request.pretty_host,
@@ -143,7 +150,11 @@ class DlpAddon:
 
         def restore(chunk: bytes) -> list[bytes]:
             # never hand back b"" mid-stream: mitmproxy would send it as the chunked terminator
-            out = restorer.feed(chunk) if chunk else restorer.flush()
+            if chunk:
+                out = restorer.feed(chunk)
+            else:
+                out = restorer.flush()
+                self._remember(flow, getattr(restorer.handler, "response_id", None))
             return [out] if out else []
 
         flow.response.stream = restore
@@ -160,6 +171,16 @@ class DlpAddon:
             restored = restore_body(body, vault)
             if restored is not body:
                 flow.response.content = restored
+            if flow.metadata[_ROUTE].kind == "openai-responses" and flow.response.status_code == 200:
+                try:
+                    self._remember(flow, json.loads(restored).get("id"))
+                except (ValueError, AttributeError):
+                    pass
+
+    def _remember(self, flow: http.HTTPFlow, response_id: Any) -> None:
+        route = flow.metadata.get(_ROUTE)
+        if route is not None and route.kind == "openai-responses" and isinstance(response_id, str):
+            self._response_vaults.put(response_id, flow.metadata[_VAULT])
 
 
 addons = [DlpAddon()]

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 import zlib
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -241,9 +243,51 @@ class Gate:
         return 200, record
 
 
+class ResponseVaults:
+    """Responses API ``previous_response_id``: the conversation lives on the provider,
+    so the vault of the turn that produced a response id serves the next turn
+    (placeholders the model repeats from earlier turns are restored, and numbering
+    goes on). Bounded: ``max_entries`` ids, each kept ``ttl`` seconds."""
+
+    def __init__(self, *, max_entries: int = 4096, ttl: float = 3600.0) -> None:
+        self.max_entries = max_entries
+        self.ttl = ttl
+        self._items: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+
+    def get(self, response_id: str) -> Any:
+        item = self._items.get(response_id)
+        if item is None:
+            return None
+        if time.monotonic() - item[0] > self.ttl:
+            del self._items[response_id]
+            return None
+        return item[1]
+
+    def put(self, response_id: str, vault: Any) -> None:
+        self._items[response_id] = (time.monotonic(), vault)
+        self._items.move_to_end(response_id)
+        while len(self._items) > self.max_entries:
+            self._items.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+def previous_response_id(body: bytes) -> str | None:
+    if b"previous_response_id" not in body:
+        return None
+    try:
+        doc = json.loads(body)
+    except ValueError:
+        return None
+    value = doc.get("previous_response_id") if isinstance(doc, dict) else None
+    return value if isinstance(value, str) else None
+
+
 def _block_message(decision: Any) -> str:
     return (f"dlp blocked this request before it left the machine: {decision.summary(3)}. "
             "Remove the value (or ask for a policy exception) and try again.")
 
 
-__all__ = ["ANTHROPIC", "BLOCK_STATUS", "BodyError", "GEMINI", "Gate", "OPENAI", "Verdict", "decode_body"]
+__all__ = ["ANTHROPIC", "BLOCK_STATUS", "BodyError", "GEMINI", "Gate", "OPENAI", "ResponseVaults", "Verdict",
+           "decode_body", "previous_response_id"]

@@ -26,7 +26,6 @@ import hmac
 import json
 import logging
 import time
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -35,7 +34,7 @@ from multidict import CIMultiDict
 from aiohttp import ClientError, ClientSession, ClientTimeout, TCPConnector, web
 
 from dlp.model import Action
-from dlp.proxy.gate import DEFAULT_MAX_BODY, Gate, Verdict
+from dlp.proxy.gate import DEFAULT_MAX_BODY, Gate, ResponseVaults, Verdict, previous_response_id
 from dlp.proxy.providers import Route, classify, error_body, stream_error_event
 from dlp.proxy.restore import SSERestorer, restore_body
 from dlp.proxy.sse import DEFAULT_MAX_EVENT, SSEError
@@ -67,47 +66,6 @@ class ProxySettings:
     @property
     def upstream_host(self) -> str:
         return urlsplit(self.upstream).hostname or ""
-
-
-class ResponseVaults:
-    """Responses API ``previous_response_id``: the conversation lives on the provider,
-    so the vault of the turn that produced a response id serves the next turn
-    (placeholders the model repeats from earlier turns are restored, and numbering
-    goes on). Bounded: ``max_entries`` ids, each kept ``ttl`` seconds."""
-
-    def __init__(self, *, max_entries: int = 4096, ttl: float = 3600.0) -> None:
-        self.max_entries = max_entries
-        self.ttl = ttl
-        self._items: OrderedDict[str, tuple[float, Any]] = OrderedDict()
-
-    def get(self, response_id: str) -> Any:
-        item = self._items.get(response_id)
-        if item is None:
-            return None
-        if time.monotonic() - item[0] > self.ttl:
-            del self._items[response_id]
-            return None
-        return item[1]
-
-    def put(self, response_id: str, vault: Any) -> None:
-        self._items[response_id] = (time.monotonic(), vault)
-        self._items.move_to_end(response_id)
-        while len(self._items) > self.max_entries:
-            self._items.popitem(last=False)
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-
-def _previous_response_id(body: bytes) -> str | None:
-    if b"previous_response_id" not in body:
-        return None
-    try:
-        doc = json.loads(body)
-    except ValueError:
-        return None
-    value = doc.get("previous_response_id") if isinstance(doc, dict) else None
-    return value if isinstance(value, str) else None
 
 
 class _Proxy:
@@ -197,7 +155,7 @@ class _Proxy:
                                "it was not sent", code="dlp_request_too_large")
         vault = None
         if route.kind == "openai-responses":
-            previous = _previous_response_id(body)
+            previous = previous_response_id(body)
             vault = self.response_vaults.get(previous) if previous else None
         verdict = await self._inspect(request, route, body, vault)
         if verdict.blocked:
