@@ -352,10 +352,10 @@ _CODE_REF_RE = re.compile(
     | ^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*){2,}$   # a.b.c attribute path
     | ^[a-z_][a-z0-9_]{0,23}\.[A-Za-z_][A-Za-z0-9_]*$             # obj.attr
     | [)\]]\.?[A-Za-z_]*\(?$              # ...).method( / ...]
-    | [A-Za-z_]\w*\((?:[^)]*$|[^)]*\))      # a call anywhere: x.f(, f(a)
+    | (?<!\w)[A-Za-z_]\w*\(                 # a call anywhere: x.f(, f(a) (word starts only: linear)
     | \),|\)\.|\)\)|\(\)                    # call syntax: ), ). )) ()
     | ^new\s+[A-Z]                           # constructor
-    | ^(?:[A-Z]{2,}(?=[A-Z][a-z])|[A-Z][a-z]{2,}|[a-z]{2,}|[A-Z]?\d{1,3})*(?:Mgr|Manager|Object|Key|Keys|Type|Error|Handler
+    | ^(?:[A-Z]{2,}(?=[A-Z][a-z])|[A-Z][a-z]{2,}(?![a-z])|[a-z]{2,}(?![a-z])|[A-Z]?\d{1,3}(?!\d))*(?:Mgr|Manager|Object|Key|Keys|Type|Error|Handler
        |Client|Config|Provider|Factory|Service|Info|Data|Dict|List|Map|Str|Id|Name|Value|Token|Secret|Password
        |Credential|Credentials|Header|Request|Response|Model|Schema|Class|Base|Impl|Interface|Exception|Field
        |Input|Output|Options|Settings|Params|Store|Cache|Holder|Wrapper|Builder|Loader|Result|Types|Tokenizer
