@@ -130,8 +130,6 @@ def test_prepush_blocks_a_secret_added_then_removed(precommit_repo: Repo) -> Non
     assert push.returncode == 0, push.stdout
 
 
-@pytest.mark.skipif(os.environ.get("DLP_TEST_TRY_REPO") != "1",
-                    reason="slow (pip installs this checkout from the package index); set DLP_TEST_TRY_REPO=1")
 def test_try_repo_installs_from_this_checkout(tmp_path: Path) -> None:
     repo = configured_repo(tmp_path)
     repo.commit("setup")
