@@ -49,27 +49,11 @@ def _ruleset_and_options(*, config_path: str | None, engine: str, jobs: int, max
                          min_severity: str | None, enable_packs: tuple[str, ...], disable_packs: tuple[str, ...],
                          extra_rules: tuple[str, ...]) -> tuple[Any, Any, Any]:
     """(ruleset, ScanOptions, config) exactly as `dlp scan` builds them."""
-    from dlp.config import _size, find_config, load_config
-    from dlp.model import Severity
-    from dlp.ruleset import Selection, load_ruleset
-    from dlp.runner import ScanOptions
+    from dlp.scan_command import setup
 
-    config = load_config(Path(config_path)) if config_path else load_config(find_config())
-    s = config.selection
-    selection = Selection(
-        enable_packs=(*s.enable_packs, *enable_packs),
-        disable_packs=(*s.disable_packs, *disable_packs),
-        disable_rules=s.disable_rules,
-        only_rules=s.only_rules,
-        extra_files=(*s.extra_files, *(Path(p) for p in extra_rules)),
-        min_severity=Severity.parse(min_severity) if min_severity else s.min_severity,
-        categories=s.categories,
-    )
-    ruleset = load_ruleset(selection)
-    size_limit = _size("--max-file-size", max_file_size) if max_file_size else config.max_file_size
-    options = ScanOptions(engine=engine, jobs=jobs, max_file_size=size_limit, allowlist=config.allowlist,
-                          progress=sys.stderr.isatty())
-    return ruleset, options, config
+    return setup(config_path=config_path, engine=engine, jobs=jobs, max_file_size=max_file_size,
+                 min_severity=min_severity, enable_packs=enable_packs, disable_packs=disable_packs,
+                 extra_rules=extra_rules, progress=sys.stderr.isatty())
 
 
 @baseline_group.command("create")

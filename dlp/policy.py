@@ -55,6 +55,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dlp.config import _strings
 from dlp.errors import ConfigError
 from dlp.model import Action, Category, Finding, Severity
 
@@ -400,16 +401,6 @@ def _mapping(where: str, key: str, raw: object, allowed: set[str]) -> None:
     unknown = [k for k in raw if k not in allowed]
     if unknown:
         raise ConfigError(f"{where}: {key}: unknown key {str(unknown[0])!r}")
-
-
-def _strings(where: str, key: str, value: object) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        return (value,)
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{where}: {key} must be a list of strings")
-    return tuple(value)
 
 
 def _action(where: str, key: str, raw: object) -> Action:

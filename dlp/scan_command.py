@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Sequence
 
 import pathspec
 
-from dlp.config import _size, find_config, load_config
+from dlp.config import Config, _size, find_config, load_config
 from dlp.errors import ExitCode, UsageError
 from dlp.model import Action, Severity, Skipped
 from dlp.report import ScanReport, render
-from dlp.ruleset import Selection, load_ruleset
+from dlp.ruleset import Ruleset, Selection, load_ruleset
 from dlp.runner import ScanOptions, build_report, scan_files
 from dlp.sources.files import Document, walk
 
@@ -28,22 +29,13 @@ def run(*, paths: list[str], fmt: str, output: str | None, config_path: str | No
     if (since or branches) and not history:
         raise UsageError("--since and --branch go with --history")
 
-    config = load_config(Path(config_path)) if config_path else load_config(find_config())
-    selection = config.selection
-    selection = Selection(
-        enable_packs=(*selection.enable_packs, *enable_packs),
-        disable_packs=(*selection.disable_packs, *disable_packs),
-        disable_rules=selection.disable_rules,
-        only_rules=selection.only_rules,
-        extra_files=(*selection.extra_files, *(Path(p) for p in extra_rules)),
-        min_severity=Severity.parse(min_severity) if min_severity else selection.min_severity,
-        categories=selection.categories,
+    ruleset, options, config = setup(
+        config_path=config_path, engine=engine, jobs=jobs, max_file_size=max_file_size,
+        min_severity=min_severity, enable_packs=enable_packs, disable_packs=disable_packs,
+        extra_rules=extra_rules, progress=progress,
     )
-    ruleset = load_ruleset(selection)
-    size_limit = _size("--max-file-size", max_file_size) if max_file_size else config.max_file_size
-    options = ScanOptions(engine=engine, jobs=jobs, max_file_size=size_limit,
-                          allowlist=config.allowlist, progress=progress,
-                          index_path=Path(index_path) if index_path else None)
+    if index_path:
+        options.index_path = Path(index_path)
     baseline_path = Path(baseline) if baseline else config.baseline
     is_baselined = _baseline_filter(baseline_path)
 
@@ -84,6 +76,29 @@ def run(*, paths: list[str], fmt: str, output: str | None, config_path: str | No
     if any(item.action is Action.BLOCK for item in report.findings):
         return ExitCode.FINDINGS
     return ExitCode.USAGE if missing_argument else ExitCode.CLEAN
+
+
+def setup(*, config_path: str | None, engine: str, jobs: int, max_file_size: str | None,
+          min_severity: str | None, enable_packs: Sequence[str], disable_packs: Sequence[str],
+          extra_rules: Sequence[str], progress: bool) -> tuple[Ruleset, ScanOptions, Config]:
+    """(ruleset, options, config) from the config file and the command line's
+    rule options: shared by every command that scans like `dlp scan`."""
+    config = load_config(Path(config_path)) if config_path else load_config(find_config())
+    selection = config.selection
+    selection = Selection(
+        enable_packs=(*selection.enable_packs, *enable_packs),
+        disable_packs=(*selection.disable_packs, *disable_packs),
+        disable_rules=selection.disable_rules,
+        only_rules=selection.only_rules,
+        extra_files=(*selection.extra_files, *(Path(p) for p in extra_rules)),
+        min_severity=Severity.parse(min_severity) if min_severity else selection.min_severity,
+        categories=selection.categories,
+    )
+    ruleset = load_ruleset(selection)
+    size_limit = _size("--max-file-size", max_file_size) if max_file_size else config.max_file_size
+    options = ScanOptions(engine=engine, jobs=jobs, max_file_size=size_limit,
+                          allowlist=config.allowlist, progress=progress)
+    return ruleset, options, config
 
 
 def _block(_: object) -> Action:
