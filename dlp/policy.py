@@ -459,21 +459,24 @@ def _action_table(where: str, key: str, raw: object, *, allow_unredactable: bool
 
 
 def selection_for(selection: Any, policy: Policy) -> Any:
-    """The config's rule :class:`Selection` adjusted by ``pii.jurisdictions``:
-    those PII packs are enabled and every other jurisdiction's pack disabled
-    (``pii/global`` stays as the config has it)."""
-    if not policy.pii_jurisdictions:
-        return selection
+    """The config's rule :class:`Selection` for egress decisions: every PII pack
+    enabled, or with ``pii.jurisdictions`` those packs (and ``pii/global``) only."""
     from dataclasses import replace
 
     from dlp.ruleset import builtin_pack_files
 
-    wanted = {f"pii/{j}" for j in policy.pii_jurisdictions}
     packs = [p for p in builtin_pack_files() if p.startswith("pii/")]
+    if not policy.pii_jurisdictions:
+        # egress checks personal data of every jurisdiction unless the config
+        # narrows it (file scans leave the PII packs off unless enabled)
+        return replace(selection, enable_packs=(*selection.enable_packs, *packs))
+
+    wanted = {f"pii/{j}" for j in policy.pii_jurisdictions}
     missing = wanted - set(packs)
     if missing:
         raise ConfigError(f"pii.jurisdictions: no rule pack {min(missing)!r} (see `dlp rules list --packs`)")
     disable = tuple(p for p in packs if p not in wanted and p != "pii/global")
     return replace(selection,
-                   enable_packs=(*selection.enable_packs, *sorted(wanted)),
+                   enable_packs=(*selection.enable_packs, *sorted(wanted),
+                                 *(p for p in packs if p == "pii/global")),
                    disable_packs=(*selection.disable_packs, *disable))
