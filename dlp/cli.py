@@ -46,11 +46,24 @@ def write_output(text: str, output: str | None) -> None:
         raise InputError(f"{output}: cannot write report: {exc.strerror or exc}") from None
 
 
-def read_stdin(limit: int = _MAX_STDIN) -> bytes:
-    data = sys.stdin.buffer.read(limit + 1)
+def read_input(source: str, limit: int = _MAX_STDIN) -> tuple[str, bytes]:
+    """(name for messages, at most ``limit`` bytes) of a file, or of stdin for "-"."""
+    if source == "-":
+        name, data = "stdin", sys.stdin.buffer.read(limit + 1)
+    else:
+        name = source
+        try:
+            with open(source, "rb") as fh:
+                data = fh.read(limit + 1)
+        except OSError as exc:
+            raise InputError(f"{source}: cannot read: {exc.strerror or exc}") from None
     if len(data) > limit:
-        raise InputError(f"stdin: input larger than {limit} bytes")
-    return data
+        raise InputError(f"{name}: input larger than {limit} bytes")
+    return name, data
+
+
+def read_stdin(limit: int = _MAX_STDIN) -> bytes:
+    return read_input("-", limit)[1]
 
 
 # --------------------------------------------------------------------------- group

@@ -29,18 +29,9 @@ def _exit(code: int) -> None:
 
 
 def _read_source(source: str) -> str:
-    if source == "-":
-        data = sys.stdin.buffer.read(_MAX_INPUT + 1)
-        name = "stdin"
-    else:
-        name = source
-        try:
-            with open(source, "rb") as fh:
-                data = fh.read(_MAX_INPUT + 1)
-        except OSError as exc:
-            raise InputError(f"{source}: cannot read: {exc.strerror or exc}") from None
-    if len(data) > _MAX_INPUT:
-        raise InputError(f"{name}: input larger than {_MAX_INPUT} bytes")
+    from dlp.cli import read_input
+
+    name, data = read_input(source, _MAX_INPUT)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -146,18 +146,9 @@ def query_command(file: str, text_file: str, threshold: float | None, min_matche
 
     if language and language_name(language) is None:
         raise UsageError(f"--language: unknown language {language!r}")
-    if text_file == "-":
-        data = sys.stdin.buffer.read(_MAX_QUERY_BYTES + 1)
-        name = "stdin"
-    else:
-        name = text_file
-        try:
-            with open(text_file, "rb") as fh:
-                data = fh.read(_MAX_QUERY_BYTES + 1)
-        except OSError as exc:
-            raise InputError(f"{text_file}: cannot read: {exc.strerror or exc}") from None
-    if len(data) > _MAX_QUERY_BYTES:
-        raise InputError(f"{name}: larger than {_MAX_QUERY_BYTES} bytes")
+    from dlp.cli import read_input
+
+    name, data = read_input(text_file, _MAX_QUERY_BYTES)
     if b"\0" in data[:8192]:
         raise InputError(f"{name}: binary file")
     try:
