@@ -20,14 +20,15 @@ import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from dlp.config import Allowlist
-from dlp.errors import ConfigError, InputError
+from dlp.errors import InputError
 from dlp.mask import fingerprint
 from dlp.model import Action, Category, Finding, Origin, Severity
 from dlp.payloads import mentions
 from dlp.policy import PATH_RULE_ID, Policy, stronger
+from dlp.proprietary import ProprietaryIndex, open_index
 from dlp.report import ReportedFinding, finding_record
 
 MAX_INPUT = 10 * 1024 * 1024  # bytes of text one call will look at
@@ -40,14 +41,6 @@ _PATH_KEYS = ("file_path", "filePath", "path", "absolute_path", "notebook_path",
 _PATH_LIST_KEYS = ("paths", "file_paths", "files", "include", "absolute_paths")
 _COMMAND_KEYS = ("command", "cmd", "commandLine", "script")
 _OUTBOUND_TOOLS = re.compile(r"(?i)^(webfetch|websearch|web_fetch|google_web_search|fetch|mcp__.*|mcp_.*)$")
-
-
-class ProprietaryIndex(Protocol):
-    """What :mod:`dlp.fingerprint` (issue 8) provides: code fragments of ``data``
-    that match the index, as findings of category ``proprietary`` (with the
-    source file and lines in ``attributes``)."""
-
-    def lookup(self, data: bytes, *, origin: Origin, threshold: float) -> Sequence[Finding]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -455,56 +448,3 @@ def command_paths(command: str, *, cwd: Path | None = None) -> list[str]:
             if "/" in piece or "." in piece or _is_file(piece, cwd):
                 out.append(piece)
     return out
-
-
-PROPRIETARY_CODE_RULE_ID = "proprietary-code"
-
-
-class FingerprintIndex:
-    """:class:`ProprietaryIndex` over :mod:`dlp.fingerprint` (issue 8): its
-    matches become findings of category ``proprietary`` with the source file
-    and line range (``source``) and the share that matched (``share``). One
-    SQLite connection per thread."""
-
-    def __init__(self, path: Path) -> None:
-        import threading
-
-        self.path = Path(path)
-        self._local = threading.local()
-
-    def _index(self):  # type: ignore[no-untyped-def]
-        index = getattr(self._local, "index", None)
-        if index is None:
-            from dlp.fingerprint import open_index as _open
-
-            index = self._local.index = _open(self.path)
-        return index
-
-    def lookup(self, data: bytes, *, origin: Origin, threshold: float) -> Sequence[Finding]:
-        from dlp.fingerprint import lookup
-
-        text = data.decode("utf-8", "surrogatepass")
-        if "\n" not in text and len(text) < 200:
-            return ()  # too short to hold an indexed fragment
-        out = []
-        for m in lookup(text, self._index(), threshold=threshold):
-            value = data[m.start:m.end].decode("utf-8", "replace")
-            last_line = value.rsplit("\n", 1)[-1]
-            lines = m.text_end_line - m.text_start_line + 1
-            source = {"path": m.source_path, "start_line": m.source_start_line, "end_line": m.source_end_line}
-            out.append(Finding(
-                rule_id=PROPRIETARY_CODE_RULE_ID, category=Category.PROPRIETARY, severity=Severity.HIGH,
-                message="Proprietary code (matches the index)", start=m.start, end=m.end,
-                line=m.text_start_line, column=1, end_line=m.text_end_line, end_column=len(last_line) + 1,
-                masked=f"<{lines} lines like {m.source_path}:{m.source_start_line}-{m.source_end_line}>",
-                fingerprint=fingerprint(PROPRIETARY_CODE_RULE_ID, value), value=value, origin=origin,
-                attributes=(("source", source), ("share", m.share)),
-            ))
-        return out
-
-
-def open_index(path: Path) -> ProprietaryIndex:
-    """The proprietary code index named by the policy (``index:``) or ``--index``."""
-    if not Path(path).is_file():
-        raise ConfigError(f"index: {path}: no such index file (build it with `dlp index build`)")
-    return FingerprintIndex(Path(path))

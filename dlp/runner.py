@@ -68,7 +68,7 @@ def _scan_chunk(tasks: Sequence[FileTask]) -> tuple[int, int, list[Finding], lis
 def _open_index(options: ScanOptions) -> Any:
     if options.index_path is None:
         return None
-    from dlp.egress import open_index
+    from dlp.proprietary import open_index
 
     return open_index(options.index_path)
 
