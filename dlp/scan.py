@@ -14,6 +14,7 @@ from dlp.context import has_context, inline_allowed
 from dlp.mask import fingerprint, mask
 from dlp.model import Finding, Origin, Severity
 from dlp.placeholders import is_placeholder
+from dlp.refine import refine
 from dlp.ruleset import Rule, Ruleset
 
 GENERIC_TAG = "generic"
@@ -40,6 +41,7 @@ def scan(data: bytes, ruleset: Ruleset, *, origin: Origin = Origin(), engine: st
         finding = _confirm(candidate, data, lines, origin)
         if finding is not None:
             findings.append(finding)
+    findings = refine(findings, data, origin.path)  # Secret manifests per key; generic findings vs syntax tree
     # overlaps first: a generic finding hidden by a specific one stays hidden when
     # an inline comment allows the specific one
     return tuple(f for f in _resolve_overlaps(findings) if not inline_allowed(*lines.around(f.start), f.rule_id))

@@ -1,0 +1,130 @@
+"""Document-level refinements of confirmed findings (one call from :func:`dlp.scan.scan`).
+
+Two steps need the whole document rather than one match:
+
+* a Kubernetes Secret manifest (rules tagged ``kubernetes-secret``) is matched
+  as a block; it becomes one finding per ``data`` / ``stringData`` key, each
+  with its own line, after ``data`` values are base64-decoded and empty,
+  placeholder, templated and low-entropy entries (and public certificates)
+  are dropped;
+* generic findings in source code are checked against the syntax tree
+  (:mod:`dlp.codectx`): a value in a comment, a docstring, a call or an
+  interpolated string is dropped.
+
+Pure: bytes and findings in, findings out.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+
+from dlp.codectx import CodeView, mode_for
+from dlp.mask import fingerprint, mask
+from dlp.model import Finding
+from dlp.placeholders import is_placeholder
+from dlp.validators.common import shannon_entropy
+
+K8S_SECRET_TAG = "kubernetes-secret"
+
+# keys of a Secret that hold no credential
+_PUBLIC_KEYS = re.compile(
+    r"(?i)^(?:user(?:name)?|login|host(?:name)?|port|database|db(?:name)?|name|namespace|region|"
+    r"endpoint|server|schema|sslmode|type|kind|email)$|\.(?:crt|cert|pem\.pub|pub)$|^ca\b")
+_BLOCK_HEADER = re.compile(rb"^(data|stringData):[ \t]*\r?$", re.M)
+_ENTRY = re.compile(rb"^([ \t]+)([\w.-]+):[ \t]*(.*?)[ \t]*\r?$")
+
+
+def refine(findings: list[Finding], data: bytes, path: str | None) -> list[Finding]:
+    """``findings`` with Secret manifests split per key and generic findings
+    confirmed against the syntax tree of ``data`` (parsed at most once)."""
+    if not findings:
+        return findings
+    out: list[Finding] = []
+    view: CodeView | None = None
+    entries: set[tuple[int, int]] = set()
+    for finding in findings:
+        if K8S_SECRET_TAG in finding.tags:
+            for entry in kubernetes_secret_entries(finding, data):
+                if (entry.start, entry.end) not in entries:  # both manifest rules may see one document
+                    entries.add((entry.start, entry.end))
+                    out.append(entry)
+            continue
+        mode = mode_for(finding.tags)
+        if mode is not None and path:
+            if view is None:
+                view = CodeView.for_path(data, path)
+            if view.language is not None and not view.verdict(finding.start, finding.end, mode).keep:
+                continue
+        out.append(finding)
+    return out
+
+
+# --------------------------------------------------------------------------- Kubernetes Secrets
+
+
+def kubernetes_secret_entries(block: Finding, data: bytes) -> Iterator[Finding]:
+    """One finding per credential-bearing key of the Secret document holding ``block``."""
+    doc_start = max(data.rfind(b"\n---", 0, block.start) + 1, 0)
+    doc_end = data.find(b"\n---", block.end)
+    doc_end = len(data) if doc_end < 0 else doc_end
+    for header in _BLOCK_HEADER.finditer(data, doc_start, doc_end):
+        encoded = header.group(1) == b"data"
+        pos = header.end() + 1
+        indent: bytes | None = None
+        while pos < doc_end:
+            eol = data.find(b"\n", pos, doc_end)
+            eol = doc_end if eol < 0 else eol
+            line = data[pos:eol]
+            entry = _ENTRY.match(line)
+            if not line.strip() or line.lstrip().startswith(b"#"):
+                pos = eol + 1
+                continue
+            if entry is None or indent is not None and entry.group(1) != indent:
+                break
+            indent = entry.group(1)
+            raw = entry.group(3)
+            value_start = pos + entry.start(3)
+            if raw[:1] in (b'"', b"'") and raw[-1:] == raw[:1] and len(raw) >= 2:
+                raw, value_start = raw[1:-1], value_start + 1
+            key = entry.group(2).decode("utf-8", "replace")
+            text = raw.decode("utf-8", "replace")
+            if _secret_entry(key, text, encoded=encoded):
+                yield _entry_finding(block, data, value_start, value_start + len(raw), text)
+            pos = eol + 1
+
+
+def _secret_entry(key: str, value: str, *, encoded: bool) -> bool:
+    if not value or _PUBLIC_KEYS.search(key) or value[0] in "|>{$<&*!":
+        return False
+    plain = value
+    if encoded:
+        try:
+            decoded = base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            return False  # not base64: the API server would refuse it
+        try:
+            plain = decoded.decode("utf-8")
+        except UnicodeDecodeError:
+            return len(decoded) >= 8  # binary material: keystores, DER keys
+        if plain.startswith("-----BEGIN CERTIFICATE"):
+            return False
+    plain = plain.strip()
+    if len(plain) < 6 or is_placeholder(plain) or "{{" in plain or "${" in plain:
+        return False
+    return shannon_entropy(plain) >= 2.5
+
+
+def _entry_finding(block: Finding, data: bytes, start: int, end: int, value: str) -> Finding:
+    line, column = _position(data, start)
+    end_line, end_column = _position(data, end)
+    return replace(block, start=start, end=end, line=line, column=column, end_line=end_line,
+                   end_column=end_column, value=value, masked=mask(value, block.category),
+                   fingerprint=fingerprint(block.rule_id, value))
+
+
+def _position(data: bytes, offset: int) -> tuple[int, int]:
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    return data.count(b"\n", 0, offset) + 1, len(data[line_start:offset].decode("utf-8", "replace")) + 1
