@@ -1,0 +1,75 @@
+"""Kubernetes Secret manifests: one finding per data/stringData key (dlp.refine)."""
+from __future__ import annotations
+
+import base64
+
+from dlp.ruleset import load_ruleset
+from dlp.scan import scan
+
+RULESET = load_ruleset()
+
+
+def _b64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
+def _k8s(text: str) -> list[tuple[str, int, str]]:
+    return [(f.rule_id, f.line, f.value) for f in scan(text.encode(), RULESET) if "kubernetes-secret" in f.tags]
+
+
+def test_one_finding_per_key_with_its_line() -> None:
+    text = (
+        "apiVersion: v1\n"
+        "kind: Secret\n"
+        "metadata:\n"
+        "  name: app\n"
+        "type: Opaque\n"
+        "data:\n"
+        f"  username: {_b64('app_user')}\n"              # not a credential
+        f"  password: {_b64('Zq8#G6p4EDMnXTE9lr')}\n"
+        f"  api-token: \"{_b64('k7RMhw2QbX9tLp4Zs8Vn')}\"\n"
+        f"  tls.crt: {_b64('-----BEGIN CERTIFICATE-----')}\n"  # public
+        f"  empty: {_b64('changeme')}\n"                 # placeholder
+        "stringData:\n"
+        "  DB_URL: postgres://app@db/app\n"
+        "  JWT_SECRET: r9i3nYum7EHfSpIzN0KTDEUdTW\n"
+        "  TEMPLATED: \"{{ .Values.secret }}\"\n"
+    )
+    found = _k8s(text)
+    assert [(line, value) for _, line, value in found] == [
+        (8, _b64("Zq8#G6p4EDMnXTE9lr")),
+        (9, _b64("k7RMhw2QbX9tLp4Zs8Vn")),
+        (13, "postgres://app@db/app"),
+        (14, "r9i3nYum7EHfSpIzN0KTDEUdTW"),
+    ]
+    assert {rule for rule, _, _ in found} == {"kubernetes-secret-manifest"}
+
+
+def test_columns_and_masking_point_at_the_value() -> None:
+    text = f"kind: Secret\nstringData:\n  token: '{'T9xK2mQ8vL4pR7wZ'}'\n"
+    (finding,) = [f for f in scan(text.encode(), RULESET) if f.rule_id == "kubernetes-secret-manifest"]
+    assert (finding.line, finding.column, finding.end_column) == (3, 11, 27)
+    assert "T9xK2mQ8vL4pR7wZ" not in finding.masked
+
+
+def test_data_values_must_be_base64() -> None:
+    text = "kind: Secret\ndata:\n  password: not*base64*at*all!\n  other: plain-Zq8G6p4EDMnXTE9lr\n"
+    assert _k8s(text) == []
+
+
+def test_data_first_manifest_and_documents_are_separate() -> None:
+    text = (
+        "apiVersion: v1\n"
+        f"data:\n  token: {_b64('8owf3jdVYm3SvQlFjOlapbvghJLAQ8')}\n"
+        "kind: Secret\n"
+        "---\n"
+        "kind: ConfigMap\n"
+        f"data:\n  FEATURE: {_b64('search,reports,exports')}\n"
+    )
+    found = _k8s(text)
+    assert [(rule, line) for rule, line, _ in found] == [("kubernetes-secret-manifest-data-first", 3)]
+
+
+def test_configmap_is_not_a_secret() -> None:
+    text = "kind: ConfigMap\ndata:\n  password: Zq8#G6p4EDMnXTE9lr\n"
+    assert _k8s(text) == []
