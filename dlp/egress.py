@@ -188,8 +188,8 @@ class Egress:
 
     def redact_payload(self, payload: dict, kind: str, vault: Any, *, destination: str | None = None
                        ) -> tuple[Decision, dict]:
-        """A new payload with placeholders (the input is not mutated). Anthropic
-        ``thinking`` blocks are copied unchanged. When the decision is block the
+        """The payload with placeholders (the input is not mutated; when nothing is
+        replaced, the same object, uncopied). Anthropic ``thinking`` blocks are kept unchanged. When the decision is block the
         payload must not be sent."""
         from dlp.payloads import rebuild
 

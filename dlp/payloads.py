@@ -15,7 +15,8 @@ A :class:`Segment` is one of three shapes:
 - ``json``: a string holding JSON (OpenAI ``function.arguments``); like
   ``struct`` when it parses (and re-serialised only if it changed), else ``text``.
 
-:func:`rebuild` returns a copy of the payload with new texts at given paths;
+:func:`rebuild` returns the payload with new texts at given paths, copying
+only the containers on those paths (the payload itself when there are none);
 the input is never mutated.
 """
 from __future__ import annotations
@@ -106,14 +107,23 @@ def segments(payload: Any, kind: str) -> list[Segment]:
 
 
 def rebuild(payload: dict, replacements: dict[Path_, Any]) -> dict:
-    """A deep copy of ``payload`` with ``replacements`` (path -> new value) applied."""
+    """``payload`` with ``replacements`` (path -> new value) applied, the input
+    never mutated. Nothing to replace: ``payload`` itself (no copy). Otherwise
+    only the containers along the replaced paths are copied; untouched parts
+    are shared with the input (treat the result as read-only, like the input)."""
     if not replacements:
-        return copy.deepcopy(payload)
-    out = copy.deepcopy(payload)
+        return payload
+    out = copy.copy(payload)
+    copied: dict[Path_, Any] = {(): out}
     for path, value in replacements.items():
         target: Any = out
-        for part in path[:-1]:
-            target = target[part]
+        for depth in range(1, len(path)):
+            prefix = path[:depth]
+            child = copied.get(prefix)
+            if child is None:
+                child = copied[prefix] = copy.copy(target[path[depth - 1]])
+                target[path[depth - 1]] = child
+            target = child
         target[path[-1]] = value
     return out
 

@@ -10,7 +10,7 @@ from test_egress_kit import NRIC, TOKEN, make_egress
 
 from dlp.errors import InputError
 from dlp.model import Action
-from dlp.payloads import field_name, segments
+from dlp.payloads import field_name, rebuild, segments
 from dlp.redact import Vault, restore_text
 
 
@@ -135,10 +135,23 @@ def test_escaped_value_in_arguments(egress) -> None:  # type: ignore[no-untyped-
     assert TOKEN not in json.dumps(out)
 
 
-def test_clean_payload_is_allowed_and_copied(egress) -> None:  # type: ignore[no-untyped-def]
+def test_clean_payload_is_allowed_and_not_copied(egress) -> None:  # type: ignore[no-untyped-def]
     payload = {"messages": [{"role": "user", "content": "hello"}]}
     decision, out = egress.redact_payload(payload, "openai", Vault())
-    assert decision.action is Action.ALLOW and out == payload and out is not payload
+    assert decision.action is Action.ALLOW and out is payload
+
+
+def test_rebuild_copies_only_the_replaced_paths() -> None:
+    payload = {"model": "m", "messages": [{"role": "system", "content": "a"},
+                                          {"role": "user", "content": [{"type": "text", "text": "b"}]}],
+               "tools": [{"name": "t"}]}
+    before = copy.deepcopy(payload)
+    out = rebuild(payload, {("messages", 1, "content", 0, "text"): "B", ("model",): "M"})
+    assert payload == before  # input not mutated
+    assert out["model"] == "M" and out["messages"][1]["content"][0]["text"] == "B"
+    assert out["messages"][0] is payload["messages"][0] and out["tools"] is payload["tools"]  # shared
+    assert out["messages"] is not payload["messages"] and out["messages"][1] is not payload["messages"][1]
+    assert rebuild(payload, {}) is payload
 
 
 def test_gemini_code_assist_wrapper() -> None:

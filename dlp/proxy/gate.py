@@ -169,14 +169,18 @@ class Gate:
         if route.kind == "gemini":
             inner, wrapped = gemini_inner(payload)
             decision, new_inner = self.egress.redact_payload(inner, "gemini", vault, destination=destination)
-            new_payload = {**payload, "request": new_inner} if wrapped else new_inner
+            if new_inner is inner:
+                new_payload = payload
+            else:
+                new_payload = {**payload, "request": new_inner} if wrapped else new_inner
         else:
             decision, new_payload = self.egress.redact_payload(payload, route.kind, vault, destination=destination)
         action = decision.action
         if action is Action.BLOCK:
             return self.block(route.family, BLOCK_STATUS, _block_message(decision), decision=decision,
                               note="; ".join(decision.reasons[:3]))
-        if action is Action.REDACT and new_payload != payload:
+        # redact_payload hands back the payload itself when it replaced nothing: the original bytes go on
+        if action is Action.REDACT and new_payload is not payload:
             out = json.dumps(new_payload, ensure_ascii=False).encode("utf-8")
             return Verdict(Action.REDACT, out, changed=True, vault=vault, decision=decision,
                            findings=len(decision.findings), note=f"{len(vault)} value(s) redacted")
