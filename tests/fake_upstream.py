@@ -10,7 +10,8 @@ untouched.
 
 Request headers steer it: ``x-fake-delay: SECONDS`` (wait before answering),
 ``x-fake-fail: 500`` (answer an error), ``x-fake-fail: drop`` (cut the stream
-mid-way), ``x-fake-stall: SECONDS`` (go silent mid-stream); so do path
+mid-way), ``x-fake-stall: SECONDS`` (go silent mid-stream), ``x-fake-set-cookie:
+VALUE`` (a GET answers with ``Set-Cookie: lb=VALUE``); so do path
 prefixes, for gateways that do not forward headers: ``/slow/...`` (5 s delay),
 ``/fail/...`` (500).
 
@@ -86,7 +87,10 @@ class FakeUpstream:
             return web.json_response({"error": {"message": "upstream broke", "type": "server_error"}},
                                      status=int(fail))
         if request.method in ("GET", "HEAD"):
-            return web.json_response({"object": "list", "data": [{"id": "fake-model"}]})
+            listing = web.json_response({"object": "list", "data": [{"id": "fake-model"}]})
+            if "x-fake-set-cookie" in request.headers:
+                listing.set_cookie("lb", request.headers["x-fake-set-cookie"])
+            return listing
         text = body.decode("utf-8", "replace")
         seen = list(dict.fromkeys(PLACEHOLDER.findall(text)))
         doc = rec.json() if body[:1] in (b"{", b"[") else None

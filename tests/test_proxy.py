@@ -409,6 +409,25 @@ def test_headers_forwarded_minus_hop_by_hop(stack: Stack) -> None:
     assert seen["host"] == stack.upstream.split("//")[1]
 
 
+def test_clean_request_body_is_forwarded_byte_for_byte(stack: Stack) -> None:
+    # odd spacing, escapes and key order: a re-encoded body would differ
+    raw = (b'{ "messages" :[{"content":"caf\\u00e9 \\"hi\\"\\/x", "role":"user"}],\n'
+           b'  "model":"m" , "temperature": 1.0e0 }')
+    r = httpx.post(stack.proxy + "/v1/chat/completions", content=raw,
+                   headers={"Content-Type": "application/json", "Authorization": "Bearer sk-test"}, timeout=20)
+    assert r.status_code == 200 and r.headers["x-dlp-decision"] == "allow"
+    assert stack.fake.received[0].body == raw
+
+
+def test_upstream_cookies_are_not_shared_between_clients(stack: Stack) -> None:
+    # by a host name: cookie jars ignore cookies from bare IP addresses
+    proxy = stack.add_proxy(upstream=stack.upstream.replace("127.0.0.1", "localhost"))
+    first = httpx.get(proxy + "/v1/models", headers={"x-fake-set-cookie": "client-a"}, timeout=20)
+    assert first.status_code == 200 and "lb=client-a" in first.headers.get("set-cookie", "")  # passed on
+    httpx.get(proxy + "/v1/models", timeout=20)
+    assert "cookie" not in {k.lower() for k in stack.fake.received[1].headers}
+
+
 def test_token_protects_the_proxy(stack: Stack) -> None:
     guarded = stack.add_proxy(token="s3cret-token-for-tests")
     with pytest.raises(openai.AuthenticationError):

@@ -31,7 +31,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from multidict import CIMultiDict
-from aiohttp import ClientError, ClientSession, ClientTimeout, TCPConnector, web
+from aiohttp import ClientError, ClientSession, ClientTimeout, DummyCookieJar, TCPConnector, web
 
 from dlp.model import Action
 from dlp.proxy.gate import DEFAULT_MAX_BODY, Gate, ResponseVaults, Verdict, previous_response_id
@@ -85,6 +85,9 @@ class _Proxy:
                                   sock_read=self.settings.read_timeout),
             auto_decompress=True,
             skip_auto_headers=("User-Agent", "Accept-Encoding", "Content-Type"),
+            # one session serves every client: cookies an upstream sets (load balancer and bot
+            # management cookies) go back to the client that got them, never to the others
+            cookie_jar=DummyCookieJar(),
         )
 
     async def stop(self, app: web.Application) -> None:
