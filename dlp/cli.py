@@ -1,19 +1,24 @@
-"""The `dlp` command line.
+"""The `dlp` command line: the entry point and what every command shares.
 
 Exit codes (a contract): 0 nothing blocked, 1 findings the policy blocks,
 2 usage or configuration error, 3 internal error.
+
+:func:`main` first tries the fast routes of :mod:`dlp.cli_argv`: `dlp hook
+TOOL ...` and `dlp scan ...` in their common forms go straight to their
+implementation without importing click (a hook and a pre-commit run start a
+process each time). Every other command line, and any that the fast parser
+is not certain about (help, a bad option or value), goes to the click
+application in :mod:`dlp.cli_app`, which gives the same answer for what both
+accept (a test compares them).
 """
 from __future__ import annotations
 
 import os
 import sys
-import tempfile
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
+from typing import Any
 
-import click
-
-from dlp import __version__
 from dlp.errors import DlpError, ExitCode, InputError
 
 _MAX_STDIN = 64 * 1024 * 1024
@@ -27,7 +32,8 @@ class _ExitWith(Exception):
 
 
 def _err(message: str) -> None:
-    click.echo(f"dlp: {message}", err=True)
+    sys.stderr.write(f"dlp: {message}\n")
+    sys.stderr.flush()
 
 
 def write_output(text: str, output: str | None) -> None:
@@ -36,6 +42,8 @@ def write_output(text: str, output: str | None) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
+    import tempfile
+
     target = Path(output)
     try:
         fd, tmp = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".", prefix=f".{target.name}.")
@@ -66,228 +74,22 @@ def read_stdin(limit: int = _MAX_STDIN) -> bytes:
     return read_input("-", limit)[1]
 
 
-# --------------------------------------------------------------------------- group
-
-
-# Commands that live in their own modules, imported only when they run (a hook
-# starts a process per prompt: it must not pay for the proxy's imports).
-LAZY_COMMANDS: dict[str, tuple[str, str]] = {
-    "index": ("dlp.cli_index", "index_group"),
-    "baseline": ("dlp.cli_baseline", "baseline_group"),
-    "check": ("dlp.cli_egress", "check_command"),
-    "redact": ("dlp.cli_egress", "redact_command"),
-    "hook": ("dlp.cli_egress", "hook_command"),
-    "install": ("dlp.cli_egress", "install_command"),
-    "uninstall": ("dlp.cli_egress", "uninstall_command"),
-    "proxy": ("dlp.cli_proxy", "proxy_command"),
-    "integrations": ("dlp.cli_proxy", "integrations_group"),
-}
-
-
-class _LazyGroup(click.Group):
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        command = super().get_command(ctx, cmd_name)
-        if command is not None or cmd_name not in LAZY_COMMANDS:
-            return command
-        import importlib
-
-        module, attr = LAZY_COMMANDS[cmd_name]
-        loaded = getattr(importlib.import_module(module), attr)
-        self.add_command(loaded, cmd_name)
-        return loaded
-
-
-@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, "--version", prog_name="dlp")
-def cli() -> None:
-    """dlp: keep secrets, personal data and proprietary code from leaving the machine."""
-
-
-# --------------------------------------------------------------------------- scan
-
-
-@cli.command("scan")
-@click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl", "sarif", "summary"]), default="text",
-              show_default=True, help="Report format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE.")
-@click.option("-c", "--config", "config_path", type=click.Path(dir_okay=False),
-              help="Config file (default: .dlp.yaml at the repository root).")
-@click.option("--engine", type=click.Choice(["auto", "hyperscan", "python"]), default="auto", show_default=True)
-@click.option("-j", "--jobs", type=click.IntRange(0, 256), default=0, help="Worker processes (0: all cores).")
-@click.option("--reveal", is_flag=True, help="Print full values in reports (unsafe: they are secrets).")
-@click.option("--exclude", multiple=True, help="Exclude paths (gitignore syntax); repeatable.")
-@click.option("--no-gitignore", is_flag=True, help="Do not honour .gitignore files.")
-@click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links (loops are detected).")
-@click.option("--max-file-size", help="Skip files larger than this (e.g. 10MB).")
-@click.option("--min-severity", type=click.Choice(["low", "medium", "high", "critical"]))
-@click.option("--enable", "enable_packs", multiple=True, help="Enable a rule pack (e.g. pii, pii/my).")
-@click.option("--disable", "disable_packs", multiple=True, help="Disable a rule pack.")
-@click.option("--rules", "extra_rules", multiple=True, type=click.Path(dir_okay=False),
-              help="Extra rule file; repeatable.")
-@click.option("--baseline", type=click.Path(dir_okay=False), help="Report only findings not in this baseline.")
-@click.option("--staged", is_flag=True, help="Scan what is staged in git (the index).")
-@click.option("--diff", "diff_range", metavar="REV[..REV]", help="Scan lines added in a git range.")
-@click.option("--history", is_flag=True, help="Scan every commit reachable in git history.")
-@click.option("--since", help="With --history: only commits after DATE or REV.")
-@click.option("--branch", "branches", multiple=True, help="With --history: only these branches.")
-@click.option("--index", "index_path", type=click.Path(dir_okay=False),
-              help="Proprietary code index to match against.")
-@click.option("--no-progress", is_flag=True, help="Never show a progress bar.")
-@click.option("--color/--no-color", default=None, help="Colour text output (default: when stdout is a terminal).")
-def scan_command(paths: tuple[str, ...], fmt: str, output: str | None, config_path: str | None, engine: str,
-                 jobs: int, reveal: bool, exclude: tuple[str, ...], no_gitignore: bool, follow_symlinks: bool,
-                 max_file_size: str | None, min_severity: str | None, enable_packs: tuple[str, ...],
-                 disable_packs: tuple[str, ...], extra_rules: tuple[str, ...], baseline: str | None,
-                 staged: bool, diff_range: str | None, history: bool, since: str | None,
-                 branches: tuple[str, ...], index_path: str | None, no_progress: bool,
-                 color: bool | None) -> None:
-    """Scan files, directories or stdin (-) for secrets and personal data."""
-    from dlp import scan_command as impl
-
-    code = impl.run(
-        paths=list(paths), fmt=fmt, output=output, config_path=config_path, engine=engine, jobs=jobs,
-        reveal=reveal, exclude=list(exclude), use_gitignore=not no_gitignore, follow_symlinks=follow_symlinks,
-        max_file_size=max_file_size, min_severity=min_severity, enable_packs=list(enable_packs),
-        disable_packs=list(disable_packs), extra_rules=list(extra_rules), baseline=baseline,
-        staged=staged, diff_range=diff_range, history=history, since=since, branches=list(branches),
-        index_path=index_path, progress=not no_progress and sys.stderr.isatty(),
-        color=sys.stdout.isatty() if color is None and output is None else bool(color),
-    )
-    raise _ExitWith(code)
-
-
-# --------------------------------------------------------------------------- rules
-
-
-@cli.group("rules")
-def rules_group() -> None:
-    """List, explain and test rules."""
-
-
-@rules_group.command("list")
-@click.option("--packs", is_flag=True, help="List packs instead of rules.")
-@click.option("--all", "show_all", is_flag=True, help="Include packs that are off by default.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-def rules_list(packs: bool, show_all: bool, fmt: str) -> None:
-    """List the rules (or packs) that a scan would use."""
-    import json
-
-    from dlp.ruleset import Selection, builtin_pack_files, load_pack_file, load_ruleset
-
-    if packs:
-        rows = []
-        for name, path in builtin_pack_files().items():
-            default, rules = load_pack_file(path, pack=name)
-            rows.append({"pack": name, "default": default, "rules": len(rules)})
-        if fmt == "json":
-            click.echo(json.dumps(rows, indent=2))
-        else:
-            for row in rows:
-                click.echo(f"{row['pack']:<28} {'on ' if row['default'] else 'off'}  {row['rules']:>4} rules")
-        return
-    ruleset = load_ruleset(Selection(enable_packs=("all",) if show_all else ()))
-    if fmt == "json":
-        click.echo(json.dumps([
-            {"id": r.id, "name": r.name, "category": str(r.category), "severity": str(r.severity), "pack": r.pack}
-            for r in ruleset.rules], indent=2))
-        return
-    for r in ruleset.rules:
-        click.echo(f"{r.id:<44} {r.category!s:<8} {r.severity!s:<9} {r.name}")
-    click.echo(f"{len(ruleset)} rules", err=True)
-
-
-@rules_group.command("explain")
-@click.argument("rule_id")
-def rules_explain(rule_id: str) -> None:
-    """Show one rule: what it finds, how it validates, its examples (masked)."""
-    from dlp.mask import mask
-    from dlp.ruleset import Selection, load_ruleset
-
-    rule = load_ruleset(Selection(enable_packs=("all",)), examples=True).get(rule_id)
-    lines = [
-        f"{rule.id}: {rule.name}",
-        f"  category    {rule.category}",
-        f"  severity    {rule.severity}",
-        f"  pack        {rule.pack} ({rule.source})",
-    ]
-    if rule.description:
-        lines.append(f"  about       {rule.description}")
-    if rule.jurisdiction:
-        lines.append(f"  law         {rule.jurisdiction} ({rule.pii_class or 'personal'} data)")
-    lines.append(f"  pattern     {rule.pattern}")
-    if rule.keywords:
-        lines.append(f"  keywords    {', '.join(rule.keywords)}")
-    if rule.validators:
-        lines.append("  validators  " + ", ".join(
-            v.name + (f"({', '.join(f'{k}={a!r}' for k, a in v.args)})" if v.args else "") for v in rule.validators))
-    if rule.context:
-        need = "required" if rule.context.required else "raises confidence"
-        lines.append(f"  context     {', '.join(rule.context.words)} (within {rule.context.window} chars, {need})")
-    if rule.tags:
-        lines.append(f"  tags        {', '.join(rule.tags)}")
-    for ref in rule.references:
-        lines.append(f"  see         {ref}")
-    lines.append(f"  examples    {len(rule.positive)} positive, {len(rule.negative)} negative, e.g. "
-                 f"{mask(rule.positive[0].value or rule.positive[0].text, rule.category)}")
-    click.echo("\n".join(lines))
-
-
-@rules_group.command("test")
-@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
-@click.option("--engine", type=click.Choice(["all", "hyperscan", "python"]), default="all", show_default=True)
-def rules_test(files: tuple[str, ...], engine: str) -> None:
-    """Run every rule's positive and negative examples (built-in packs by default)."""
-    from dlp.engine import ENGINES, hyperscan_available, resolve_engine
-    from dlp.rulecheck import check_rules, load_rule_files
-    from dlp.ruleset import builtin_pack_files
-
-    paths = [Path(f) for f in files] or list(builtin_pack_files().values())
-    rules = load_rule_files(paths)
-    if engine == "all":
-        engines = ENGINES if hyperscan_available() else ("python",)
-    else:
-        engines = (resolve_engine(engine),)
-    failures = check_rules(rules, engines=engines)
-    for failure in failures:
-        click.echo(str(failure))
-    examples = sum(len(r.positive) + len(r.negative) for r in rules)
-    click.echo(f"{len(rules)} rules, {examples} examples, engines: {', '.join(engines)}: "
-               f"{len(failures)} failure{'s' if len(failures) != 1 else ''}", err=True)
-    raise _ExitWith(ExitCode.FINDINGS if failures else ExitCode.CLEAN)
-
-
-@rules_group.command("validators")
-def rules_validators() -> None:
-    """List the validators rules can name."""
-    from dlp.validators import VALIDATORS
-
-    for name, fn in sorted(VALIDATORS.items()):
-        doc = (fn.__doc__ or "").strip().splitlines()
-        click.echo(f"{name:<24} {doc[0] if doc else ''}")
-
-
 # --------------------------------------------------------------------------- entry point
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, fast: bool = True) -> int:
+    """Run one command line; ``fast=False`` always goes through click."""
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        cli.main(args=args, prog_name="dlp", standalone_mode=False)
-        return ExitCode.CLEAN
+        if fast:
+            from dlp.cli_argv import route
+
+            command = route(args)
+            if command is not None:
+                return command()
+        return _click_main(args)
     except _ExitWith as done:
         return done.code
-    except click.exceptions.Exit as done:
-        return done.exit_code
-    except click.exceptions.Abort:
-        _err("aborted")
-        return 130
-    except click.ClickException as exc:
-        exc.show()
-        return ExitCode.USAGE
     except DlpError as exc:
         _err(str(exc))
         return exc.exit_code
@@ -300,11 +102,39 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _err("interrupted")
         return 130
-    except Exception as exc:  # noqa: BLE001 - the one place internal errors are translated
+    except Exception as exc:
         if os.environ.get("DLP_DEBUG"):
             raise
         _err(f"internal error: {exc.__class__.__name__}: {_first_line(exc)} (set DLP_DEBUG=1 for a traceback)")
         return ExitCode.INTERNAL
+
+
+def _click_main(args: list[str]) -> int:
+    import click
+
+    from dlp.cli_app import cli
+
+    try:
+        cli.main(args=args, prog_name="dlp", standalone_mode=False)
+        return ExitCode.CLEAN
+    except click.exceptions.Exit as done:
+        return done.exit_code
+    except click.exceptions.Abort:
+        _err("aborted")
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return ExitCode.USAGE
+
+
+def __getattr__(name: str) -> Any:
+    # `dlp.cli.cli` (the click group) and friends, for code written before
+    # the group moved to dlp.cli_app: loaded on first access only.
+    if name in ("cli", "LAZY_COMMANDS", "scan_command", "rules_group"):
+        from dlp import cli_app
+
+        return getattr(cli_app, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _first_line(exc: BaseException) -> str:

@@ -1,18 +1,37 @@
 """`dlp scan`: options -> sources -> scanner -> report -> exit code."""
 from __future__ import annotations
 
+import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
-
-import pathspec
 
 from dlp.config import Config, _size, find_config, load_config
 from dlp.errors import ExitCode, UsageError
 from dlp.model import Action, Severity, Skipped
-from dlp.report import ScanReport, render
+from dlp.report import render
 from dlp.ruleset import Ruleset, Selection, load_ruleset
 from dlp.runner import ScanOptions, build_report, scan_files
 from dlp.sources.files import Document, walk
+
+
+def run_params(*, paths: Sequence[str], fmt: str, output: str | None, config_path: str | None, engine: str,
+               jobs: int, reveal: bool, exclude: Sequence[str], no_gitignore: bool, follow_symlinks: bool,
+               max_file_size: str | None, min_severity: str | None, enable_packs: Sequence[str],
+               disable_packs: Sequence[str], extra_rules: Sequence[str], baseline: str | None, staged: bool,
+               diff_range: str | None, history: bool, since: str | None, branches: Sequence[str],
+               index_path: str | None, no_progress: bool, color: bool | None) -> int:
+    """`dlp scan` from its command-line parameters (named as the click command
+    names them): the click command and the fast route of :mod:`dlp.cli_argv`
+    both end here."""
+    return run(
+        paths=list(paths), fmt=fmt, output=output, config_path=config_path, engine=engine, jobs=jobs,
+        reveal=reveal, exclude=list(exclude), use_gitignore=not no_gitignore, follow_symlinks=follow_symlinks,
+        max_file_size=max_file_size, min_severity=min_severity, enable_packs=list(enable_packs),
+        disable_packs=list(disable_packs), extra_rules=list(extra_rules), baseline=baseline,
+        staged=staged, diff_range=diff_range, history=history, since=since, branches=list(branches),
+        index_path=index_path, progress=not no_progress and sys.stderr.isatty(),
+        color=sys.stdout.isatty() if color is None and output is None else bool(color),
+    )
 
 
 def run(*, paths: list[str], fmt: str, output: str | None, config_path: str | None, engine: str, jobs: int,
@@ -50,7 +69,11 @@ def run(*, paths: list[str], fmt: str, output: str | None, config_path: str | No
     else:
         if not paths:
             paths = ["."]
-        excludes = pathspec.GitIgnoreSpec.from_lines(exclude) if exclude else None
+        excludes = None
+        if exclude:
+            import pathspec
+
+            excludes = pathspec.GitIgnoreSpec.from_lines(exclude)
         config_excludes = ((config.exclude, str(config.root)),) if config.exclude is not None else ()
         documents: list[Document] = []
         roots = []

@@ -243,6 +243,16 @@ def host_of(url: str | None) -> str | None:
     return normalize_host(url) or None
 
 
+def hook_main(tool: str, *, event: str | None = None, destination: str | None = None, config: str | None = None,
+              stdin: Any = None) -> int:
+    """`dlp hook TOOL`: read the hook JSON from stdin, answer, return the exit
+    code. An unknown tool raises :class:`~dlp.errors.UsageError` (exit 2)."""
+    tool = resolve_tool(tool)
+    raw = (sys.stdin.buffer if stdin is None else stdin).read(MAX_HOOK_INPUT + 1)
+    result = run_hook(tool, raw, event=event, config_path=Path(config) if config else None, destination=destination)
+    return write_result(result)
+
+
 def write_result(result: HookResult) -> int:
     if result.stdout:
         sys.stdout.write(result.stdout)

@@ -7,7 +7,6 @@ time matters. Exit codes and output are the tool's protocol, as with ``dlp hook`
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,23 +31,14 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write("usage: python -m dlp.integrations.hooks TOOL [--event E] [--destination H] [--config F]\n")
         return 2
     from dlp.errors import DlpError
-    from dlp.integrations.hooks import (
-        MAX_HOOK_INPUT,
-        resolve_tool,
-        run_hook,
-        write_result,
-    )
+    from dlp.integrations.hooks import hook_main
 
     try:
-        tool = resolve_tool(positional[0])
+        return hook_main(positional[0], event=options.get("event"), destination=options.get("destination"),
+                         config=options.get("config"))
     except DlpError as exc:
         sys.stderr.write(f"dlp: {exc}\n")
         return 2
-    raw = sys.stdin.buffer.read(MAX_HOOK_INPUT + 1)
-    config = options.get("config")
-    result = run_hook(tool, raw, event=options.get("event"), config_path=Path(config) if config else None,
-                      destination=options.get("destination"))
-    return write_result(result)
 
 
 if __name__ == "__main__":
