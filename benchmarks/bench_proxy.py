@@ -2,34 +2,39 @@
 
 What it does (all on 127.0.0.1, three processes):
 
-1. starts a minimal OpenAI-style upstream (aiohttp, its own process) that echoes
-   each request's id and the placeholders it saw;
+1. starts a minimal OpenAI-style upstream (aiohttp, its own process) that waits
+   like a model (0.5 s on average, spread 0.25-0.75 s by request id, the same for
+   both paths), then echoes the request's id and the placeholders it saw;
 2. starts `dlp proxy --upstream <it>` (its own process, the real CLI, a policy
    that redacts secrets) and waits until its rules are compiled;
-3. sends N chat-completion requests with ~8 KB prompts (code-like text; a share
-   of them carry a fake GitHub token, which the proxy must redact and then
-   restore), C at a time, first straight to the upstream, then through the proxy;
+3. sends the same N chat-completion requests with ~8 KB prompts (code-like text;
+   every 10th carries a fake GitHub token, which the proxy must redact and then
+   restore) twice with the same client and concurrency: straight to the upstream
+   and through the proxy, in interleaved blocks (direct, proxy, proxy, direct, ...)
+   so that the machine's other load falls on both paths alike;
 4. checks every answer (none lost, none garbled: the id comes back, the token
-   comes back restored) and that the upstream never saw a token;
-5. prints median / p90 / p99 latency of both runs, the difference (the proxy's
-   added latency) and the proxy's RSS after warm-up and at the end.
+   comes back restored) and that the upstream never saw a token through the proxy;
+5. prints median / p90 / p99 latency of both paths, their difference (the proxy's
+   added latency; also the median of per-request differences, request i direct
+   against request i proxied), the proxy's RSS after warm-up and at the end, and
+   its CPU time per request.
 
 Targets (issue 6): added median <= 2 ms, added p99 <= 10 ms, no request lost or
 garbled over 10,000 requests at 50 concurrent, memory flat.
 
-    python benchmarks/bench_proxy.py                      # 10,000 requests, 50 concurrent
+    python benchmarks/bench_proxy.py                      # 10,000 requests, 50 concurrent, 0.5 s model
     python benchmarks/bench_proxy.py -n 2000 -c 20 --stream
     python benchmarks/bench_proxy.py --json               # machine-readable summary
-    python benchmarks/bench_proxy.py --upstream-delay 0.5 # a model that takes 0.5 s to answer
+    python benchmarks/bench_proxy.py --upstream-delay 0   # an upstream that answers at once
 
-With no upstream delay (the default) the three processes compete for the CPU
-and 50 clients in a closed loop saturate whichever is slowest, so latency is
-mostly queueing; ``--upstream-delay`` bounds the offered load the way a real
-model does, and the difference then shows the proxy's own cost. "proxy CPU per
+With ``--upstream-delay 0`` the three processes compete for the CPU and 50
+clients in a closed loop saturate whichever is slowest, so latency is mostly
+queueing, not the proxy's own cost. Wall-clock figures include waiting for a
+CPU: on a loaded machine every hop through the proxy waits for the scheduler,
+so read them with the load average printed next to them; "proxy CPU per
 request" is measured from /proc and does not depend on the machine's load.
 
-Needs aiohttp (the `proxy` extra). The machine's other load shows up in both
-runs; the difference is what the proxy adds.
+Needs aiohttp (the `proxy` extra).
 """
 from __future__ import annotations
 
@@ -61,7 +66,7 @@ leaks = 0
 async def chat(request):
     global leaks
     body = await request.read()
-    if b"ghp_" in body:
+    if b"ghp_" in body and request.headers.get("x-bench-via") == "proxy":
         leaks += 1
     rid = ID.search(body).group(1).decode()
     if DELAY:
@@ -154,31 +159,31 @@ def prompt(i: int, size: int, rng: random.Random, with_secret: bool) -> str:
     return "\n".join(lines)[: size + 64]
 
 
-async def run(url: str, n: int, concurrency: int, size: int, secret_every: int, stream: bool) -> dict:
+async def run(url: str, ids: list[int], prompts: list[str], concurrency: int, stream: bool, *,
+              via_proxy: bool) -> dict:
+    """Send the requests ``ids`` (C at a time, one connection pool); their latencies by id."""
     import aiohttp
 
-    rng = random.Random(42)
-    prompts = [prompt(i, size, rng, secret_every > 0 and i % secret_every == 0) for i in range(n)]
-    latencies: list[float] = []
+    latencies: dict[int, float] = {}
     failures: list[str] = []
     queue: asyncio.Queue[int] = asyncio.Queue()
-    for i in range(n):
+    for i in ids:
         queue.put_nowait(i)
+    headers = {"Authorization": "Bearer sk-bench", "x-bench-via": "proxy" if via_proxy else "direct"}
 
     async def one(session: aiohttp.ClientSession, i: int) -> None:
-        body = {"model": "m", "messages": [{"role": "user", "content": prompts[i]}]}
+        body: dict = {"model": "m", "messages": [{"role": "user", "content": prompts[i]}]}
         if stream:
             body["stream"] = True
         t0 = time.perf_counter()
         try:
-            async with session.post(url + "/v1/chat/completions", json=body,
-                                    headers={"Authorization": "Bearer sk-bench"}) as r:
+            async with session.post(url + "/v1/chat/completions", json=body, headers=headers) as r:
                 raw = await r.read()
                 status = r.status
         except Exception as exc:  # noqa: BLE001
             failures.append(f"{i}: {exc.__class__.__name__}")
             return
-        latencies.append(time.perf_counter() - t0)
+        latencies[i] = time.perf_counter() - t0
         if status != 200:
             failures.append(f"{i}: HTTP {status}")
             return
@@ -189,10 +194,9 @@ async def run(url: str, n: int, concurrency: int, size: int, secret_every: int, 
                     text += json.loads(line[6:])["choices"][0]["delta"].get("content") or ""
         else:
             text = json.loads(raw)["choices"][0]["message"]["content"]
-        want = f"answer to {i}: "
-        if not text.startswith(want):
+        if not text.startswith(f"answer to {i}: "):
             failures.append(f"{i}: wrong answer")
-        elif secret_every and i % secret_every == 0 and url_is_proxy(url) and SECRET not in text:
+        elif via_proxy and SECRET in prompts[i] and SECRET not in text:
             failures.append(f"{i}: placeholder not restored")
 
     async def worker(session: aiohttp.ClientSession) -> None:
@@ -205,7 +209,7 @@ async def run(url: str, n: int, concurrency: int, size: int, secret_every: int, 
 
     connector = aiohttp.TCPConnector(limit=concurrency)
     async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=120)) as session:
-        # warm the connections and both servers before timing
+        # open the connections (and touch both servers) before timing
         async def touch() -> None:
             async with session.get(url + "/dlp/health") as r:
                 await r.read()
@@ -215,13 +219,6 @@ async def run(url: str, n: int, concurrency: int, size: int, secret_every: int, 
         await asyncio.gather(*(worker(session) for _ in range(concurrency)))
         elapsed = time.perf_counter() - started
     return {"latencies": latencies, "failures": failures, "seconds": elapsed}
-
-
-_PROXY_URL: list[str] = []
-
-
-def url_is_proxy(url: str) -> bool:
-    return bool(_PROXY_URL) and url == _PROXY_URL[0]
 
 
 def summary(latencies: list[float]) -> dict:
@@ -242,11 +239,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--secret-every", type=int, default=10, help="every Nth prompt carries a token (0: none)")
     ap.add_argument("--stream", action="store_true", help="streamed (SSE) answers")
     ap.add_argument("--engine", default="auto", choices=["auto", "hyperscan", "python"])
-    ap.add_argument("--upstream-delay", type=float, default=0.0, metavar="S",
-                    help="seconds the fake upstream waits on average before answering (a model's latency; default 0: "
-                         "the worst case, where every process competes for the CPU)")
+    ap.add_argument("--upstream-delay", type=float, default=0.5, metavar="S",
+                    help="seconds the fake upstream waits on average before answering (a model's latency; "
+                         "default 0.5; 0: the upstream answers at once and 50 clients in a closed loop saturate "
+                         "the CPUs, so the figures measure queueing)")
+    ap.add_argument("--rounds", type=int, default=10,
+                    help="the requests are sent in this many blocks, each block direct and through the proxy "
+                         "back to back (order alternating), so that the machine's other load hits both alike")
     ap.add_argument("--json", action="store_true", help="print a JSON summary")
     args = ap.parse_args(argv)
+    if args.requests < 1 or args.concurrency < 1 or args.rounds < 1:
+        ap.error("--requests, --concurrency and --rounds must be positive")
 
     work = Path(tempfile.mkdtemp(prefix="dlp-bench-"))
     (work / ".dlp.yaml").write_text(POLICY)
@@ -256,20 +259,39 @@ def main(argv: list[str] | None = None) -> int:
     proxy = subprocess.Popen([sys.executable, "-m", "dlp", "proxy", "--upstream", f"http://127.0.0.1:{up_port}",
                               "--listen", f"127.0.0.1:{px_port}", "--config", str(work / ".dlp.yaml"),
                               "--engine", args.engine, "--log-level", "warning"], env=env, cwd=work)
+    rng = random.Random(42)
+    n = args.requests
+    prompts = [prompt(i, args.size, rng, args.secret_every > 0 and i % args.secret_every == 0) for i in range(n)]
+    direct: dict = {"latencies": {}, "failures": [], "seconds": 0.0}
+    via: dict = {"latencies": {}, "failures": [], "seconds": 0.0}
     try:
         wait_port(up_port, upstream, 60)
         wait_port(px_port, proxy, 900)  # the first run compiles the rules
         direct_url, proxy_url = f"http://127.0.0.1:{up_port}", f"http://127.0.0.1:{px_port}"
-        _PROXY_URL[:] = [proxy_url]
         # a short warm-up through the proxy (connection pool, first-use paths)
-        asyncio.run(run(proxy_url, min(500, args.requests), args.concurrency, args.size, args.secret_every,
-                        args.stream))
+        warm = list(range(min(500, n)))
+        asyncio.run(run(proxy_url, warm, prompts, args.concurrency, args.stream, via_proxy=True))
         rss_start = rss_kib(proxy.pid)
-        direct = asyncio.run(run(direct_url, args.requests, args.concurrency, args.size, 0, args.stream))
-        cpu_before = cpu_seconds(proxy.pid)
-        via = asyncio.run(run(proxy_url, args.requests, args.concurrency, args.size, args.secret_every,
-                              args.stream))
-        cpu_per_request = (cpu_seconds(proxy.pid) - cpu_before) / args.requests * 1000
+        cpu_proxy = 0.0
+        rounds = min(args.rounds, n)
+        for r in range(rounds):
+            block = list(range(r * n // rounds, (r + 1) * n // rounds))
+            order = ("direct", "proxy") if r % 2 == 0 else ("proxy", "direct")
+            for side in order:
+                if side == "direct":
+                    got = asyncio.run(run(direct_url, block, prompts, args.concurrency, args.stream,
+                                          via_proxy=False))
+                    into = direct
+                else:
+                    cpu_before = cpu_seconds(proxy.pid)
+                    got = asyncio.run(run(proxy_url, block, prompts, args.concurrency, args.stream,
+                                          via_proxy=True))
+                    cpu_proxy += cpu_seconds(proxy.pid) - cpu_before
+                    into = via
+                into["latencies"].update(got["latencies"])
+                into["failures"] += got["failures"]
+                into["seconds"] += got["seconds"]
+        cpu_per_request = cpu_proxy / n * 1000
         rss_end = rss_kib(proxy.pid)
         import urllib.request
 
@@ -283,14 +305,16 @@ def main(argv: list[str] | None = None) -> int:
             except subprocess.TimeoutExpired:
                 proc.kill()
 
-    d, v = summary(direct["latencies"]), summary(via["latencies"])
+    d, v = summary(list(direct["latencies"].values())), summary(list(via["latencies"].values()))
+    paired = [via["latencies"][i] - direct["latencies"][i] for i in via["latencies"] if i in direct["latencies"]]
     result = {
-        "requests": args.requests, "concurrency": args.concurrency, "prompt_bytes": args.size,
+        "requests": n, "concurrency": args.concurrency, "prompt_bytes": args.size, "rounds": rounds,
         "stream": args.stream, "engine": args.engine, "upstream_delay_s": args.upstream_delay,
-        "direct": {k: round(x, 3) for k, x in d.items()} | {"rps": round(args.requests / direct["seconds"], 1)},
-        "proxy": {k: round(x, 3) for k, x in v.items()} | {"rps": round(args.requests / via["seconds"], 1)},
+        "direct": {k: round(x, 3) for k, x in d.items()} | {"rps": round(n / direct["seconds"], 1)},
+        "proxy": {k: round(x, 3) for k, x in v.items()} | {"rps": round(n / via["seconds"], 1)},
         "added_median_ms": round(v["median_ms"] - d["median_ms"], 3),
         "added_p99_ms": round(v["p99_ms"] - d["p99_ms"], 3),
+        "added_per_request_median_ms": round(statistics.median(paired) * 1000, 3) if paired else None,
         "lost_or_garbled": len(direct["failures"]) + len(via["failures"]),
         "secrets_seen_upstream": leaks,
         "proxy_rss_kib": {"start": rss_start, "end": rss_end},
@@ -300,13 +324,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(result, indent=2))
     else:
-        print(f"{args.requests} requests, {args.concurrency} concurrent, {args.size}-byte prompts"
+        print(f"{n} requests, {args.concurrency} concurrent, {args.size}-byte prompts"
               f"{', streamed' if args.stream else ''}, engine {args.engine}"
-              f"{f', upstream answers after {args.upstream_delay:g} s' if args.upstream_delay else ''}")
+              f"{f', upstream answers after {args.upstream_delay:g} s' if args.upstream_delay else ''}"
+              f", {rounds} interleaved rounds")
         for name, s, r in (("direct", d, direct), ("proxy ", v, via)):
             print(f"  {name}  median {s['median_ms']:7.2f} ms  p90 {s['p90_ms']:7.2f} ms  p99 {s['p99_ms']:7.2f} ms"
-                  f"  ({args.requests / r['seconds']:.0f} req/s)")
-        print(f"  added   median {result['added_median_ms']:7.2f} ms  p99 {result['added_p99_ms']:7.2f} ms")
+                  f"  ({n / r['seconds']:.0f} req/s)")
+        print(f"  added   median {result['added_median_ms']:7.2f} ms  p99 {result['added_p99_ms']:7.2f} ms"
+              f"   (median of per-request differences {result['added_per_request_median_ms']:.2f} ms)")
         print(f"  lost or garbled: {result['lost_or_garbled']}   secrets seen upstream: {leaks}")
         print(f"  proxy RSS: {rss_start / 1024:.1f} MiB after warm-up, {rss_end / 1024:.1f} MiB at the end")
         print(f"  proxy CPU: {cpu_per_request:.2f} ms per request   (load average "
