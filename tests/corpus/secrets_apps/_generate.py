@@ -122,7 +122,7 @@ G = {  # rule id -> generator of a valid value
     "square-access-token": lambda: "EAAA" + rnd(B64U, 60),
     "braintree-access-token": lambda: f"access_token$production${rnd(L + D, 16)}${rnd(HEX, 32)}",
     "adyen-api-key": lambda: "AQE" + rnd(AN, 2) + b64(R.randbytes(60)).rstrip("=") + "-" + b64(R.randbytes(40)).rstrip("=") + "-" + rnd(AN, 12),
-    "xendit-secret-key": lambda: "xnd_production_" + b64(R.randbytes(48)),
+    "xendit-secret-key": lambda: "xnd_production_" + b64(R.randbytes(48)).replace("+", "A").replace("/", "b"),  # alphanumeric
     "midtrans-server-key": lambda: "Mid-server-" + rnd(B64U, 24),
     "omise-secret-key": lambda: "skey_5" + rnd(L + D, 18),
     "paymongo-secret-key": lambda: "sk_live_" + rnd(AN, 24),

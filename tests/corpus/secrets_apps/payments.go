@@ -6,7 +6,7 @@ import (
 
 // Gateway credentials per market (copied from the vault for debugging; remove!)
 var gateways = map[string]string{
-	"xendit":    "xnd_production_92/OKxyLJYhSPtEC84Z6EyfLhXvt3ZbmyS8uXcjalIa8v95TpXnUAQci2pJiozoK",
+	"xendit":    "xnd_production_92bOKxyLJYhSPtEC84Z6EyfLhXvt3ZbmyS8uXcjalIa8v95TpXnUAQci2pJiozoK",
 	"midtrans":  "Mid-server-rF_XCFhd1MujkV9q03HTDESa",
 	"omise":     "skey_5szkuo7ufv9i1901f0s",
 	"paymongo":  "sk_live_do39zzAOhwA4OXM8UeZaZmMQ", // PayMongo live
