@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 
@@ -16,6 +15,8 @@ def cache_dir() -> Path:
 
 def store_atomic(path: Path, blob: bytes) -> None:
     """Best effort: a read-only or missing cache only costs a recompute next time."""
+    import tempfile  # only a cache miss writes: a warm start need not import it
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")

@@ -505,7 +505,7 @@ def _known_anywhere(rule_id: str, files: Mapping[str, Path]) -> bool:
 
 
 _PACK_CACHE: dict[tuple[str, str, int, int], tuple[bool, list[Rule]]] = {}
-_DISK_FORMAT = "dlp-rules-2"
+_DISK_FORMAT = "dlp-rules-3"
 
 
 def _load_cached(path: Path, pack: str) -> tuple[bool, list[Rule]]:
@@ -529,33 +529,103 @@ def _load_cached(path: Path, pack: str) -> tuple[bool, list[Rule]]:
     return cached
 
 
+# The disk cache holds each rule as a tuple of plain values in the order of
+# Rule's fields (marshal: several times faster to load than pickled
+# dataclasses); the few fields that hold enums or records are converted here.
+_RULE_FIELDS: tuple[str, ...] | None = None
+_LAYOUT_DIGEST: str | None = None
+
+
+def _rule_fields() -> tuple[str, ...]:
+    global _RULE_FIELDS
+    if _RULE_FIELDS is None:
+        from dataclasses import fields
+
+        _RULE_FIELDS = tuple(f.name for f in fields(Rule))
+    return _RULE_FIELDS
+
+
 def _disk_path(key: tuple[str, str, int, int]) -> Path:
-    from dlp import __version__
+    global _LAYOUT_DIGEST
     from dlp.cache import cache_dir
 
-    from dataclasses import fields
+    if _LAYOUT_DIGEST is None:
+        import sys
+        from dataclasses import fields
 
-    layout = tuple(tuple(f.name for f in fields(cls)) for cls in (Rule, Context, Example, ValidatorCall))
-    digest = hashlib.sha256(repr((_DISK_FORMAT, __version__, layout, key)).encode()).hexdigest()[:32]
-    return cache_dir() / f"rules-{digest}.pickle"
+        from dlp import __version__
+
+        layout = tuple(tuple(f.name for f in fields(cls)) for cls in (Rule, Context, Example, ValidatorCall))
+        _LAYOUT_DIGEST = repr((_DISK_FORMAT, __version__, layout, sys.version_info[:2]))
+    digest = hashlib.sha256(repr((_LAYOUT_DIGEST, key)).encode()).hexdigest()[:32]
+    return cache_dir() / f"rules-{digest}.marshal"
+
+
+def _encode_rule(rule: Rule, names: tuple[str, ...]) -> tuple[Any, ...]:
+    row: list[Any] = []
+    for name in names:
+        value = getattr(rule, name)
+        if name == "category":
+            value = value.value
+        elif name == "severity":
+            value = int(value)
+        elif name == "validators":
+            value = tuple((call.name, call.args) for call in value)
+        elif name == "context":
+            value = None if value is None else (value.words, value.window, value.required)
+        elif name in ("positive", "negative"):
+            value = tuple((example.text, example.value) for example in value)
+        row.append(value)
+    return tuple(row)
+
+
+def _decoder(names: tuple[str, ...]):  # type: ignore[no-untyped-def]
+    categories = {c.value: c for c in Category}
+    severities = {int(s): s for s in Severity}
+    at = {name: names.index(name) for name in ("category", "severity", "validators", "context", "positive",
+                                               "negative")}
+    i_cat, i_sev, i_val, i_ctx, i_pos, i_neg = at.values()
+
+    def decode(row: tuple[Any, ...]) -> Rule:
+        values = list(row)
+        values[i_cat] = categories[values[i_cat]]
+        values[i_sev] = severities[values[i_sev]]
+        if values[i_val]:
+            values[i_val] = tuple(ValidatorCall(name, args) for name, args in values[i_val])
+        if values[i_ctx] is not None:
+            values[i_ctx] = Context(*values[i_ctx])
+        if values[i_pos]:
+            values[i_pos] = tuple(Example(*e) for e in values[i_pos])
+        if values[i_neg]:
+            values[i_neg] = tuple(Example(*e) for e in values[i_neg])
+        return Rule(*values)
+
+    return decode
 
 
 def _disk_load(key: tuple[str, str, int, int]) -> tuple[bool, list[Rule]] | None:
-    import pickle
+    import marshal
 
     try:
         with open(_disk_path(key), "rb") as fh:
-            value = pickle.load(fh)
-    except Exception:  # noqa: BLE001 - a missing or stale cache is only a miss
+            value = marshal.loads(fh.read())
+        names, default, rows = value
+        if tuple(names) != _rule_fields() or not isinstance(default, bool):
+            return None
+        decode = _decoder(_rule_fields())
+        return default, [decode(row) for row in rows]
+    except Exception:  # noqa: BLE001 - a missing, stale or corrupt cache is only a miss
         return None
-    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], list):
-        return value
-    return None
 
 
 def _disk_store(key: tuple[str, str, int, int], value: tuple[bool, list[Rule]]) -> None:
-    import pickle
+    import marshal
 
     from dlp.cache import store_atomic
 
-    store_atomic(_disk_path(key), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    names = _rule_fields()
+    try:
+        blob = marshal.dumps((names, value[0], [_encode_rule(rule, names) for rule in value[1]]))
+    except ValueError:  # a value marshal cannot hold (a validator argument of another type): no cache
+        return
+    store_atomic(_disk_path(key), blob)

@@ -49,7 +49,7 @@ def test_parsed_rules_cache_tracks_file_changes(tmp_path: Path, monkeypatch: pyt
     pack = tmp_path / "p.yaml"
     pack.write_text(CORE_RULES.read_text())
     first = module._load_cached(pack, "p")[1]
-    assert list((tmp_path / "cache").glob("rules-*.pickle"))
+    assert list((tmp_path / "cache").glob("rules-*.marshal"))
     monkeypatch.setattr(module, "_PACK_CACHE", {})
     assert [r.id for r in module._load_cached(pack, "p")[1]] == [r.id for r in first]
     pack.write_text(CORE_RULES.read_text().replace("t-aws-key-id", "t-aws-key-id-2"))

@@ -123,3 +123,39 @@ def test_selection_filters(tmp_path: Path) -> None:
     from dlp.model import Severity
 
     assert [r.id for r in load_ruleset(Selection(min_severity=Severity.CRITICAL), pack_files=files)] == []
+
+
+def test_disk_cache_round_trips_every_builtin_rule(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parsed-rules cache stores plain tuples: every field of every built-in
+    rule (validators with arguments, context, examples) comes back equal."""
+    from dlp import ruleset as module
+
+    monkeypatch.setenv("DLP_CACHE_DIR", str(tmp_path / "cache"))
+    checked = 0
+    for pack, path in module.builtin_pack_files().items():
+        default, rules = load_pack_file(path, pack=pack)
+        key = (str(path), pack, 1, 2)
+        module._disk_store(key, (default, rules))
+        assert module._disk_load(key) == (default, rules)
+        checked += len(rules)
+    assert checked > 100
+    assert any(r.validators and r.validators[0].args for r in load_ruleset(Selection(enable_packs=("all",))))
+
+
+def test_disk_cache_damage_is_a_miss(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dlp import ruleset as module
+
+    monkeypatch.setenv("DLP_CACHE_DIR", str(tmp_path / "cache"))
+    path = next(iter(module.builtin_pack_files().values()))
+    key = (str(path), "p", 1, 2)
+    module._disk_store(key, load_pack_file(path, pack="p"))
+    blob = module._disk_path(key).read_bytes()
+    for damaged in (b"", b"garbage", blob[: len(blob) // 2]):
+        module._disk_path(key).write_bytes(damaged)
+        assert module._disk_load(key) is None
+    # a cache written for another layout of Rule is not used
+    import marshal
+
+    names, default, rows = marshal.loads(blob)
+    module._disk_path(key).write_bytes(marshal.dumps((names[:-1], default, [row[:-1] for row in rows])))
+    assert module._disk_load(key) is None
