@@ -12,14 +12,15 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import pathspec
+from typing import TYPE_CHECKING, Any
 
 from dlp.errors import ConfigError
 from dlp.model import Category, Severity
 from dlp.ruleset import Selection
 from dlp.sources.files import DEFAULT_MAX_FILE_SIZE
+
+if TYPE_CHECKING:
+    import pathspec  # imported where a spec is built: most runs never need one
 
 CONFIG_NAMES = (".dlp.yaml", ".dlp.yml")
 # Sections parsed elsewhere (dlp.policy); accepted here as mappings or lists.
@@ -169,6 +170,8 @@ def _patterns(where: str, key: str, raw: object) -> pathspec.PathSpec | None:
     lines = _strings(where, key, raw)
     if not lines:
         return None
+    import pathspec
+
     try:
         return pathspec.GitIgnoreSpec.from_lines(lines)
     except Exception as exc:  # pathspec raises various errors for bad patterns

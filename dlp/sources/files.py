@@ -13,11 +13,12 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
-
-import pathspec
+from typing import TYPE_CHECKING, Iterator
 
 from dlp.model import Skipped
+
+if TYPE_CHECKING:
+    import pathspec  # imported where a .gitignore is read: a git or stdin scan never needs it
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 _SNIFF = 8192
@@ -64,6 +65,8 @@ def _read_gitignore(directory: str) -> _Ignore | None:
             lines = fh.read().splitlines()
     except OSError:
         return None
+    import pathspec
+
     spec = pathspec.GitIgnoreSpec.from_lines(lines)
     return _Ignore(directory, spec) if spec.patterns else None
 
