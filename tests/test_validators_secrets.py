@@ -160,6 +160,9 @@ def test_basic_auth_b64(value: str, ok: bool) -> None:
     "postgres", "password123", "admin2024", "test_01", "token-efficient-tools-2025-02-19",
     "HCP_VAULT_TOKEN", "mcp_oauth_tokens", "litellm-mcp-bridge:envelope-signing:", "***", "a%20secret",
     "Ocp-Apim-Subscription-Key", "masukkan_kata_laluan_di_sini", "contoh_kunci_api", "SomeKindOfPassword123!@#", "generatedwebdavpassword1", "ASIAANDPACIFICREGION", "ASIAPACIFICEUROPE", "YOURACCESSKEYIDHERE1", "AKIAEXAMPLEFAKEKEY23", "sila_masukkan_kata_laluan", "PasswordInput", "secret",
+    "abc123def456", "qwerty12345", "asdf1234", "zyx987wvu", "correct-horse-battery-staple", "CorrectHorseBatteryStaple",
+    "the_quick_brown_fox", "please-change-this-value",
+    "AKIAQWRTZXCVBNMLKJHG",  # a keyboard walk after the prefix: a made-up key id
 ])
 def test_not_natural_language_rejects_words(value: str) -> None:
     assert not v.not_natural_language(value)
@@ -167,7 +170,7 @@ def test_not_natural_language_rejects_words(value: str) -> None:
 
 @pytest.mark.parametrize("value", [
     "Xk9fQ2mZr7Lp", "hunter2!", "3f9a8b7c6d5e4f3a2b1c", "P@55w0rd-Zq8", "aG9sYTpjYXJhY29sYQ==",
-    "wJalrXUtnFEMI/K7MDENG/bPxRfiCY", "tR7vX2qLmN9pK4sW", "adm1n-Zq", "qZt8Rw", "AKIACYBP3GSTUH3XENMZ", "AKIAQWRTZXCVBNMLKJHG", "1S1Tbgniic", "UadmTO0Wljmy5",
+    "wJalrXUtnFEMI/K7MDENG/bPxRfiCY", "tR7vX2qLmN9pK4sW", "adm1n-Zq", "qZt8Rw", "AKIACYBP3GSTUH3XENMZ", "1S1Tbgniic", "UadmTO0Wljmy5",
 ])
 def test_not_natural_language_keeps_random_values(value: str) -> None:
     assert v.not_natural_language(value)
@@ -237,6 +240,15 @@ def test_not_hash_or_uuid(value: str, ok: bool) -> None:
     ("oCyr8vlBgwciJCIaBWTlm0jn.goDBFcTwTe", True),
     ("https://ci:Zq8Lm2@nexus.acme.internal/simple", True),               # URL with credentials
     ("p4ss.w0rd-x", True),
+    ("application/json", False),                                          # MIME type
+    ("text/plain", False),
+    ("localhost:5432", False),                                            # host:port
+    ("db.acme.internal:6379", False),
+    ("sha256", False),                                                    # algorithm names
+    ("AES-256-GCM", False),
+    ("HS256", False),
+    ("Tr0ub4dor&3", True),
+    ("kj8Hs2nQ9xLp", True),
 ])
 def test_not_code_reference(value: str, ok: bool) -> None:
     assert v.not_code_reference(value) is ok

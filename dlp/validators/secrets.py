@@ -267,6 +267,21 @@ def _unquote_percent(value: str) -> str:
     return re.sub(r"%([0-9A-Fa-f]{2})", lambda m: chr(int(m.group(1), 16)), value)
 
 
+_KEYBOARD_ROWS = ("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm", "abcdefghijklmnopqrstuvwxyz")
+_STEPS = frozenset(pair for row in _KEYBOARD_ROWS for a, b in zip(row, row[1:]) for pair in (a + b, b + a))
+
+
+def _sequential_fraction(value: str) -> float:
+    """Share of adjacent character pairs that step along the alphabet, the digits or a
+    keyboard row, either way ("abc123def456", "qwerty789", "zyx987")."""
+    v = value.lower()
+    pairs = list(zip(v, v[1:]))
+    if not pairs:
+        return 0.0
+    steps = sum(a + b in _STEPS for a, b in pairs)
+    return steps / len(pairs)
+
+
 def not_natural_language(value: str, *, max_word_fraction: float = 0.85) -> bool:
     """The value does not read as words: reject phrases with spaces, identifiers
     made of dictionary-like words (``user_password_field``, ``MySecretName``),
@@ -276,6 +291,8 @@ def not_natural_language(value: str, *, max_word_fraction: float = 0.85) -> bool
     v = _unquote_percent(value.strip())
     if not any(c.isalnum() for c in v):
         return False  # "***", "...", "-"
+    if _sequential_fraction(v) >= 0.6:
+        return False  # keyboard walks and alphabet runs: "abc123def456", "qwerty12345"
     if _is_placeholder_word(v):
         return False
     if any(w in v.lower() for w in _FILLER_SUBSTRINGS):
@@ -371,6 +388,11 @@ _CODE_REF_RE = re.compile(
     | ^[A-Za-z][A-Za-z0-9+.-]*://[^/@\s]*(?:[/?#]|$)            # URL without userinfo
     | ^(?i:true|false|null|none|nil|undefined|yes|no|on|off)$
     | ^[+-]?\d+(?:\.\d+)?$                 # number
+    | ^(?:application|text|image|audio|video|multipart|font|model|message)/[\w.+-]+$   # MIME type
+    | ^(?:localhost|[a-z0-9-]+(?:\.[a-z0-9-]+)*|\d{1,3}(?:\.\d{1,3}){3}):\d{2,5}$      # host:port
+    | ^(?i:sha-?(?:1|224|256|384|512)|sha3-\d{3}|md5|blake2[bs]|aes(?:-?(?:128|192|256))?(?:-(?:gcm|cbc|ctr|ecb|cfb|ofb))?
+         |chacha20(?:-poly1305)?|[hrep]s(?:256|384|512)|ed25519|x25519|rsa(?:-(?:oaep|pss|sha\d+))*|pbkdf2(?:-sha\d+)?
+         |scrypt|argon2(?:id|i|d)?|bcrypt|hmac-?sha-?\d+)$   # algorithm names
     """,
 )
 
