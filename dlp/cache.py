@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any, Callable
 
 
 def cache_dir() -> Path:
@@ -25,3 +26,39 @@ def store_atomic(path: Path, blob: bytes) -> None:
         os.replace(tmp, path)
     except OSError:
         pass
+
+
+def memo_json(kind: str, text: str, parse: Callable[[], Any]) -> Any:
+    """``parse()``, a pure function of ``text``, memoised on disk by the hash of
+    ``text`` (so a cold process reading the same `.dlp.yaml` again need not
+    import a YAML parser). Only values that JSON returns unchanged are kept;
+    errors raised by ``parse`` are never cached."""
+    import hashlib
+    import json
+
+    digest = hashlib.sha256(f"{kind}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    path = cache_dir() / f"{kind}-{digest}.json"
+    try:
+        with open(path, "rb") as fh:
+            return json.loads(fh.read())
+    except (OSError, ValueError):
+        pass
+    value = parse()
+    try:
+        blob = json.dumps(value, ensure_ascii=False)
+        faithful = json.loads(blob) == value and _same_types(json.loads(blob), value)
+    except (TypeError, ValueError, RecursionError):
+        return value
+    if faithful:
+        store_atomic(path, blob.encode("utf-8", "surrogatepass"))
+    return value
+
+
+def _same_types(a: Any, b: Any) -> bool:
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return all(_same_types(k, k2) and _same_types(a[k], b[k2]) for k, k2 in zip(a, b))
+    if isinstance(a, list):
+        return all(_same_types(x, y) for x, y in zip(a, b))
+    return True
