@@ -241,6 +241,19 @@ def _spec(patterns: tuple[str, ...]):  # type: ignore[no-untyped-def]
     return spec
 
 
+def _check_patterns(patterns: tuple[str, ...]) -> None:
+    """Raise if pathspec rejects ``patterns``. A valid set is remembered on disk
+    (dlp.cache), so that a hook whose prompt names no path does not import
+    pathspec only to validate the policy again."""
+    if not patterns:
+        return
+    import json
+
+    from dlp.cache import memo_json
+
+    memo_json("pathspec-valid", json.dumps(patterns), lambda: _spec(patterns) is not None)
+
+
 def normalize_host(host: str) -> str:
     """``https://API.openai.com:443/v1`` -> ``api.openai.com``; ``127.0.0.1:8000`` -> ``127.0.0.1``."""
     text = host.strip().lower()
@@ -306,7 +319,7 @@ def parse_policy(raw: Mapping[str, Any], *, where: str = "config", root: Path | 
         _mapping(where, "proprietary", proprietary, _PROPRIETARY_KEYS)
         paths = _strings(where, "proprietary.paths", proprietary.get("paths"))
         try:
-            _spec(paths)
+            _check_patterns(paths)
         except Exception as exc:  # noqa: BLE001 - pathspec raises several error types
             raise ConfigError(f"{where}: proprietary.paths: invalid pattern: {exc}") from None
         if proprietary.get("action") is not None:

@@ -81,3 +81,20 @@ def test_load_config_reads_the_memo(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     for _ in range(2):
         with pytest.raises(ConfigError, match="invalid YAML"):
             config.load_config(path)
+
+
+def test_policy_pattern_check_is_remembered_only_when_valid(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dlp import policy
+
+    calls: list[tuple[str, ...]] = []
+    real = policy._spec
+    monkeypatch.setattr(policy, "_spec", lambda patterns: calls.append(patterns) or real(patterns))
+    monkeypatch.setattr(policy, "_SPEC_CACHE", {})
+    good = {"proprietary": {"paths": ["src/pricing/", "*.pem"]}}
+    assert policy.parse_policy(good).is_proprietary("src/pricing/x.py")
+    policy.parse_policy(good)
+    assert calls.count(("src/pricing/", "*.pem")) == 2  # checked, then used by is_proprietary: not re-checked
+    for _ in range(2):
+        with pytest.raises(ConfigError, match="invalid pattern"):
+            policy.parse_policy({"proprietary": {"paths": ["src/", "!"]}})
+    assert calls.count(("src/", "!")) == 2
