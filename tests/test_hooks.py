@@ -372,6 +372,42 @@ def test_codex_pre_tool_use_shell(project: Path) -> None:
     assert spec["permissionDecision"] == "deny"
 
 
+def codex(event: str, project: Path, **fields: Any) -> dict[str, Any]:
+    """A Codex CLI payload (codex-rs/hooks/schema/generated/*.command.input.schema.json)."""
+    return {"session_id": "cx", "turn_id": "t1", "transcript_path": None, "cwd": str(project),
+            "hook_event_name": event, "model": "gpt-5", "permission_mode": "default", **fields}
+
+
+def test_codex_post_tool_use_replaces_the_output_through_feedback(project: Path) -> None:
+    """Codex ignores updatedToolOutput; a block's reason is what the model sees instead of the output."""
+    r = hook("codex", codex("PostToolUse", project, tool_name="Bash", tool_use_id="c1",
+                            tool_input={"command": "env"}, tool_response=f"IC={NRIC}\nTOKEN={TOKEN}\nok"), project)
+    body = out(r)
+    assert r.exit_code == 0 and body["decision"] == "block"
+    assert TOKEN not in r.stdout and NRIC not in r.stdout
+    note, shown = body["reason"].split("\n", 1)
+    assert "github-pat" in note and note.startswith("[dlp ")
+    assert shown == "IC=<PII:my-nric:1>\nTOKEN=<SECRET:github-pat:2>\nok"
+    assert "hookSpecificOutput" not in body  # updatedMCPToolOutput would make Codex drop the whole answer
+    assert body["systemMessage"]
+
+
+def test_codex_post_tool_use_structured_and_mcp_output(project: Path) -> None:
+    response = {"content": [{"type": "text", "text": f"token {TOKEN}"}], "isError": False}
+    r = hook("codex", codex("PostToolUse", project, tool_name="mcp__db__query", tool_use_id="c2",
+                            tool_input={"sql": "select 1"}, tool_response=response), project)
+    body = out(r)
+    assert body["decision"] == "block" and "hookSpecificOutput" not in body
+    shown = json.loads(body["reason"].split("\n", 1)[1])
+    assert shown["content"][0]["text"] == "token <SECRET:github-pat:1>"
+
+
+def test_codex_post_tool_use_clean_output_is_left_alone(project: Path) -> None:
+    r = hook("codex", codex("PostToolUse", project, tool_name="Bash", tool_use_id="c3",
+                            tool_input={"command": "ls"}, tool_response="a\nb"), project)
+    assert r.stdout == "" and r.exit_code == 0
+
+
 def test_resolve_tool_aliases() -> None:
     from dlp.errors import UsageError
 

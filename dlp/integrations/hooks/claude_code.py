@@ -89,7 +89,10 @@ def pre_tool_use(ctx: HookContext) -> HookResult:
     return HookResult(decision=decision)
 
 
-def post_tool_use(ctx: HookContext) -> HookResult:
+def rewrite_tool_output(ctx: HookContext) -> tuple[Any, Any, str]:
+    """(decision, the tool output with redactions, the message for the model
+    and the user) for a PostToolUse payload (``tool_name``, ``tool_input``,
+    ``tool_response``); the output is None when the decision is allow."""
     tool = str(ctx.payload.get("tool_name") or "")
     tool_input = ctx.payload.get("tool_input")
     response = ctx.payload.get("tool_response")
@@ -100,12 +103,19 @@ def post_tool_use(ctx: HookContext) -> HookResult:
                 source = tool_input[key]
     decision, new_output = redact_output(ctx, response, source_path=source)
     if decision.action is Action.ALLOW:
-        return HookResult(decision=decision)
+        return decision, None, ""
     if isinstance(new_output, dict):
         # A large Bash output is also persisted to a file that Claude Code shows
         # instead of the (rewritten) output: drop the reference.
         new_output = {k: v for k, v in new_output.items() if k not in _PERSISTED_KEYS}
-    message = reason(decision, f"the {tool or 'tool'} output", rewritable=True)
+    return decision, new_output, reason(decision, f"the {tool or 'tool'} output", rewritable=True)
+
+
+def post_tool_use(ctx: HookContext) -> HookResult:
+    decision, new_output, message = rewrite_tool_output(ctx)
+    if decision.action is Action.ALLOW:
+        return HookResult(decision=decision)
+    tool = str(ctx.payload.get("tool_name") or "")
     specific: dict[str, Any] = {"hookEventName": ctx.event or "PostToolUse", "updatedToolOutput": new_output,
                                 "additionalContext": message}
     if tool.startswith("mcp__"):

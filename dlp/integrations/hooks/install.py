@@ -59,11 +59,15 @@ def _claude_like(tool: str) -> Callable[[str], dict[str, Any]]:
     return build
 
 
+CODEX_TOOLS = "Bash|shell|exec_command|apply_patch|read_file|mcp__.*"
+
+
 def _codex(command: str) -> dict[str, Any]:
     hook = {"type": "command", "command": command, "timeout": 30}
     return {"hooks": {
         "UserPromptSubmit": [{"hooks": [hook]}],
-        "PreToolUse": [{"matcher": "Bash|shell|exec_command|apply_patch|read_file|mcp__.*", "hooks": [hook]}],
+        "PreToolUse": [{"matcher": CODEX_TOOLS, "hooks": [hook]}],
+        "PostToolUse": [{"matcher": CODEX_TOOLS, "hooks": [hook]}],
     }}
 
 
