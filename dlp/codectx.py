@@ -60,7 +60,8 @@ _BINDINGS = frozenset([
     "typed_default_parameter", "named_expression",
     # javascript / typescript
     "variable_declarator", "assignment_expression", "augmented_assignment_expression",
-    "assignment_pattern", "field_definition", "public_field_definition", "enum_assignment",
+    "assignment_pattern", "object_assignment_pattern", "field_definition", "public_field_definition",
+    "enum_assignment",
     # go
     "const_spec", "var_spec", "short_var_declaration", "assignment_statement", "keyed_element",
     # java / c# / kotlin
