@@ -105,6 +105,43 @@ def test_pre_call_anthropic_and_responses_shapes(guardrails: tuple[Any, Any]) ->
     assert SECRET not in json.dumps(out["input"]) + out["instructions"]
 
 
+def _litellm_response_id(provider_id: str) -> str:
+    """The id as LiteLLM's hooks see it after the call: wrapped with the deployment."""
+    inner = f"litellm:custom_llm_provider:openai;model_id:abc123;response_id:{provider_id}"
+    return "resp_" + base64.b64encode(inner.encode()).decode()
+
+
+def test_responses_follow_up_turn_keeps_the_vault_for_the_same_key(guardrails: tuple[Any, Any]) -> None:
+    from types import SimpleNamespace
+
+    from litellm.types.llms.openai import ResponsesAPIResponse
+
+    pre, post = guardrails
+    alice, mallory = SimpleNamespace(token="hashed-key-a"), SimpleNamespace(token="hashed-key-m")
+    first = _run(pre.async_pre_call_hook(user_api_key_dict=alice, cache=None, call_type="aresponses",
+                                         data={"model": "m", "input": PROMPT}))
+    response = ResponsesAPIResponse(id=_litellm_response_id("resp_follow_1"), object="response", created_at=1,
+                                    model="m", status="completed", output=[], parallel_tool_calls=True,
+                                    tool_choice="auto", tools=[])
+    _run(post.async_post_call_success_hook(data=first, user_api_key_dict=alice, response=response))
+    # the client sends the id back (here as the hooks saw it; the real proxy encrypts it: see below)
+    follow = {"model": "m", "input": "and again?", "previous_response_id": response.id}
+    second = _run(pre.async_pre_call_hook(user_api_key_dict=alice, cache=None, call_type="aresponses",
+                                          data=json.loads(json.dumps(follow))))
+    from dlp.integrations.litellm import request_vault
+
+    vault = request_vault(second)
+    assert vault is not None and vault.original("<SECRET:github-pat:1>") == SECRET
+    # another key naming the same response id gets nothing
+    other = _run(pre.async_pre_call_hook(user_api_key_dict=mallory, cache=None, call_type="aresponses",
+                                         data=json.loads(json.dumps(follow))))
+    assert request_vault(other) is None
+    # the provider's own id (what LiteLLM decodes it to) finds it too
+    bare = {**follow, "previous_response_id": "resp_follow_1"}
+    assert request_vault(_run(pre.async_pre_call_hook(user_api_key_dict=alice, cache=None, call_type="aresponses",
+                                                      data=bare))) is not None
+
+
 def test_pre_call_blocks_with_http_400(guardrails: tuple[Any, Any]) -> None:
     from fastapi import HTTPException
 
@@ -203,6 +240,8 @@ model_list:
                      max_retries: 0}}
   - model_name: gpt-fail
     litellm_params: {{model: openai/gpt-fail, api_base: "{up}/fail/v1", api_key: sk-fake, max_retries: 0}}
+  - model_name: gemini-fake
+    litellm_params: {{model: gemini/gemini-fake, api_base: "{up}", api_key: gm-fake, max_retries: 0}}
 litellm_settings:
   num_retries: 0
   request_timeout: 30
@@ -290,6 +329,53 @@ def test_litellm_responses_api(proxy: Any) -> None:
         final = s.get_final_response()
     assert deltas == final.output_text == f"echo: {SECRET} done"
     _assert_clean(fake)
+
+
+def test_litellm_responses_follow_up_turns_restore_earlier_placeholders(proxy: Any) -> None:
+    fake, base = proxy
+    fake.clear()
+    client, _ = _clients(base)
+    first = client.responses.create(model="gpt-fake", input=PROMPT)
+    # later turns carry no secret, but the provider-held history does (the fake echoes it)
+    second = client.responses.create(model="gpt-fake", input="and again?", previous_response_id=first.id)
+    assert second.output_text == f"echo: {SECRET} done"
+    with client.responses.stream(model="gpt-fake", input="streamed?", previous_response_id=second.id) as s:
+        third = s.get_final_response()
+    assert third.output_text == f"echo: {SECRET} done"
+    fourth = client.responses.create(model="gpt-fake", input="after a stream?", previous_response_id=third.id)
+    assert fourth.output_text == f"echo: {SECRET} done"
+    assert fake.received[-1].json()["previous_response_id"].startswith("resp_")
+    _assert_clean(fake)
+
+
+def test_litellm_gemini_generate_content_route(proxy: Any) -> None:
+    import httpx
+
+    fake, base = proxy
+    fake.clear()
+    headers = {"x-goog-api-key": MASTER_KEY}
+    body = {"systemInstruction": {"parts": [{"text": "be brief"}]},
+            "contents": [{"role": "user", "parts": [{"text": PROMPT}]}]}
+    r = httpx.post(base + "/v1beta/models/gemini-fake:generateContent", json=body, headers=headers, timeout=60)
+    assert r.status_code == 200, r.text
+    text, call = r.json()["candidates"][0]["content"]["parts"]
+    assert text["text"] == f"echo: {SECRET} done" and call["functionCall"]["args"]["token"] == SECRET
+    assert fake.received[-1].path.endswith(":generateContent")
+    with httpx.stream("POST", base + "/v1beta/models/gemini-fake:streamGenerateContent?alt=sse", json=body,
+                      headers=headers, timeout=60) as stream:
+        assert stream.status_code == 200
+        events = [json.loads(line[6:]) for line in stream.iter_lines() if line.startswith("data: ")]
+    parts = [p for e in events for c in e.get("candidates", []) for p in c.get("content", {}).get("parts", [])]
+    assert "".join(p.get("text", "") for p in parts if not p.get("thought")) == f"echo: {SECRET} done"
+    assert [p["text"] for p in parts if p.get("thought")] == [THINKING_TEXT]  # thought parts untouched
+    assert [p["functionCall"]["args"]["all"] for p in parts if "functionCall" in p] == [[SECRET]]
+    assert fake.received[-1].path.endswith(":streamGenerateContent")
+    _assert_clean(fake)
+    fake.clear()
+    blocked = {"contents": [{"role": "user", "parts": [{"text": BLOCKED_TEXT}]}]}
+    r = httpx.post(base + "/v1beta/models/gemini-fake:generateContent", json=blocked, headers=headers, timeout=60)
+    assert r.status_code == 400 and "dlp blocked" in r.json()["error"]["message"]
+    assert not fake.received
 
 
 def test_litellm_anthropic_messages_route(proxy: Any) -> None:

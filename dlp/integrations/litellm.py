@@ -29,10 +29,20 @@ route (the one Claude Code uses), streaming or not:
   objects, Responses events, and the raw SSE bytes of ``/v1/messages``).
   Reasoning (Anthropic thinking blocks, ``reasoning_content``, Responses
   reasoning items) is never modified.
+- Responses API follow-up turns (``previous_response_id``: the history lives on
+  the provider, with placeholders in it): the vault of each answered response
+  id is kept, encrypted, in the worker's memory (4,096 ids, one hour) and
+  carried into the next turn, so placeholders the model repeats from earlier
+  turns are restored and new ones go on numbering. A follow-up that reaches
+  another worker starts afresh (earlier placeholders then stay placeholders).
+- Gemini ``/v1beta/models/{model}:generateContent`` and ``:streamGenerateContent``
+  (LiteLLM's Google route): ``contents`` and ``systemInstruction`` are redacted,
+  the answer and its raw SSE stream restored; ``thought`` parts are left alone.
 """
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import logging
 from pathlib import Path
@@ -41,6 +51,7 @@ from typing import Any, AsyncGenerator
 from litellm.integrations.custom_guardrail import CustomGuardrail
 
 from dlp.model import Action
+from dlp.proxy.gate import ResponseVaults
 from dlp.proxy.restore import SSERestorer, restore_json
 from dlp.redact import StreamRestorer, Vault, restore_text
 
@@ -58,6 +69,9 @@ _FIELDS = {
 _TEXT_FIELDS = ("prompt", "input", "messages", "query", "documents", "text")
 _REASONING_ATTRS = frozenset({"reasoning_content", "thinking_blocks", "reasoning", "thinking"})
 _REASONING_TYPES = frozenset({"thinking", "redacted_thinking", "reasoning"})
+# Responses API: the encrypted vault state of each answered response id, for the
+# follow-up turns that name it in previous_response_id (per worker process, bounded)
+RESPONSE_VAULTS = ResponseVaults()
 
 
 def payload_kind(call_type: Any, data: dict) -> str | None:
@@ -90,21 +104,80 @@ def _metadata(data: dict, kind: str | None = None) -> dict:
     return meta
 
 
-def request_vault(data: dict | None) -> Vault | None:
-    """The vault the pre-call hook left in the request data (None when nothing was redacted)."""
+def _vault_state(data: dict | None) -> dict | None:
     if not isinstance(data, dict):
         return None
     for key in ("litellm_metadata", "metadata"):
         meta = data.get(key)
         if isinstance(meta, dict) and isinstance(meta.get(VAULT_KEY), dict):
-            try:
-                vault = Vault.from_state(meta[VAULT_KEY])
-            except Exception as exc:  # noqa: BLE001 - a bad state only means nothing to restore
-                log.warning("dlp: cannot read the request's vault (%s); answer left with placeholders",
-                            exc.__class__.__name__)
-                return None
-            return vault if len(vault) else None
+            return meta[VAULT_KEY]
     return None
+
+
+def _open_vault(state: dict | None, what: str) -> Vault | None:
+    if state is None:
+        return None
+    try:
+        vault = Vault.from_state(state)
+    except Exception as exc:  # noqa: BLE001 - a bad state only means nothing to restore
+        log.warning("dlp: cannot read %s (%s); placeholders left as they are", what, exc.__class__.__name__)
+        return None
+    return vault if len(vault) else None
+
+
+def request_vault(data: dict | None) -> Vault | None:
+    """The vault the pre-call hook left in the request data (None when nothing was redacted)."""
+    return _open_vault(_vault_state(data), "the request's vault")
+
+
+def provider_response_id(response_id: str) -> str:
+    """The provider's own Responses id inside LiteLLM's wrappings: the hooks see
+    it base64-wrapped with the deployment (``resp_<b64 of litellm:...;response_id:...>``)
+    after the call, and clients send it back encrypted with the proxy's salt key."""
+    rid = response_id
+    head, sep, tail = rid.partition("resp_")
+    if sep and not head and tail:
+        try:
+            from litellm.proxy.common_utils.encrypt_decrypt_utils import decrypt_value_helper
+
+            plain = decrypt_value_helper(value=tail, key="response_id", exception_type="debug")
+        except Exception:  # noqa: BLE001 - not encrypted, or no salt key: keep it as it is
+            plain = None
+        if isinstance(plain, str) and plain.startswith("litellm_proxy") and "response_id:" in plain:
+            rid = plain.split(";", 1)[0].split("response_id:", 1)[1]
+    try:
+        from litellm.responses.utils import ResponsesAPIRequestUtils
+
+        inner = ResponsesAPIRequestUtils.decode_responses_api_response_id(rid).get("response_id")
+    except Exception:  # noqa: BLE001
+        inner = None
+    return inner if isinstance(inner, str) and inner else rid
+
+
+def _caller(user_api_key_dict: Any) -> str:
+    """Who asked (a digest of LiteLLM's key token): a vault serves only the key whose turn made it."""
+    for name in ("token", "api_key", "user_id"):
+        value = getattr(user_api_key_dict, name, None)
+        if isinstance(value, str) and value:
+            return hashlib.sha256(value.encode("utf-8")).hexdigest()[:24]
+    return ""
+
+
+def remember_response(response_id: Any, data: dict | None, user_api_key_dict: Any = None) -> bool:
+    """Keep the request's vault for the Responses API turns that follow ``response_id``."""
+    state = _vault_state(data)
+    if not isinstance(response_id, str) or not response_id or state is None:
+        return False
+    RESPONSE_VAULTS.put(f"{_caller(user_api_key_dict)}/{provider_response_id(response_id)}", state)
+    return True
+
+
+def _earlier_vault(data: dict, user_api_key_dict: Any) -> Vault | None:
+    previous = data.get("previous_response_id")
+    if not isinstance(previous, str) or not previous:
+        return None
+    state = RESPONSE_VAULTS.get(f"{_caller(user_api_key_dict)}/{provider_response_id(previous)}")
+    return _open_vault(state, "the vault of the previous response")
 
 
 def _http_error(status: int, message: str, details: dict | None = None) -> Exception:
@@ -328,7 +401,7 @@ class DlpGuardrail(CustomGuardrail):
     async def async_pre_call_hook(self, user_api_key_dict: Any, cache: Any, data: dict, call_type: Any
                                   ) -> dict | None:
         try:
-            return self._pre_call(data, call_type)
+            return self._pre_call(data, call_type, user_api_key_dict)
         except Exception as exc:  # noqa: BLE001 - translate, keeping fail-closed
             if exc.__class__.__name__ == "HTTPException":
                 raise
@@ -338,7 +411,7 @@ class DlpGuardrail(CustomGuardrail):
             raise _http_error(500, "dlp: internal error while checking the request; it was not sent "
                               "(fail-closed)") from None
 
-    def _pre_call(self, data: dict, call_type: Any) -> dict:
+    def _pre_call(self, data: dict, call_type: Any, user_api_key_dict: Any = None) -> dict:
         destination = self._destination(data)
         kind = payload_kind(call_type, data)
         if kind is None:
@@ -351,18 +424,20 @@ class DlpGuardrail(CustomGuardrail):
                 self._block(decision, note=" (dlp redacts only chat, Responses and Messages calls)")
             return data
         payload = {k: data[k] for k in _FIELDS[kind] if k in data}
-        if not payload:
-            return data
-        vault = Vault()
-        decision, new_payload = self.egress.redact_payload(payload, kind, vault, destination=destination)
-        if decision.action is Action.BLOCK:
-            self._block(decision)
-        for key, value in new_payload.items():
-            if value is not payload.get(key):
-                data[key] = value
+        # a Responses follow-up goes on with the vault of the turn it follows
+        vault = (_earlier_vault(data, user_api_key_dict) if kind == "openai-responses" else None) or Vault()
+        before = len(vault)
+        if payload:
+            decision, new_payload = self.egress.redact_payload(payload, kind, vault, destination=destination)
+            if decision.action is Action.BLOCK:
+                self._block(decision)
+            for key, value in new_payload.items():
+                if value is not payload.get(key):
+                    data[key] = value
         if len(vault):
             _metadata(data, kind)[VAULT_KEY] = vault.to_state()
-            log.info("dlp: %d value(s) redacted before the call", len(vault))
+            if len(vault) > before:
+                log.info("dlp: %d value(s) redacted before the call", len(vault) - before)
         return data
 
     def _destination(self, data: dict) -> str | None:
@@ -387,6 +462,10 @@ class DlpGuardrail(CustomGuardrail):
         vault = request_vault(data)
         if vault is None or response is None:
             return response
+        if getattr(response, "object", None) == "response" or \
+                isinstance(response, dict) and response.get("object") == "response":
+            remember_response(getattr(response, "id", None) or
+                              (response.get("id") if isinstance(response, dict) else None), data, user_api_key_dict)
         try:
             return restore_in_place(response, vault)
         except Exception as exc:  # noqa: BLE001 - the answer only holds placeholders: safe to pass on
@@ -404,6 +483,7 @@ class DlpGuardrail(CustomGuardrail):
         sse: SSERestorer | None = None
         chat: _ChatStream | None = None
         events: _ResponsesStream | None = None
+        remembered = False
         async for item in response:
             if isinstance(item, (bytes, str)):
                 if sse is None:
@@ -419,7 +499,11 @@ class DlpGuardrail(CustomGuardrail):
                     yield chunk
                 continue
             if _type_name(item).startswith("response."):
-                events = events or _ResponsesStream(vault)
+                if events is None:
+                    events = _ResponsesStream(vault)
+                if not remembered:  # as soon as the id shows: the client may hang up before the end
+                    remembered = remember_response(getattr(getattr(item, "response", None), "id", None),
+                                                   request_data, user_api_key_dict)
                 for event in events.feed(item):
                     yield event
                 continue
