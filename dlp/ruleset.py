@@ -169,6 +169,15 @@ class Ruleset:
         wanted = set(rule_ids)
         return Ruleset(rule for rule in self.rules if rule.id in wanted)
 
+    def adopt_matcher(self, name: str, matcher: Matcher, *, built_for: str) -> bool:
+        """Use ``matcher`` (an engine's matcher for the ruleset whose
+        :attr:`hash` is ``built_for``, e.g. restored from the hook snapshot)
+        instead of building one. Refused, returning False, for other rules."""
+        if built_for != self.hash or name in self._matchers:
+            return False
+        self._matchers[name] = matcher
+        return True
+
     def matcher(self, engine: str = "auto") -> Matcher:
         from dlp.engine import build_matcher, resolve_engine
 

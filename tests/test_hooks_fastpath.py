@@ -68,6 +68,36 @@ def test_clean_prompt_takes_the_fast_path_after_one_full_run(env: Path, monkeypa
     assert run_hook("claude-code", prompt(env, "why @property here")).stdout == "" and len(calls) == 3
 
 
+def test_full_path_reuses_the_snapshot_matcher(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A prompt the snapshot cannot clear goes the full way with the snapshot's
+    (already loaded) matcher, and is answered exactly as without the fast path."""
+    import dlp.engine
+
+    run_hook("claude-code", prompt(env, "hello"))  # writes the snapshot
+    builds: list[str] = []
+    original = dlp.engine.build_matcher
+    monkeypatch.setattr(dlp.engine, "build_matcher", lambda name, rs: builds.append(name) or original(name, rs))
+    secret = prompt(env, f"use {TOKEN}")
+    fast = run_hook("claude-code", secret)
+    assert json.loads(fast.stdout)["decision"] == "block" and builds == []
+    slow = run_hook("claude-code", secret, env={**os.environ, "DLP_NO_FASTPATH": "1"})
+    assert builds == ["hyperscan"]
+    assert (fast.stdout, fast.stderr, fast.exit_code) == (slow.stdout, slow.stderr, slow.exit_code)
+
+
+def test_a_matcher_for_other_rules_is_not_adopted(env: Path) -> None:
+    from dlp.egress import Egress
+
+    run_hook("claude-code", prompt(env, "hello"))
+    snapshot = fastpath.load(env, None)
+    assert snapshot is not None
+    egress = Egress.from_config(None, cwd=env)
+    subset = egress.ruleset.subset([egress.ruleset.rules[0].id])
+    assert not subset.adopt_matcher("hyperscan", snapshot.matcher, built_for=snapshot.header["ruleset"])
+    assert fastpath.adopt(egress, snapshot) and egress.ruleset.matcher("auto") is snapshot.matcher
+    assert not fastpath.adopt(egress, snapshot)  # already has one
+
+
 @pytest.mark.parametrize("change", ["rule", "config", "new-pack"])
 def test_snapshot_is_invalidated_by_changes(env: Path, monkeypatch: pytest.MonkeyPatch, change: str) -> None:
     calls = full_path_calls(monkeypatch)

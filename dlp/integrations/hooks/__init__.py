@@ -60,10 +60,12 @@ class HookResult:
 class HookContext:
     """One hook invocation: the tool, its event and payload, where it runs."""
 
-    __slots__ = ("_egress", "config_path", "cwd", "destination", "event", "payload", "session", "tool")
+    __slots__ = ("_egress", "_snapshot", "config_path", "cwd", "destination", "event", "payload", "session",
+                 "tool")
 
     def __init__(self, tool: str, event: str, payload: dict[str, Any], cwd: Path, destination: str | None,
-                 config_path: Path | None = None, session: str | None = None, _egress: Any = None) -> None:
+                 config_path: Path | None = None, session: str | None = None, _egress: Any = None,
+                 _snapshot: Any = None) -> None:
         self.tool = tool
         self.event = event
         self.payload = payload
@@ -72,6 +74,7 @@ class HookContext:
         self.config_path = config_path
         self.session = session
         self._egress = _egress
+        self._snapshot = _snapshot  # the fast path's snapshot, when it could not decide
 
     @property
     def egress(self):  # type: ignore[no-untyped-def]
@@ -79,6 +82,10 @@ class HookContext:
             from dlp.egress import Egress
 
             self._egress = Egress.from_config(self.config_path, cwd=self.cwd)
+            if self._snapshot is not None:
+                from dlp.integrations.hooks import fastpath
+
+                fastpath.adopt(self._egress, self._snapshot)
         return self._egress
 
     @property
@@ -115,8 +122,9 @@ def run_hook(tool: str, raw: bytes, *, event: str | None = None, config_path: Pa
     env = os.environ if env is None else env
     tool = resolve_tool(tool)
     snapshot_wanted = False
+    spare: list[Any] = []
     if egress is None and not env.get("DLP_NO_FASTPATH"):
-        answer, snapshot_wanted = _fast_allow(tool, raw, event, config_path, destination, env)
+        answer, snapshot_wanted = _fast_allow(tool, raw, event, config_path, destination, env, spare)
         if answer is not None:
             return HookResult(answer)
     module = tool_module(tool)
@@ -139,6 +147,7 @@ def run_hook(tool: str, raw: bytes, *, event: str | None = None, config_path: Pa
             tool=tool, event=str(name or ""), payload=payload, cwd=cwd,
             destination=destination or module.destination(env),
             config_path=config_path, session=_session(payload), _egress=egress,
+            _snapshot=spare[0] if spare else None,
         )
         handler: Callable[[HookContext], HookResult] | None = module.HANDLERS.get(ctx.event)
         if handler is None:
@@ -168,7 +177,7 @@ def run_hook(tool: str, raw: bytes, *, event: str | None = None, config_path: Pa
 
 
 def _fast_allow(tool: str, raw: bytes, event: str | None, config_path: Path | None, destination: str | None,
-                env: Mapping[str, str]) -> tuple[str | None, bool]:
+                env: Mapping[str, str], spare: list[Any] | None = None) -> tuple[str | None, bool]:
     """(the fast path's allow answer for a clean prompt, or None for the full
     path; whether the full path should write a snapshot). Runs before the tool
     module and everything behind it is imported."""
@@ -190,7 +199,8 @@ def _fast_allow(tool: str, raw: bytes, event: str | None, config_path: Path | No
             host = host_of(env.get(_BASE_URL_ENV[tool])) or _DEFAULT_HOSTS.get(tool)
         elif host is None:
             host = _DEFAULT_HOSTS.get(tool)
-        return fastpath.try_allow(tool, payload, name, _cwd(payload, env), config_path, host, _session(payload))
+        return fastpath.try_allow(tool, payload, name, _cwd(payload, env), config_path, host, _session(payload),
+                                  spare)
     except Exception:  # noqa: BLE001 - any doubt: the full path decides
         return None, False
 

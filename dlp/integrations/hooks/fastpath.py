@@ -30,7 +30,7 @@ from typing import Any
 
 from dlp.payloads import mentions
 
-_VERSION = 1
+_VERSION = 2
 _CONFIG_NAMES = (".dlp.yaml", ".dlp.yml")
 
 
@@ -123,6 +123,7 @@ def _save(egress: Any, *, cwd: Path, config_path: Path | None) -> bool:
         "audit": str(policy.audit_path) if policy.audit_path else None,
         "max_input": egress.max_input,
         "matcher": f"{type(matcher).__module__}:{type(matcher).__qualname__}",
+        "ruleset": egress.ruleset.hash,
         "state": state["attrs"],
         "db_attr": state["db_attr"],
     }
@@ -266,6 +267,24 @@ def load(cwd: Path, config_path: Path | None) -> Snapshot | None:
         return None
 
 
+def adopt(egress: Any, snapshot: Snapshot) -> bool:
+    """Hand the snapshot's matcher (already loaded, its scratch allocated) to
+    ``egress``'s ruleset, if the snapshot was built from the same rules, so the
+    full path does not load the Hyperscan database a second time."""
+    try:
+        built_for = snapshot.header.get("ruleset")
+        if egress.engine not in ("auto", "hyperscan") or egress.index is not None or not built_for:
+            return False
+        from dlp.engine import resolve_engine
+
+        name = resolve_engine(egress.engine)
+        if name != getattr(snapshot.matcher, "name", None):
+            return False
+        return bool(egress.ruleset.adopt_matcher(name, snapshot.matcher, built_for=built_for))
+    except Exception:  # noqa: BLE001 - the full path builds its own
+        return False
+
+
 # prompt events answered here, and the tool's "allow" answer for each
 PROMPT_EVENTS: dict[tuple[str, str], str] = {
     ("claude-code", "UserPromptSubmit"): "",
@@ -278,9 +297,12 @@ PROMPT_EVENTS: dict[tuple[str, str], str] = {
 
 
 def try_allow(tool: str, payload: Mapping[str, Any], event: str, cwd: Path, config_path: Path | None,
-              destination: str | None, session: str | None) -> tuple[str | None, bool]:
+              destination: str | None, session: str | None,
+              spare: list[Snapshot] | None = None) -> tuple[str | None, bool]:
     """(the tool's allow answer if the fast path proves the prompt clean, else
-    None; whether the full path should write a snapshot)."""
+    None; whether the full path should write a snapshot). A valid snapshot
+    that could not prove it clean is appended to ``spare``: the full path
+    can reuse its matcher (:func:`adopt`)."""
     answer = PROMPT_EVENTS.get((tool, event))
     if answer is None:
         return None, False
@@ -292,6 +314,8 @@ def try_allow(tool: str, payload: Mapping[str, Any], event: str, cwd: Path, conf
     if snapshot is None:
         return None, True
     if len(data) > snapshot.header["max_input"] or snapshot.has_spans(data):
+        if spare is not None:
+            spare.append(snapshot)
         return None, False
     if snapshot.audit_path is not None:
         from dlp.audit import record
