@@ -49,6 +49,8 @@ class Received:
     query: str
     headers: dict[str, str]
     body: bytes
+    header_list: list[tuple[str, str]] = field(default_factory=list)  # repeated headers kept
+    raw_path: str = ""  # path and query as sent, still percent-encoded
 
     def json(self) -> Any:
         return json.loads(self.body) if self.body else None
@@ -75,7 +77,8 @@ class FakeUpstream:
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         body = await request.read()
-        rec = Received(request.method, request.path, request.query_string, dict(request.headers), body)
+        rec = Received(request.method, request.path, request.query_string, dict(request.headers), body,
+                       list(request.headers.items()), request.raw_path)
         self.received.append(rec)
         delay = float(request.headers.get("x-fake-delay", "0"))
         if request.path.startswith("/slow/"):  # for clients that cannot send headers (gateways)

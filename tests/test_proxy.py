@@ -409,6 +409,16 @@ def test_headers_forwarded_minus_hop_by_hop(stack: Stack) -> None:
     assert seen["host"] == stack.upstream.split("//")[1]
 
 
+def test_repeated_headers_and_raw_path_are_forwarded_as_sent(stack: Stack) -> None:
+    httpx.get(stack.proxy + "/v1/models/a%2Fb?x=1%202&y=", timeout=20,
+              headers=[("X-Multi", "one"), ("X-Multi", "two"), ("Connection", "keep-alive, X-Hop"),
+                       ("X-Hop", "dropped")])
+    got = stack.fake.received[0]
+    assert [v for k, v in got.header_list if k.lower() == "x-multi"] == ["one", "two"]
+    assert "x-hop" not in {k.lower() for k, _ in got.header_list}  # named by Connection: hop-by-hop
+    assert got.raw_path == "/v1/models/a%2Fb?x=1%202&y="
+
+
 def test_clean_request_body_is_forwarded_byte_for_byte(stack: Stack) -> None:
     # odd spacing, escapes and key order: a re-encoded body would differ
     raw = (b'{ "messages" :[{"content":"caf\\u00e9 \\"hi\\"\\/x", "role":"user"}],\n'

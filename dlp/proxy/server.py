@@ -31,6 +31,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from multidict import CIMultiDict
+from yarl import URL
 from aiohttp import ClientError, ClientSession, ClientTimeout, DummyCookieJar, TCPConnector, web
 
 from dlp.model import Action
@@ -169,7 +170,7 @@ class _Proxy:
         if verdict.action is Action.REDACT:
             self.stats["redacted"] += 1
         headers = self._upstream_headers(request, verdict)
-        url = self.base + request.raw_path
+        url = URL(self.base + request.raw_path, encoded=True)  # the client's path and query, as sent
         assert self.session is not None
         try:
             upstream = await self.session.request(
@@ -202,26 +203,21 @@ class _Proxy:
         if route.kind == "openai-responses" and verdict.restoring and isinstance(response_id, str):
             self.response_vaults.put(response_id, verdict.vault)
 
-    def _upstream_headers(self, request: web.Request, verdict: Verdict) -> dict[str, str]:
-        out: dict[str, str] = {}
-        connection_tokens = {t.strip().lower() for t in request.headers.get("Connection", "").split(",")}
-        for name, value in request.headers.items():
-            lowered = name.lower()
-            if lowered in _NOT_FORWARDED or lowered in connection_tokens:
-                continue
-            if lowered in out:
-                out[name] += ", " + value
-            else:
-                out[name] = value
-        if "content-encoding" in request.headers and not verdict.changed:
-            out["Content-Encoding"] = request.headers["Content-Encoding"]
+    def _upstream_headers(self, request: web.Request, verdict: Verdict) -> CIMultiDict[str]:
+        """The client's headers minus hop-by-hop ones (repeated headers stay repeated, in order)."""
+        headers = request.headers
+        connection = headers.get("Connection")
+        dropped = _NOT_FORWARDED | {t.strip().lower() for t in connection.split(",")} if connection else _NOT_FORWARDED
+        out: CIMultiDict[str] = CIMultiDict([(k, v) for k, v in headers.items() if k.lower() not in dropped])
+        if "Content-Encoding" in headers and not verdict.changed:
+            out["Content-Encoding"] = headers["Content-Encoding"]
         out["Accept-Encoding"] = "identity"
         return out
 
     def _response_headers(self, upstream: Any, verdict: Verdict) -> list[tuple[str, str]]:
-        connection_tokens = {t.strip().lower() for t in upstream.headers.get("Connection", "").split(",")}
-        headers = [(k, v) for k, v in upstream.headers.items()
-                   if k.lower() not in _NOT_RETURNED and k.lower() not in connection_tokens]
+        connection = upstream.headers.get("Connection")
+        dropped = _NOT_RETURNED | {t.strip().lower() for t in connection.split(",")} if connection else _NOT_RETURNED
+        headers = [(k, v) for k, v in upstream.headers.items() if k.lower() not in dropped]
         headers.append(("x-dlp-decision", str(verdict.action)))
         return headers
 
