@@ -24,6 +24,7 @@ CASES = [
     ("a.py", 'def f():\n    """Example:\n\n        password = "4iZJ1FYq4rZB!"\n    """\n', 0),
     ("a.py", '"""Module doc.\n\n    model = Model(password=\'IAmSensitive1\')\n"""\n', 0),
     ("a.py", 'password = "Xk9A1bPJei4E" + suffix\n', 0),
+    ("a.py", 'app.config["SECRET_KEY"] = "Vd8qLx2ZmT7nRw4KpY9s"\n', 1),
     # javascript / typescript
     ("a.js", "const config = { db: { password: 'sX48QEIP9A#2' } };\n", 1),
     ("a.js", "class A { secret = 'iL6NkXt1FM4lOEyf46C3EL7a'; }\n", 1),
@@ -32,6 +33,7 @@ CASES = [
     ("a.js", "const token = 'iL6NkXt1FM4lOEyf46C3EL7a' + user.id;\n", 0),
     ("a.ts", 'const apiKey: string = "iL6NkXt1FM4lOEyf46C3EL7a";\n', 1),
     ("a.ts", 'type Fixture = { password: "sX48QEIP9A2x" };\n', 0),
+    ("a.js", 'const { password = "sX48QEIP9A2x" } = options;\n', 1),
     # java, c#, kotlin
     ("A.java", 'class A { private static final String PASSWORD = "oegHM7PNTfWH14"; }\n', 1),
     ("A.java", 'class A { void f() { ds.setPassword("k1JKFzL2pZ53PG"); } }\n', 1),
@@ -39,11 +41,13 @@ CASES = [
     ("A.cs", 'class A { void F() { cfg.Password = "nh9E48KOTxNB9"; } }\n', 1),
     ("A.cs", 'class A { void F() { Connect(password: "nh9E48KOTxNB9"); } }\n', 1),
     ("A.cs", 'class A {\n  // cfg.Password = "nh9E48KOTxNB9";\n}\n', 0),
+    ("A.cs", 'class A { public string ApiKey { get; set; } = "Hn4TqZ8wLm2XvR7pKs3D"; }\n', 1),
     ("a.kt", 'val password = "nh9E48KOTxNB9"\n', 1),
     # go, rust, c
     ("a.go", 'package m\n\nconst Password = "nh9E48KOTxNB9"\n', 1),
     ("a.go", 'package m\n\nvar c = Cfg{Password: "nh9E48KOTxNB9"}\n', 1),
     ("a.go", 'package m\n\n// Password = "nh9E48KOTxNB9"\n', 0),
+    ("a.go", 'package m\n\nfunc f() {\n\tvar dbPassword string = "Lq3VnT8xWk2Z"\n\t_ = dbPassword\n}\n', 1),
     ("a.rs", 'const PASSWORD: &str = "nh9E48KOTxNB9";\n', 1),
     ("a.c", 'const char *password = "nh9E48KOTxNB9";\n', 1),
     # ruby, php
@@ -52,6 +56,7 @@ CASES = [
     ("a.php", "<?php $db_password = 'NSwkbRg91i7D';\n", 1),
     ("a.php", "<?php define( 'DB_PASSWORD', 'EuThoPCXJV7jTCJh' );\n", 1),
     ("a.php", "<?php\n// $db_password = 'NSwkbRg91i7D';\n", 0),
+    ("a.php", "<?php\n$config['db_password'] = 'Rt7kWz2QmX9p';\n", 1),
 ]
 
 
