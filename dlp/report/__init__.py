@@ -61,16 +61,21 @@ def finding_record(item: ReportedFinding, *, reveal: bool = False) -> dict[str, 
     return record
 
 
-def render(report: ScanReport, fmt: str, *, reveal: bool = False, color: bool | None = None) -> str:
-    from dlp.report import json_report, sarif, summary, text
+# format -> (module, function); a writer's module is imported only when used
+_WRITERS: dict[str, tuple[str, str]] = {
+    "json": ("dlp.report.json_report", "render_json"),
+    "jsonl": ("dlp.report.json_report", "render_jsonl"),
+    "sarif": ("dlp.report.sarif", "render_sarif"),
+    "summary": ("dlp.report.summary", "render_summary"),
+    "text": ("dlp.report.text", "render_text"),
+}
 
-    writers: dict[str, Callable[..., str]] = {
-        "json": json_report.render_json,
-        "jsonl": json_report.render_jsonl,
-        "sarif": sarif.render_sarif,
-        "summary": summary.render_summary,
-        "text": text.render_text,
-    }
+
+def render(report: ScanReport, fmt: str, *, reveal: bool = False, color: bool | None = None) -> str:
+    import importlib
+
+    module, attr = _WRITERS[fmt]
+    writer: Callable[..., str] = getattr(importlib.import_module(module), attr)
     if fmt == "text":
-        return text.render_text(report, reveal=reveal, color=color)
-    return writers[fmt](report, reveal=reveal)
+        return writer(report, reveal=reveal, color=color)
+    return writer(report, reveal=reveal)
