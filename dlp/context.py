@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from dlp.ruleset import Context
@@ -54,9 +55,36 @@ def has_context(data: bytes, start: int, end: int, context: Context) -> bool:
         # rows, columns or statements describe other values.
         return bool(regex.search(normalise(column)))
     w = context.window
-    before = data[max(0, start - 4 * w):start].decode("utf-8", "replace")[-w:]
-    after = data[end:end + 4 * w].decode("utf-8", "replace")[:w]
-    return bool(regex.search(normalise(before)) or regex.search(normalise(after)))
+    # The windows keep one more character at their far edge, seen only by the
+    # word-boundary checks: a word the window cuts in half (`repub|lic_key`)
+    # is not the word `ic`. (It also lets the Hyperscan engine skip a rule for
+    # a whole document that holds none of its words: dlp/engine/gate.py.)
+    before = data[max(0, start - 4 * w - 4):start].decode("utf-8", "replace")[-(w + 1):]
+    after = data[end:end + 4 * w + 4].decode("utf-8", "replace")[:w + 1]
+    return _search_before(regex, before, w) or _search_after(regex, after, w)
+
+
+def _search_before(regex: re.Pattern[str], text: str, w: int) -> bool:
+    """A word inside the last ``w`` characters of ``text`` (the one before them only as its left neighbour)."""
+    if len(text) <= w:
+        return bool(regex.search(normalise(text)))
+    window = normalise(text[1:])
+    extended = normalise(text)
+    return bool(regex.search(extended, len(extended) - len(window)))
+
+
+def _search_after(regex: re.Pattern[str], text: str, w: int) -> bool:
+    """A word inside the first ``w`` characters of ``text`` (the one after them only as its right neighbour)."""
+    if len(text) <= w:
+        return bool(regex.search(normalise(text)))
+    limit = len(normalise(text[:w]))
+    extended = normalise(text)
+    pos = 0
+    while (m := regex.search(extended, pos)) is not None and m.start() < limit:
+        if m.end() <= limit:
+            return True
+        pos = m.start() + 1
+    return False
 
 
 # --------------------------------------------------------------------------- table columns
@@ -72,6 +100,8 @@ _HEADER_FIELD = re.compile(rb"(?!.*\d{3})[^\d\s.!?,;:][^.!?,;:]{0,39}")
 
 def _split_fields(line: bytes, delimiter: bytes) -> list[bytes]:
     """Split one CSV line on ``delimiter`` outside double quotes."""
+    if b'"' not in line:
+        return line.split(delimiter)
     fields, current, quoted = [], bytearray(), False
     for byte in line:
         ch = bytes((byte,))
@@ -86,29 +116,60 @@ def _split_fields(line: bytes, delimiter: bytes) -> list[bytes]:
     return fields
 
 
-def _csv_column(data: bytes, start: int) -> str | None:
+@dataclass(frozen=True, slots=True)
+class _Tables:
+    """What a document's table structure allows, computed once per document:
+    whether it has an ``INSERT`` at all, and its first line split on each
+    delimiter it holds (with whether those fields read as column names)."""
+
+    has_insert: bool
+    header: dict[bytes, tuple[list[bytes], bool]]  # delimiter -> (header fields, a valid header)
+    any_header: bool
+
+
+_LAST_TABLES: list[tuple[bytes, _Tables]] = []  # one-document memo, by identity
+
+
+def _tables(data: bytes) -> _Tables:
+    if _LAST_TABLES and _LAST_TABLES[0][0] is data:
+        return _LAST_TABLES[0][1]
+    header_end = data.find(b"\n")
+    header_line = data[:header_end].rstrip(b"\r") if header_end >= 0 else b""
+    header: dict[bytes, tuple[list[bytes], bool]] = {}
+    for delimiter in _DELIMITERS:
+        if header_line.count(delimiter):
+            fields = _split_fields(header_line, delimiter)
+            header[delimiter] = (fields, all(_HEADER_FIELD.fullmatch(f.strip(b' "\'')) for f in fields))
+    tables = _Tables(b"INSERT" in data or b"insert" in data, header, any(v for _, v in header.values()))
+    _LAST_TABLES[:] = [(data, tables)]
+    return tables
+
+
+def _csv_column(data: bytes, start: int, tables: _Tables) -> str | None:
+    if not tables.any_header:
+        return None  # whichever delimiter a row uses, the first line is no header
     line_start = data.rfind(b"\n", 0, start) + 1
     if line_start == 0:
         return None  # the value is on the header line itself
     line_end = data.find(b"\n", start)
     line = data[line_start:len(data) if line_end < 0 else line_end].rstrip(b"\r")
-    header_end = data.find(b"\n")
-    header = data[:header_end].rstrip(b"\r")
     for delimiter in sorted(_DELIMITERS, key=line.count, reverse=True):
-        if not line.count(delimiter) or not header.count(delimiter):
+        if not line.count(delimiter) or delimiter not in tables.header:
             continue
-        fields = _split_fields(header, delimiter)
+        fields, valid = tables.header[delimiter]
         if len(fields) == len(_split_fields(line, delimiter)):
             break
     else:
         return None
-    if not all(_HEADER_FIELD.fullmatch(f.strip(b' "\'')) for f in fields):
+    if not valid:
         return None  # the first line is data or prose, not a header
     index = len(_split_fields(data[line_start:start], delimiter)) - 1
     return fields[index].strip(b' "').decode("utf-8", "replace")
 
 
-def _sql_column(data: bytes, start: int) -> str | None:
+def _sql_column(data: bytes, start: int, tables: _Tables) -> str | None:
+    if not tables.has_insert:
+        return None
     lookback = max(0, start - _SQL_LOOKBACK)
     at = data.rfind(b"INSERT", lookback, start)
     if at < 0:
@@ -145,7 +206,8 @@ def column_name(data: bytes, start: int) -> str | None:
     the first (header) line at the same position in a CSV/TSV document, or the
     column of the enclosing row of an SQL ``INSERT ... (cols) VALUES (...)``.
     None when the value is not in such a table."""
-    return _sql_column(data, start) or _csv_column(data, start)
+    tables = _tables(data)
+    return _sql_column(data, start, tables) or _csv_column(data, start, tables)
 
 
 # Literal parts of every marker: a line without one needs no regex (the regexes

@@ -4,18 +4,20 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from typing import TYPE_CHECKING
 
 import hyperscan
 
 from dlp.cache import cache_dir, store_atomic
+from dlp.engine.gate import gate_expressions
 from dlp.engine.lines import line_has_keyword, line_span
 from dlp.errors import RuleError
 
 if TYPE_CHECKING:
     from dlp.ruleset import Rule, Ruleset
 
-_FORMAT = b"dlp-hs-2"
+_FORMAT = b"dlp-hs-6"
 _BASE_FLAGS = hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_ALLOWEMPTY
 
 
@@ -44,7 +46,8 @@ def _distinctive(keyword: str) -> bool:
 
 
 def expression(rule: Rule) -> tuple[bytes, int]:
-    """What the database compiles for a rule, and its flags.
+    """What the database compiles for a rule, and its flags (before a prefilter
+    is split into its alternatives: see :func:`expressions`).
 
     A rule whose keywords are all distinctive literals compiles to those
     literals: a single-line rule only ever runs on lines holding one of its
@@ -59,6 +62,51 @@ def expression(rule: Rule) -> tuple[bytes, int]:
         flags = hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_MULTILINE
         return alternation.encode("utf-8"), flags | (hyperscan.HS_FLAG_SINGLEMATCH if rule.multiline else 0)
     return rule.pattern.encode("utf-8"), _flags(rule.multiline)
+
+
+def expressions(rule: Rule) -> list[tuple[bytes, int]]:
+    """The database entries of a rule: its expression, with a prefilter split
+    into its top-level alternatives. Rules written with the same shapes
+    (``(?:^|[^0-9])\\d{12}(?:[^0-9\\n]|$)``, ``\\d{4}[ -]\\d{4}[ -]\\d{4}``...)
+    then share one database entry per shape: dozens of digit-heavy personal-data
+    rules cost a handful of simple automata instead of one each."""
+    pattern, flags = expression(rule)
+    if rule.prefilter is None:
+        return [(pattern, flags)]
+    return [(alternative, flags) for alternative in _alternatives(pattern)]
+
+
+def _alternatives(pattern: bytes) -> list[bytes]:
+    """``pattern`` split on its top-level ``|`` (outside groups, classes and
+    escapes). A pattern with a leading global flag group stays whole."""
+    if pattern.startswith(b"(?") and re.match(rb"\(\?[aiLmsux]+\)", pattern):
+        return [pattern]
+    parts: list[bytes] = []
+    depth, start, i, in_class = 0, 0, 0, False
+    while i < len(pattern):
+        c = pattern[i:i + 1]
+        if c == b"\\":
+            i += 2
+            continue
+        if in_class:
+            if c == b"]":
+                in_class = False
+        elif c == b"[":
+            in_class = True
+            if pattern[i + 1:i + 2] == b"^":
+                i += 1
+            if pattern[i + 1:i + 2] == b"]":
+                i += 1  # a leading ] is a literal member
+        elif c == b"(":
+            depth += 1
+        elif c == b")":
+            depth -= 1
+        elif c == b"|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    parts.append(pattern[start:])
+    return parts if all(parts) else [pattern]
 
 
 def _escape(literal: str) -> str:
@@ -76,51 +124,94 @@ def _compile(expressions: list[bytes], flags: list[int]) -> hyperscan.Database:
     return db
 
 
-def _expressions(ruleset: Ruleset) -> tuple[list[tuple[bytes, int]], list[list[int]]]:
-    """Distinct (expression, flags) pairs and, for each, the rules that use it:
-    rules sharing a prefilter (or keywords) are one entry in the database."""
+def _gated(rule: Rule) -> bool:
+    """Rules that get a document gate: personal-data rules whose context is required.
+    (Their candidates are numbers found everywhere in code; secret rules'
+    candidates are few and mostly keyword-led already.)"""
+    return (rule.category.value == "pii" and rule.context is not None and rule.context.required
+            and bool(rule.context.words))
+
+
+def _gate_key(ruleset: Ruleset) -> bytes:
+    """What the gates depend on beyond the ruleset hash (which covers patterns and keywords, not context words)."""
+    h = hashlib.sha256()
+    for rule in ruleset.rules:
+        if _gated(rule):
+            h.update(rule.id.encode() + b"\0" + "\0".join(rule.context.words).encode() + b"\1")  # type: ignore[union-attr]
+    return h.digest()
+
+
+def _expressions(ruleset: Ruleset) -> tuple[list[tuple[bytes, int]], list[list[int]], list[bool]]:
+    """Distinct (expression, flags) pairs, for each the rules that use it, and
+    whether it is a document gate (dlp/engine/gate.py) rather than a span
+    source: rules sharing a prefilter shape (or keywords, or context words)
+    are one entry in the database."""
     index: dict[tuple[bytes, int], int] = {}
     groups: list[list[int]] = []
-    for i, rule in enumerate(ruleset.rules):
-        key = expression(rule)
+
+    def add(key: tuple[bytes, int], rule_index: int) -> None:
         if key not in index:
             index[key] = len(groups)
             groups.append([])
-        groups[index[key]].append(i)
-    return list(index), groups
+        if not groups[index[key]] or groups[index[key]][-1] != rule_index:
+            groups[index[key]].append(rule_index)
+
+    for i, rule in enumerate(ruleset.rules):
+        for key in expressions(rule):
+            add(key, i)
+    span_keys = set(index)
+    gate_flags = hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_SINGLEMATCH
+    for i, rule in enumerate(ruleset.rules):
+        if _gated(rule):
+            gates = gate_expressions(rule.context.words)  # type: ignore[union-attr]
+            if gates is None:
+                continue
+            short, other = gates
+            for word in short:  # one entry per word, shared by the rules that use it
+                add((word.encode("ascii"), gate_flags | _GATE_MARK), i)
+            if other is not None:
+                add((other.encode("ascii"), gate_flags | hyperscan.HS_FLAG_CASELESS | _GATE_MARK), i)
+    keys = [(e, f & ~_GATE_MARK) for e, f in index]
+    return keys, groups, [key not in span_keys for key in index]
 
 
-def _database(ruleset: Ruleset) -> tuple[hyperscan.Database | None, list[list[int]], list[bool]]:
+# Distinguishes a gate from a span expression with the same text while grouping (never compiled).
+_GATE_MARK = 1 << 30
+
+
+def _database(ruleset: Ruleset) -> tuple[hyperscan.Database | None, list[list[int]], list[bool], list[bool]]:
     """(database, rules of each expression, whether each expression is a whole-document
-    one), loaded from the cache when this ruleset was compiled before: a cold process
-    then neither compiles nor even derives the expressions."""
-    key = hashlib.sha256(_FORMAT + ruleset.hash.encode() + str(hyperscan.__version__).encode()).hexdigest()[:32]
+    one, whether it is a document gate; a rule with a split prefilter is in several
+    groups), loaded from the cache when this ruleset was compiled before: a cold
+    process then neither compiles nor even derives the expressions."""
+    key = hashlib.sha256(_FORMAT + ruleset.hash.encode() + str(hyperscan.__version__).encode()
+                         + _gate_key(ruleset)).hexdigest()[:32]
     path = cache_dir() / f"hs-{key}.db"
     try:
         blob = path.read_bytes()
         size = int.from_bytes(blob[:4], "big")
         meta = json.loads(blob[4:4 + size])
         db = hyperscan.loadb(blob[4 + size:], hyperscan.HS_MODE_BLOCK) if meta["groups"] else None
-        return db, meta["groups"], meta["whole"]
+        return db, meta["groups"], meta["whole"], meta["gate"]
     except (OSError, ValueError, KeyError, hyperscan.error):  # type: ignore[attr-defined]
         pass  # a missing or corrupt cache is only a miss
-    expressions, groups = _expressions(ruleset)
-    whole = [bool(flags & hyperscan.HS_FLAG_SINGLEMATCH) for _, flags in expressions]
+    expressions_, groups, gates = _expressions(ruleset)
+    whole = [bool(flags & hyperscan.HS_FLAG_SINGLEMATCH) and not gate
+             for (_, flags), gate in zip(expressions_, gates)]
     db = None
-    if expressions:
+    if expressions_:
         try:
-            db = _compile([e for e, _ in expressions], [f for _, f in expressions])
+            db = _compile([e for e, _ in expressions_], [f for _, f in expressions_])
         except hyperscan.error:  # type: ignore[attr-defined]
             for rule in ruleset.rules:
-                pattern, rule_flags = expression(rule)
                 try:
-                    _compile([pattern], [rule_flags])
+                    _compile([e for e, _ in expressions(rule)], [f for _, f in expressions(rule)])
                 except hyperscan.error as exc:  # type: ignore[attr-defined]
                     raise RuleError(f"{rule.source}: rule {rule.id!r}: Hyperscan rejects the pattern: {exc}") from None
             raise
-    meta_bytes = json.dumps({"groups": groups, "whole": whole}).encode()
+    meta_bytes = json.dumps({"groups": groups, "whole": whole, "gate": gates}).encode()
     store_atomic(path, len(meta_bytes).to_bytes(4, "big") + meta_bytes + (hyperscan.dumpb(db) if db else b""))
-    return db, groups, whole
+    return db, groups, whole, gates
 
 
 class HyperscanMatcher:
@@ -129,7 +220,13 @@ class HyperscanMatcher:
     def __init__(self, ruleset: Ruleset) -> None:
         self._multiline = [rule.multiline for rule in ruleset.rules]
         self._keywords = [tuple(k.encode("utf-8") for k in rule.keywords) for rule in ruleset.rules]
-        self._db, self._groups, self._group_multiline = _database(ruleset)
+        self._db, self._groups, self._group_multiline, self._group_gate = _database(ruleset)
+        # rule index -> its gate expressions: the rule has no spans in a document where none fired
+        self._rule_gates: dict[int, list[int]] = {}
+        for g, is_gate in enumerate(self._group_gate):
+            if is_gate:
+                for i in self._groups[g]:
+                    self._rule_gates.setdefault(i, []).append(g)
         self._scratch: hyperscan.Scratch | None = None
         self._pid = -1
 
@@ -145,11 +242,16 @@ class HyperscanMatcher:
             return {}
         hits: dict[int, list[tuple[int, int]]] = {}
         whole = self._group_multiline
+        gate = self._group_gate
         last_line: dict[int, tuple[int, int]] = {}
+        opened: set[int] = set()
 
         def on_match(group: int, _from: int, to: int, _flags: int, _ctx: object) -> None:
             if whole[group]:
                 hits[group] = []
+                return
+            if gate[group]:
+                opened.add(group)
                 return
             pos = to - 1 if to > 0 else 0
             seen = last_line.get(group)
@@ -162,6 +264,7 @@ class HyperscanMatcher:
 
         self._db.scan(data, match_event_handler=on_match, scratch=self._get_scratch())
         out: dict[int, list[tuple[int, int]]] = {}
+        merged: set[int] = set()
         lowered: bytes | None = None
         for group, line_spans in hits.items():
             spans = sorted(set(line_spans))
@@ -175,5 +278,14 @@ class HyperscanMatcher:
                     continue
                 kept = [s for s in spans if line_has_keyword(lowered, s, keywords)] if keywords else spans
                 if kept:
-                    out[index] = kept
+                    if index in out:  # the rule is in several groups (a split prefilter)
+                        merged.add(index)
+                        out[index] = out[index] + kept
+                    else:
+                        out[index] = kept
+        for index in merged:
+            out[index] = sorted(set(out[index]))
+        for index, gates in self._rule_gates.items():
+            if index in out and not any(g in opened for g in gates):
+                del out[index]  # none of the rule's context words is in the document
         return out

@@ -17,14 +17,24 @@ import re
 from collections.abc import Callable, Sequence
 from itertools import pairwise
 
-import phonenumbers
-from stdnum import iban as _iban
-from stdnum.id import nik as _id_nik
-from stdnum.id import npwp as _id_npwp
-from stdnum.my import nric as _my_nric
-from stdnum.sg import uen as _sg_uen
-from stdnum.th import pin as _th_pin
-from stdnum.vn import mst as _vn_mst
+from typing import Any
+
+# phonenumbers and stdnum are imported on first use: most scans meet an e-mail
+# address or a rejected candidate long before a phone number or a national ID,
+# and importing both costs about 80 ms per process.
+
+
+def _stdnum(name: str) -> Any:
+    """A python-stdnum module by dotted name (``my.nric``), imported on first use."""
+    import importlib
+
+    return importlib.import_module(f"stdnum.{name}")
+
+
+def _phonenumbers() -> Any:
+    import phonenumbers
+
+    return phonenumbers
 
 _SEPARATORS = re.compile(r"[\s./-]")
 
@@ -78,7 +88,7 @@ def my_nric(value: str) -> bool:
         return False
     if digits[8:] == "0000" or trivial_digits(digits):
         return False
-    return bool(_my_nric.is_valid(digits))
+    return bool(_stdnum("my.nric").is_valid(digits))
 
 
 # New SSM registration number (since Oct 2019): YYYY + entity type 01-06 + 6-digit serial.
@@ -153,7 +163,7 @@ def sg_nric(value: str) -> bool:
 
 def sg_uen(value: str) -> bool:
     """Singapore Unique Entity Number (``stdnum.sg.uen``)."""
-    return bool(_sg_uen.is_valid(value.strip().upper()))
+    return bool(_stdnum("sg.uen").is_valid(value.strip().upper()))
 
 
 def sg_postal_code(value: str) -> bool:
@@ -194,7 +204,7 @@ def th_pin(value: str) -> bool:
     digits = _digits(value)
     if len(digits) != 13 or int(digits[1:3]) not in _TH_PROVINCES:
         return False
-    return bool(_th_pin.is_valid(digits)) and not trivial_digits(digits)
+    return bool(_stdnum("th.pin").is_valid(digits)) and not trivial_digits(digits)
 
 
 # --- Indonesia ----------------------------------------------------------------
@@ -208,7 +218,7 @@ def id_nik(value: str) -> bool:
     day = int(digits[6:8])
     if not (1 <= day <= 31 or 41 <= day <= 71):
         return False
-    return bool(_id_nik.is_valid(digits)) and not trivial_digits(digits)
+    return bool(_stdnum("id.nik").is_valid(digits)) and not trivial_digits(digits)
 
 
 def id_npwp(value: str) -> bool:
@@ -216,7 +226,7 @@ def id_npwp(value: str) -> bool:
     digits = _digits(value)
     if trivial_digits(digits):
         return False
-    return bool(_id_npwp.is_valid(digits))
+    return bool(_stdnum("id.npwp").is_valid(digits))
 
 
 # --- Philippines (no stdnum module) ---------------------------------------------
@@ -262,23 +272,13 @@ def vn_mst(value: str) -> bool:
     digits = _digits(value)
     if trivial_digits(digits):
         return False
-    return bool(_vn_mst.is_valid(digits))
+    return bool(_stdnum("vn.mst").is_valid(digits))
 
 
 # --- Phones -------------------------------------------------------------------
 
-_PHONE_TYPES = {
-    "mobile": phonenumbers.PhoneNumberType.MOBILE,
-    "fixed_line": phonenumbers.PhoneNumberType.FIXED_LINE,
-    "fixed_line_or_mobile": phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
-    "voip": phonenumbers.PhoneNumberType.VOIP,
-    "personal_number": phonenumbers.PhoneNumberType.PERSONAL_NUMBER,
-    "pager": phonenumbers.PhoneNumberType.PAGER,
-    "toll_free": phonenumbers.PhoneNumberType.TOLL_FREE,
-    "premium_rate": phonenumbers.PhoneNumberType.PREMIUM_RATE,
-    "shared_cost": phonenumbers.PhoneNumberType.SHARED_COST,
-    "uan": phonenumbers.PhoneNumberType.UAN,
-}
+_PHONE_TYPES = ("mobile", "fixed_line", "fixed_line_or_mobile", "voip", "personal_number", "pager",
+                "toll_free", "premium_rate", "shared_cost", "uan")
 _PERSONAL_PHONE_TYPES = ("mobile", "fixed_line", "fixed_line_or_mobile", "voip",
                          "personal_number")
 
@@ -293,11 +293,12 @@ def phone(value: str, *, region: str, types: Sequence[str] = _PERSONAL_PHONE_TYP
         raise ValueError(f"unknown phone number types {sorted(unknown)}")
     region = region.upper()
     text = value.strip()
+    phonenumbers = _phonenumbers()
     country_code = str(phonenumbers.country_code_for_region(region))
     spellings = [text]
     if text.startswith(country_code):  # 60127384916: international without the +
         spellings.append("+" + text)
-    wanted = {_PHONE_TYPES[t] for t in types}
+    wanted = {getattr(phonenumbers.PhoneNumberType, t.upper()) for t in types}
     for spelling in spellings:
         try:
             number = phonenumbers.parse(spelling, region)
@@ -364,7 +365,7 @@ def payment_card(value: str) -> bool:
 
 def iban(value: str) -> bool:
     """International bank account number (``stdnum.iban``: country format and mod-97)."""
-    return bool(_iban.is_valid(value.strip().upper()))
+    return bool(_stdnum("iban").is_valid(value.strip().upper()))
 
 
 # --- E-mail, IP ---------------------------------------------------------------
@@ -394,7 +395,17 @@ _PLACEHOLDER_LOCALS = frozenset({
 # Top-level domains an address can end in: every country code phonenumbers
 # knows, plus the generic TLDs seen in practice. Unknown TLDs (``dom.ain``,
 # ``foo.bar``) are test fixtures far more often than real mailboxes.
-_COUNTRY_TLDS = frozenset(r.lower() for r in phonenumbers.SUPPORTED_REGIONS) | {"uk", "eu", "su", "ac", "tp"}
+# (phonenumbers.SUPPORTED_REGIONS, written out: e-mail checks need not import it)
+_COUNTRY_TLDS = frozenset("""
+ac ad ae af ag ai al am ao ar as at au aw ax az ba bb bd be bf bg bh bi bj bl bm bn bo bq br bs
+bt bw by bz ca cc cd cf cg ch ci ck cl cm cn co cr cu cv cw cx cy cz de dj dk dm do dz ec ee eg
+eh er es et fi fj fk fm fo fr ga gb gd ge gf gg gh gi gl gm gn gp gq gr gt gu gw gy hk hn hr ht
+hu id ie il im in io iq ir is it je jm jo jp ke kg kh ki km kn kp kr kw ky kz la lb lc li lk lr
+ls lt lu lv ly ma mc md me mf mg mh mk ml mm mn mo mp mq mr ms mt mu mv mw mx my mz na nc ne nf
+ng ni nl no np nr nu nz om pa pe pf pg ph pk pl pm pr ps pt pw py qa re ro rs ru rw sa sb sc sd
+se sg sh si sj sk sl sm sn so sr ss st sv sx sy sz ta tc td tg th tj tk tl tm tn to tr tt tv tw
+tz ua ug us uy uz va vc ve vg vi vn vu wf ws xk ye yt za zm zw
+""".split()) | {"uk", "eu", "su", "ac", "tp"}
 _GENERIC_TLD_NAMES = """
 com org net edu gov mil int info biz name pro mobi asia aero coop museum jobs travel tel cat
 post io co ai app dev me tv cc ws xyz online site tech store shop cloud email website space live
