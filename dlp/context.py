@@ -55,33 +55,29 @@ def has_context(data: bytes, start: int, end: int, context: Context) -> bool:
         # rows, columns or statements describe other values.
         return bool(regex.search(normalise(column)))
     w = context.window
-    # The windows keep one more character at their far edge, seen only by the
-    # word-boundary checks: a word the window cuts in half (`repub|lic_key`)
-    # is not the word `ic`. (It also lets the Hyperscan engine skip a rule for
-    # a whole document that holds none of its words: dlp/engine/gate.py.)
-    before = data[max(0, start - 4 * w - 4):start].decode("utf-8", "replace")[-(w + 1):]
-    after = data[end:end + 4 * w + 4].decode("utf-8", "replace")[:w + 1]
-    return _search_before(regex, before, w) or _search_after(regex, after, w)
+    # Each window keeps one more character on each side, seen only by the word
+    # boundary checks: a word cut in half by the window's far edge
+    # (`repub|lic_key`) is not the word `ic`, nor is a word glued to the value
+    # (`pic9001...`). (This also lets the Hyperscan engine skip a rule for a
+    # whole document holding none of its words: dlp/engine/gate.py.)
+    before = data[max(0, start - 4 * w - 4):start].decode("utf-8", "replace")
+    after = data[end:end + 4 * w + 4].decode("utf-8", "replace")
+    first = data[start:start + 4].decode("utf-8", "replace")[:1]
+    last = data[max(0, end - 4):end].decode("utf-8", "replace")[-1:]
+    return (_search_inside(regex, before[-(w + 1):-w] if len(before) > w else "", before[-w:], first)
+            or _search_inside(regex, last, after[:w], after[w:w + 1]))
 
 
-def _search_before(regex: re.Pattern[str], text: str, w: int) -> bool:
-    """A word inside the last ``w`` characters of ``text`` (the one before them only as its left neighbour)."""
-    if len(text) <= w:
-        return bool(regex.search(normalise(text)))
-    window = normalise(text[1:])
-    extended = normalise(text)
-    return bool(regex.search(extended, len(extended) - len(window)))
-
-
-def _search_after(regex: re.Pattern[str], text: str, w: int) -> bool:
-    """A word inside the first ``w`` characters of ``text`` (the one after them only as its right neighbour)."""
-    if len(text) <= w:
-        return bool(regex.search(normalise(text)))
-    limit = len(normalise(text[:w]))
-    extended = normalise(text)
-    pos = 0
-    while (m := regex.search(extended, pos)) is not None and m.start() < limit:
-        if m.end() <= limit:
+def _search_inside(regex: re.Pattern[str], lead: str, window: str, trail: str) -> bool:
+    """Whether ``regex`` matches inside ``window`` on normalised text, with the
+    characters around it (``lead``, ``trail``) seen only by its boundary checks."""
+    head = normalise(lead + window)
+    lo = len(head) - len(normalise(window))
+    hi = len(head)
+    text = normalise(lead + window + trail)
+    pos = lo
+    while (m := regex.search(text, pos)) is not None and m.start() < hi:
+        if m.end() <= hi:
             return True
         pos = m.start() + 1
     return False

@@ -67,3 +67,75 @@ def test_engines_agree_on_all_examples_together(every_rule: Ruleset) -> None:
     hs = _key(scan(blob, every_rule, engine="hyperscan"))
     assert hs == _key(scan(blob, every_rule, engine="python"))
     assert len(hs) > 10
+
+
+# --------------------------------------------------------------------------- document gates
+
+_GATE_WORDS = ("ic", "ic_no", "nric", "thẻ", "tel", "no. k/p", "身份证", "dob", "kad", "ω")
+
+
+def _spell(word: str, style: int) -> str:
+    parts = word.split("_")
+    if style == 0:
+        return word.upper()
+    if style == 1:
+        return parts[0] + "".join(p[:1].upper() + p[1:] for p in parts[1:])  # camelCase
+    if style == 2:
+        return "".join(p[:1].upper() + p[1:] for p in parts)  # PascalCase
+    if style == 3:
+        return word.replace("k", "\u212a").replace("i", "\u0130")  # lower-case to ASCII
+    return word
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=st.lists(st.one_of(st.tuples(st.sampled_from(_GATE_WORDS), st.integers(0, 4)),
+                                 st.text(alphabet="aZz9_ -.,\n\"é身Ω", max_size=4)), max_size=6))
+def test_document_gate_never_misses_a_context_word(pieces: list) -> None:  # type: ignore[type-arg]
+    """A document whose gate does not fire has no position where has_context holds."""
+    import re
+
+    from dlp.context import has_context
+    from dlp.engine.gate import gate_expressions
+    from dlp.ruleset import Context
+
+    text = "".join(_spell(*p) if isinstance(p, tuple) else p for p in pieces)
+    data = text.encode("utf-8")
+    gates = gate_expressions(_GATE_WORDS)
+    assert gates is not None
+    short, other = gates
+    fired = any(re.search(s.encode(), data, re.M) for s in short) or bool(
+        other and re.search(other.encode(), data, re.M | re.I))
+    if fired:
+        return
+    context = Context(_GATE_WORDS, window=6, required=True)
+    assert not any(has_context(data, i, i, context) for i in range(len(data) + 1))
+
+
+def test_document_gate_is_selective() -> None:
+    import re
+
+    from dlp.engine.gate import gate_expressions
+
+    short, other = gate_expressions(("ic", "nric"))  # type: ignore[misc]
+    def fires(text: bytes) -> bool:
+        return any(re.search(s.encode(), text, re.M) for s in short) or bool(
+            other and re.search(other.encode(), text, re.M | re.I))
+    assert not fires(b"public static int x = 900101145673;")
+    assert fires(b"ic = 900101145673") and fires(b"customerIc = 1") and fires(b"NRIC: 1") and fires(b"my_ic_no")
+
+
+def test_gate_knows_every_character_that_lower_cases_to_another() -> None:
+    """gate._preimages covers this Python's Unicode tables (about a second)."""
+    import sys
+
+    from dlp.engine.gate import _ASCII_PREIMAGES, _preimages
+
+    for code in range(0x80, sys.maxunicode + 1):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        ch = chr(code)
+        for low in set(ch.lower()) - {ch}:
+            if low.isascii():
+                assert _ASCII_PREIMAGES.get(low) == ch, hex(code)
+            else:
+                assert ch in _preimages(low), hex(code)
