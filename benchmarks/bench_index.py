@@ -138,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=0, help="build processes (0: all cores)")
     parser.add_argument("--prompts", type=int, default=60)
     parser.add_argument("--keep", help="keep the scratch directory here")
-    parser.add_argument("--engine", choices=("tree-sitter", "regex"), default="tree-sitter",
+    parser.add_argument("--engine", choices=("auto", "tree-sitter", "regex"), default="auto",
                         help="tokenizer the index is built with")
     args = parser.parse_args(argv)
     rng = random.Random(8)

@@ -65,8 +65,9 @@ def index_group() -> None:
               help="A fingerprint in more files than this is common (default: max(8, 1% of files)).")
 @click.option("--full", is_flag=True, help="Re-index every file, not only the changed ones.")
 @click.option("-j", "--jobs", type=click.IntRange(0, 256), default=0, help="Worker processes (0: all cores).")
-@click.option("--engine", type=click.Choice(["tree-sitter", "regex"]), default="tree-sitter", show_default=True,
-              help="Tokenizer: tree-sitter grammars, or the faster regular-expression tokenizer.")
+@click.option("--engine", type=click.Choice(["auto", "tree-sitter", "regex"]), default="auto", show_default=True,
+              help="Tokenizer: auto (regular expressions where they read a file like the grammar, "
+                   "tree-sitter elsewhere), tree-sitter for every file, or regular expressions only.")
 @click.option("-q", "--quiet", is_flag=True, help="Do not list skipped files.")
 def build_command(paths: tuple[str, ...], out: str | None, public_dirs: tuple[str, ...], exclude: tuple[str, ...],
                   max_df: int | None, full: bool, jobs: int, engine: str, quiet: bool) -> None:

@@ -5,6 +5,8 @@ import importlib
 import random
 import subprocess
 import sys
+import sysconfig
+from pathlib import Path
 
 import pytest
 
@@ -249,3 +251,64 @@ def test_boilerplate_snippets_tokenise_alike_in_both_engines() -> None:
             a = tokenize(text, language, engine="regex").stream
             b = tokenize(text, language, engine="tree-sitter").stream
             assert a == b, f"{language} {name}"
+
+
+# real code on this machine the auto engine is compared on (missing trees are skipped)
+_STDLIB = Path(sysconfig.get_paths()["stdlib"])
+_REAL_CODE: dict[str, tuple[Path, str]] = {
+    "python": (_STDLIB, "*.py"),
+    "javascript": (Path("/usr/lib/node_modules/npm"), "**/*.js"),
+    "php": (Path("/usr/lib/google-cloud-sdk/platform/google_appengine/php"), "**/*.php"),
+}
+
+
+@pytest.mark.parametrize("language", sorted(_REAL_CODE))
+def test_auto_engine_reads_real_code_like_the_grammar(language: str) -> None:
+    root, pattern = _REAL_CODE[language]
+    if not has_grammar(language) or not root.is_dir():
+        pytest.skip(f"no {language} grammar or no {root}")
+    files = sorted(root.glob(pattern))
+    random.Random(8).shuffle(files)
+    used = {"regex": 0, "tree-sitter": 0}
+    for path in files[:100]:
+        data = path.read_bytes()
+        auto = tokenize(data, language, engine="auto")
+        parsed = tokenize(data, language, engine="tree-sitter")
+        used[auto.engine] += 1
+        assert (auto.stream, auto.line_starts) == (parsed.stream, parsed.line_starts), path
+    assert used["regex"] >= 30, used  # the fast path is taken: the comparison is not vacuous
+
+
+@pytest.mark.parametrize(("language", "source"), [
+    ("javascript", 'const quote = /"/;\nconst s = "a";\n'),  # a regular expression literal
+    ("javascript", "const a = `x ${b ? `y` : 'z'}`;\n"),  # nested template literals
+    ("python", 'x = f"{d["k"]}"\n'),  # Python 3.12 f-string quoting
+    ("rust", "fn f<'a>(x: &'a str) -> &'a str { x }\n"),  # lifetimes look like char literals
+    ("c", "int n = 1'000;\n"),
+    ("ruby", "x = 1\n"),  # no regular-expression reading of Ruby at all
+])
+def test_auto_engine_parses_what_the_regex_engine_misreads(language: str, source: str) -> None:
+    if not has_grammar(language):
+        pytest.skip(f"no {language} grammar")
+    assert tokenize(source, language, engine="auto").engine == "tree-sitter"
+
+
+def test_auto_engine_takes_the_regex_engine_on_plain_code() -> None:
+    tokens = tokenize("def f(a):\n    return a + 1  # note\n", "python", engine="auto")
+    assert tokens.engine == "regex"
+    assert tokens.stream == tokenize("def f(a):\n    return a + 1\n", "python", engine="tree-sitter").stream
+
+
+def test_regex_engine_reads_multiline_imports_like_the_grammar() -> None:
+    cases = {
+        "python": "from a import (\n    b,  # why (not c)\n    d,\n)\nx = 1\n",
+        "javascript": "import {\n  a,\n  b,\n} from 'c'\nconst x = 1\n",
+        "go": 'package main\n\nimport (\n\t"fmt"\n\t"os"\n)\n\nvar x = 1\n',
+        "rust": "use std::{\n    fmt,\n    io,\n};\nfn f() {}\n",
+    }
+    for language, source in cases.items():
+        regex = tokenize(source, language, engine="regex")
+        assert render(regex) == render(tokenize(source.split("\n", source.count("\n") - 1)[-1], language,
+                                                engine="regex")), language
+        if has_grammar(language):
+            assert regex.stream == tokenize(source, language, engine="tree-sitter").stream, language

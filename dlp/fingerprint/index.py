@@ -49,7 +49,7 @@ from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from itertools import accumulate, pairwise
+from itertools import accumulate, chain, pairwise
 from typing import Any, NamedTuple
 
 from typing_extensions import Self
@@ -63,6 +63,7 @@ SCHEMA_VERSION = "2"
 DEFAULT_EXCLUDED_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", "node_modules", ".tox", ".venv"})
 MAX_FILE_BYTES = 2_000_000  # larger files are generated or data, not hand-written code
 _CHUNK = 500  # hashes per SQL IN (...) list
+_ENGINES: dict[str, str | None] = {"auto": "auto", "tree-sitter": None, "regex": "regex"}  # build -> tokenize()
 _CACHED_FILES = 256  # decompressed token streams an open Index keeps (a few MB)
 
 _SCHEMA = """
@@ -236,16 +237,21 @@ def _line_count(data: bytes) -> int:
     return data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
 
 
-# worker: path, language -> (path, sha256, lines, rows) or (path, reason)
-def _fingerprint_file(item: tuple[str, str, int, int, str | None]) -> tuple[Any, ...]:
-    path, language, k, w, engine = item
+# worker: (path, language, k, w, engine, file id) -> (path, sha256, lines, rows, size, tokens,
+# line_tokens) or (path, reason); rows: (hash, file id, start line, end line) of each
+# fingerprint outside the stop set, flattened into an int64 array (cheap to pass between processes)
+def _fingerprint_file(item: tuple[str, str, int, int, str | None, int]) -> tuple[Any, ...]:
+    path, language, k, w, engine, file_id = item
     data = _read_source(path)
     if isinstance(data, str):
         return (path, data)
     digest = hashlib.sha256(data).hexdigest()
     tokens = tokenize(data, language, engine=engine)
-    rows = fingerprint_rows(tokens, k=k, w=w)
-    return (path, digest, _line_count(data), rows, len(data), *pack_tokens(tokens))
+    stop = boilerplate.stop_set(k)
+    rows = array("q", chain.from_iterable(
+        (h, file_id, s, e) for h, s, e in fingerprint_rows(tokens, k=k, w=w) if h not in stop
+    ))
+    return (path, digest, _line_count(data), rows.tobytes(), len(data), *pack_tokens(tokens))
 
 
 def _public_hashes(item: tuple[str, str, int, int, str | None]) -> tuple[Any, ...]:
@@ -258,7 +264,7 @@ def _public_hashes(item: tuple[str, str, int, int, str | None]) -> tuple[Any, ..
     return (path, hashlib.sha256(data).hexdigest(), selected)
 
 
-def _run(func: Any, items: list[tuple[str, str, int, int, str | None]], jobs: int) -> Iterator[tuple[Any, ...]]:
+def _run(func: Any, items: Sequence[tuple[Any, ...]], jobs: int) -> Iterator[tuple[Any, ...]]:
     total = sum(os.path.getsize(i[0]) for i in items) if len(items) < 64 else None
     if jobs <= 1 or len(items) < 16 or (total is not None and total < 500_000):
         yield from map(func, items)
@@ -465,7 +471,7 @@ def build(
     jobs: int | None = None,
     k: int = K,
     w: int = W,
-    engine: str = "tree-sitter",
+    engine: str = "auto",
 ) -> BuildReport:
     """Create or update the index ``out`` from the source files under ``paths``.
 
@@ -473,13 +479,13 @@ def build(
     :data:`dlp.fingerprint.tokenize.EXTENSIONS`); ``exclude`` holds glob patterns
     matched against the path relative to each argument and against the file name.
     ``max_df``: a hash found in more files than this is common (None: max(8, 1%)).
-    ``engine``: "tree-sitter" (default; the regex fallback where a grammar is
-    missing) or "regex" (about twice as fast, slightly less exact on unusual
-    string syntax).
+    ``engine``: "auto" (default: the regex engine on files where it reads like
+    the grammar, tree-sitter on the others), "tree-sitter" (every file parsed;
+    the regex engine where a grammar is missing) or "regex" (no grammar at all).
     """
-    if engine not in ("tree-sitter", "regex"):
+    if engine not in _ENGINES:
         raise InputError(f"unknown tokenizer engine {engine!r}")
-    engine_arg = None if engine == "tree-sitter" else "regex"
+    engine_arg = _ENGINES[engine]
     started = time.perf_counter()
     out = os.fspath(out)
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
@@ -537,14 +543,25 @@ def build(
         removed = sorted(p for p in known if p not in current)
 
         stale_ids = [known[p][0] for p in removed]
-        results: list[tuple[Any, ...]] = []
+        boilerplate.stop_set(k)  # computed before the workers start: forked workers inherit it
+        # new rows go to a scratch table first and into the index in key order at the end
+        # (SQLite sorts much faster than Python)
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS new_fingerprints("
+                   "hash INTEGER, file_id INTEGER, start_line INTEGER, end_line INTEGER)")
+        db.execute("DELETE FROM new_fingerprints")
+        next_id = (db.execute("SELECT MAX(id) FROM files").fetchone()[0] or 0) + 1
         by_path = {c.path: c for c in todo}
-        for result in _run(_fingerprint_file, [(c.path, c.language, k, w, engine_arg) for c in todo], jobs):
+        file_items = [(c.path, c.language, k, w, engine_arg, next_id + i) for i, c in enumerate(todo)]
+        ids = {item[0]: item[5] for item in file_items}
+        indexed: list[str] = []
+        bytes_indexed = 0
+        for result in _run(_fingerprint_file, file_items, jobs):
             if len(result) == 2:
                 skipped.append(Skip(result[0], result[1]))
                 if result[0] in known:
                     stale_ids.append(known[result[0]][0])
                     removed.append(result[0])
+                    db.execute("DELETE FROM files WHERE id = ?", (known[result[0]][0],))
                 continue
             path, digest, lines, rows, size, packed, line_tokens = result
             c = by_path[path]
@@ -555,7 +572,18 @@ def build(
                 continue
             if old is not None:
                 stale_ids.append(old[0])
-            results.append((c, digest, lines, rows, size, packed, line_tokens))
+                db.execute("DELETE FROM files WHERE id = ?", (old[0],))
+            flat = array("q")
+            flat.frombytes(rows)
+            db.execute(
+                "INSERT INTO files(id, path, sha256, mtime, size, language, lines, fingerprints, tokens, line_tokens) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (ids[path], c.path, digest, c.mtime, c.size, c.language, lines, len(flat) // 4, packed, line_tokens),
+            )
+            it = iter(flat)
+            db.executemany("INSERT INTO new_fingerprints VALUES (?, ?, ?, ?)", zip(it, it, it, it))
+            indexed.append(c.path)
+            bytes_indexed += size
 
         if stale_ids:
             db.execute("CREATE TEMP TABLE IF NOT EXISTS stale(id INTEGER PRIMARY KEY)")
@@ -564,26 +592,12 @@ def build(
             db.execute("DELETE FROM fingerprints WHERE file_id IN (SELECT id FROM stale)")
             db.execute("DELETE FROM files WHERE id IN (SELECT id FROM stale)")
 
-        common = {h for (h,) in db.execute("SELECT hash FROM common")}
-        stop = boilerplate.stop_set(k)
-        new_rows: list[tuple[int, int, int, int]] = []
-        indexed: list[str] = []
-        bytes_indexed = 0
-        for c, digest, lines, rows, size, packed, line_tokens in results:
-            cur = db.execute(
-                "INSERT INTO files(path, sha256, mtime, size, language, lines, fingerprints, tokens, line_tokens) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (c.path, digest, c.mtime, c.size, c.language, lines, len(rows), packed, line_tokens),
-            )
-            fid = int(cur.lastrowid or 0)
-            new_rows.extend((h, fid, s, e) for h, s, e in rows if h not in common and h not in stop)
-            indexed.append(c.path)
-            bytes_indexed += size
-        if public_count and new_rows:
-            public = _present(db, "public_hashes", {r[0] for r in new_rows})
-            new_rows = [r for r in new_rows if r[0] not in public]
-        new_rows.sort()
-        db.executemany("INSERT OR IGNORE INTO fingerprints VALUES (?, ?, ?, ?)", new_rows)
+        public_filter = " AND hash NOT IN (SELECT hash FROM public_hashes)" if public_count else ""
+        added = db.execute(
+            "INSERT OR IGNORE INTO fingerprints SELECT hash, file_id, start_line, end_line FROM new_fingerprints "
+            f"WHERE hash NOT IN (SELECT hash FROM common){public_filter} ORDER BY hash, file_id, start_line"
+        ).rowcount
+        db.execute("DELETE FROM new_fingerprints")
 
         files = db.execute("SELECT COUNT(*) FROM files").fetchone()[0]
         limit = max_df if max_df is not None else max(8, files // 100)
@@ -600,8 +614,8 @@ def build(
         )
         db.execute("COMMIT")
         common_count = db.execute("SELECT COUNT(*) FROM common").fetchone()[0]
-        if full or stale_ids:
-            db.execute("VACUUM")  # B-tree pages split while inserting are about 80% full: repack them
+        if full or stale_ids:  # pages split while inserting are about 80% full: repack them (0.1 s for 10 MB)
+            db.execute("VACUUM")
     except BaseException:
         if db.in_transaction:
             db.execute("ROLLBACK")
@@ -614,19 +628,9 @@ def build(
         removed=tuple(removed),
         skipped=tuple(skipped),
         bytes_indexed=bytes_indexed,
-        fingerprints_added=len(new_rows),
+        fingerprints_added=added,
         common=common_count,
         public_files=public_count,
         seconds=time.perf_counter() - started,
         full=full,
     )
-
-
-def _present(db: sqlite3.Connection, table: str, hashes: set[int]) -> set[int]:
-    found: set[int] = set()
-    unique = list(hashes)
-    for i in range(0, len(unique), _CHUNK):
-        chunk = unique[i : i + _CHUNK]
-        marks = ",".join("?" * len(chunk))
-        found.update(h for (h,) in db.execute(f"SELECT hash FROM {table} WHERE hash IN ({marks})", chunk))
-    return found

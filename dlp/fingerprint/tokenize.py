@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any
 
-TOKENIZER_VERSION = "2"
+TOKENIZER_VERSION = "3"
 
 IDENT = ord("I")
 STRING = ord("S")
@@ -42,22 +42,25 @@ NEWLINE = ord("\n")
 _STRING_MARK = b"\x01"
 _NUMBER_MARK = b"\x02"
 
-_TOKEN_RE = re.compile(
-    rb"[A-Za-z_\x80-\xff][\w\x80-\xff]*"  # word: identifier or keyword
-    rb"|\d[\w.]*"  # number the grammar did not mark
-    rb"|\\?\r?\n"  # line break (or line continuation), kept to count lines
-    rb"|[^\s\w]"  # one punctuation character (also the \x01 / \x02 marks)
+# words (identifiers, keywords, numbers) as the separators of one split: the
+# pieces between them hold only punctuation, whitespace and the marks
+_WORDS = re.compile(
+    rb"([A-Za-z_\x80-\xff][\w\x80-\xff]*"  # word: identifier or keyword
+    rb"|\d[\w.]*)"  # number the grammar did not mark
 )
+# between words: whitespace other than newlines goes, the string and number marks
+# become S and N, any other control byte an identifier (punctuation stays itself)
+_BETWEEN = bytes(
+    STRING if b == 1 else NUMBER if b == 2 else IDENT if b < 0x20 and b != NEWLINE or b == 0x7F else b
+    for b in range(256)
+)
+_BLANKS = b" \t\r\x0b\x0c"
 
-# bytes a keyword may be mapped to: everything that is not a letter used for a
-# token class, not a punctuation character, not a digit and not a newline.
+# bytes a keyword may be mapped to: letters other than the token classes and
+# bytes from 0x80 up (never punctuation, digits, whitespace or control bytes).
 _KEYWORD_BYTES = tuple(
-    b
-    for b in range(3, 256)
-    if b not in (IDENT, STRING, NUMBER, NEWLINE)
-    and not (0x21 <= b <= 0x7E and not chr(b).isalnum())
-    and not chr(b).isdigit()
-    and not chr(b).isspace()
+    b for b in range(0x41, 0x100)
+    if (chr(b).isalpha() and b < 0x80 and b not in (IDENT, STRING, NUMBER)) or b >= 0x80
 )
 
 
@@ -321,32 +324,31 @@ class Tokens:
 
 
 class _Vocabulary(dict):  # type: ignore[type-arg]
-    """Token bytes -> normalised token byte, classifying unseen words once."""
+    """Word bytes -> normalised token (one byte), classifying unseen words once."""
 
     def __init__(self, keywords: frozenset[str], case_insensitive: bool) -> None:
         super().__init__()
         self._case_insensitive = case_insensitive
         ordered = sorted(k.lower() if case_insensitive else k for k in keywords)
-        self._keywords = {kw: _KEYWORD_BYTES[i % len(_KEYWORD_BYTES)] for i, kw in enumerate(ordered)}
-        for newline in (b"\n", b"\r\n", b"\\\n", b"\\\r\n"):
-            self[newline] = NEWLINE
-        self[_STRING_MARK] = STRING
-        self[_NUMBER_MARK] = NUMBER
+        self._keywords = {
+            kw: bytes((_KEYWORD_BYTES[i % len(_KEYWORD_BYTES)],)) for i, kw in enumerate(ordered)
+        }
 
-    def __missing__(self, token: bytes) -> int:
-        first = token[0]
-        if first < 0x80 and chr(first).isdigit():
-            value = NUMBER
-        elif first < 0x80 and not (chr(first).isalpha() or first == 0x5F):
-            value = first if 0x21 <= first <= 0x7E else IDENT
+    def __missing__(self, word: bytes) -> bytes:
+        if word[0] < 0x3A:  # a digit: the word pattern starts nothing else below letters
+            value = _NUMBER_TOKEN
         else:
-            word = token.decode("utf-8", "replace")
+            text = word.decode("utf-8", "replace")
             if self._case_insensitive:
-                word = word.lower()
-            value = self._keywords.get(word, IDENT)
+                text = text.lower()
+            value = self._keywords.get(text, _IDENT_TOKEN)
         if len(self) < 500_000:
-            self[token] = value
+            self[word] = value
         return value
+
+
+_IDENT_TOKEN = bytes((IDENT,))
+_NUMBER_TOKEN = bytes((NUMBER,))
 
 
 _lock = threading.Lock()
@@ -368,10 +370,14 @@ def _vocabulary(language: str | None) -> _Vocabulary:
 
 
 def _stream(masked: bytes, vocabulary: _Vocabulary, language: str | None, engine: str) -> Tokens:
-    with_newlines = bytes(map(vocabulary.__getitem__, _TOKEN_RE.findall(masked)))
+    if b"\\" in masked:  # a line continuation counts as the line break it hides
+        masked = masked.replace(b"\\\r\n", b"\n").replace(b"\\\n", b"\n")
+    parts = _WORDS.split(masked)  # between-word pieces at even indexes, words at odd ones
+    parts[1::2] = map(vocabulary.__getitem__, parts[1::2])
+    with_newlines = b"".join(parts).translate(_BETWEEN, _BLANKS)
     lines = with_newlines.split(b"\n")
     starts = tuple(accumulate(map(len, lines[:-1]), initial=0))
-    return Tokens(with_newlines.replace(b"\n", b""), starts, language, engine)
+    return Tokens(b"".join(lines), starts, language, engine)
 
 
 def _masked(source: bytes, spans: list[tuple[int, int, bytes]]) -> bytes:
@@ -413,6 +419,8 @@ class _Grammar:
             present = [k for k in kinds if self.language.id_for_node_kind(k, True)]
             if present:
                 groups.append("[" + " ".join(f"({k})" for k in present) + f"] @{capture}")
+        if self.language.id_for_node_kind("preproc_arg", True):  # C, C++: macro bodies are raw text
+            groups.append("(preproc_arg) @m")
         self.query = ts.Query(self.language, "\n".join(groups))
 
     def parser(self) -> Any:
@@ -428,6 +436,11 @@ class _Grammar:
         for capture, mark in (("c", b" "), ("x", b" "), ("s", b" \x01 ")):
             for node in captures.get(capture, ()):
                 spans.append((node.start_byte, node.end_byte, mark))
+        for node in captures.get("m", ()):  # read a macro body's strings and comments as the regex engine does
+            start = node.start_byte
+            body = source[start : node.end_byte]
+            if b'"' in body or b"'" in body or b"/" in body:
+                spans.extend((start + a, start + b, mark) for a, b, mark in _regex_spans(body, "c"))
         return spans
 
 
@@ -463,7 +476,8 @@ _BLOCK = rb"/\*.*?\*/"
 # Kotlin/C#/Java text blocks """..."""
 _C_RAW = (
     rb'(?:\b(?:u8|[uUL])?R"(?P<rd>[^(\s"]{0,16})\(.*?\)(?P=rd)"|\bb?r(?P<rh>#+)".*?"(?P=rh)|\bb?r"[^"]*"'
-    rb'|\$?@"(?:[^"]|"")*"|\$"(?:[^"\\\n]|\\.)*"|"""(?:[^\\]|\\.)*?"""|\b(?:u8|[uUL])(?=["\']))'
+    rb'|\$?@"(?:[^"]|"")*"|\$"(?:[^"\\\n]|\\.)*"|"""(?:[^\\]|\\.)*?"""'
+    rb"|\b(?:u8|[uUL])(?:\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'))"
 )
 
 # Python strings without their prefix (f, r, b, u, rb ...): a pattern that may
@@ -494,8 +508,19 @@ _FALLBACK: dict[str, re.Pattern[bytes]] = {
 # import / include / package lines, found separately (a pattern that starts with
 # ^ cannot use the regex engine's first-character skip)
 _FALLBACK_IMPORTS: dict[str, re.Pattern[bytes]] = {
-    "c": re.compile(rb"^[ \t]*(?:#[ \t]*include|import|package|using|use)\b[^\n]*", re.MULTILINE),
-    "python": re.compile(rb"^[ \t]*(?:import|from[ \t]+\S+[ \t]+import)\b[^\n]*", re.MULTILINE),
+    # a statement may go on over several lines: JavaScript ``import {...}``, Go
+    # ``import (...)``, Rust ``use a::{...};``
+    "c": re.compile(
+        rb"^[ \t]*(?:#[ \t]*include\b[^\n]*|(?:package|using)\b[^\n]*"
+        rb"|import\b[^\n{(]*(?:\{[^}]*\}|\([^)]*\))?[^\n]*|use\b[^\n;{]*(?:\{[^;]*)?[^\n]*)",
+        re.MULTILINE,
+    ),
+    # ``from a import (b,\n c)``, backslash continuations, ``from .import b``
+    "python": re.compile(
+        rb"^[ \t]*(?:import|from(?:[ \t]|\\\r?\n)+[\w.]+(?:[ \t]|\\\r?\n)*import)\b"
+        rb"(?:(?:[ \t]|\\\r?\n)*\((?:[^)#]|#[^\n]*\n)*\)[^\n]*|(?:[^\n\\]+|\\\r?\n|\\)*)",
+        re.MULTILINE,
+    ),
     "php": re.compile(rb"^[ \t]*use\b[^\n]*", re.MULTILINE),
 }
 
@@ -523,14 +548,78 @@ def _regex_spans(source: bytes, family: str) -> list[tuple[int, int, bytes]]:
     return spans
 
 
+# --------------------------------------------------------------------------- auto engine
+
+# Constructs the regex engine reads differently from the grammar.  The "auto"
+# engine (what ``dlp index build`` uses by default) tokenises a file with the
+# regex engine when none of these occurs in it, and parses it with tree-sitter
+# otherwise, so both give the grammar's stream on every file (a test compares
+# them on real code) while most files skip the parse, the costly part.
+# Patterns may over-match (the file is only parsed); they must not miss.
+# the family's import pattern eats lines that start with package/using/use/import;
+# in a language without such a statement that line is code
+def _not_statements(*words: str) -> bytes:
+    return rb"|^[ \t]*(?:" + "|".join(words).encode() + rb")\b"
+
+
+_JS_HAZARD = (
+    rb"(?:^|[(,=:\[!&|?{};+\-*%<>~^]|\b(?:return|typeof|case|do|else|in|of|delete|void|throw|new|yield|await))"
+    rb"[ \t]*/(?![/*])"  # a regular expression literal (or a division after an operator: parsed too)
+    rb"|\$\{[^}`]*`"  # a template literal inside a template literal
+    rb"|</?[A-Za-z][\w.]*[\s/>]|/>"  # JSX markup
+    rb"|^[ \t]*import\b[^\n]*;[ \t]*[^\s/]|[;}][ \t]*import\b"  # import and code on one line (minified)
+    + _not_statements("package", "using", "use")
+)
+_C_HAZARD = rb"\d'\d|//[^\n]*\\\r?\n|#[ \t]*(?:error|warning)\b"  # 1'000, a continued // comment, #error text
+_HAZARDS: dict[str, re.Pattern[bytes] | None] = {
+    # Python 3.12 f-strings may hold their own quote inside {...}; an import after ``if x:`` or ``;``
+    "python": re.compile(
+        rb"[fF][rRbB]?(?:\"[^\"\n]*\{[^}\"\n]*\"|'[^'\n]*\{[^}'\n]*')|[fF][rRbB]?(?:\"\"\"|''')"
+        rb"|[:;][ \t]*(?:import|from)[ \t]"
+    ),
+    "javascript": re.compile(_JS_HAZARD, re.MULTILINE),
+    "typescript": re.compile(_JS_HAZARD, re.MULTILINE),
+    "tsx": None,  # markup everywhere: always parsed
+    # a quote written as \u0022; an annotated package declaration (package-info.java)
+    "java": re.compile(rb"\\u00?2[27]|\)[ \t]*(?://[^\n]*)?\n[ \t]*package\b" + _not_statements("using", "use"),
+                       re.MULTILINE),
+    "go": re.compile(rb"(?!)" + _not_statements("using", "use"), re.MULTILINE),
+    "c": re.compile(_C_HAZARD + _not_statements("package", "using", "use", "import"), re.MULTILINE),
+    "cpp": re.compile(
+        _C_HAZARD + rb"|^[ \t]*using\b[^\n;]*=" + _not_statements("package", "use", "import"), re.MULTILINE
+    ),
+    # interpolated strings with quotes inside their holes; using statements
+    "csharp": re.compile(
+        rb"\$@?\"[^\"\n]*\{[^}\n]*\"|@\$\"|^[ \t]*using[ \t]*(?:\(|var\b|await\b)"
+        + _not_statements("package", "use", "import"),
+        re.MULTILINE,
+    ),
+    # lifetimes and labels ('a), byte strings, nested block comments
+    "rust": re.compile(
+        rb"'[A-Za-z_]\w*(?!['\w])|\bb[\"']|/\*" + _not_statements("package", "using", "import"), re.MULTILINE
+    ),
+    "kotlin": re.compile(rb"\$\{[^}\n]*[\"']" + _not_statements("using", "use"), re.MULTILINE),
+    "php": re.compile(rb"<<<|\?>|#\[|^[ \t]+use\b", re.MULTILINE),  # heredocs, inline HTML, trait use
+    "ruby": None,  # heredocs, %-literals, regular expressions: always parsed
+    "sql": None,  # dialects differ too much: always parsed
+}
+
+
+def _regex_reads_like_grammar(data: bytes, language: str) -> bool:
+    hazard = _HAZARDS.get(language)
+    return hazard is not None and hazard.search(data) is None
+
+
 # --------------------------------------------------------------------------- entry points
 
 
 def tokenize(source: bytes | str, language: str | None, *, engine: str | None = None) -> Tokens:
     """Normalised tokens of ``source`` in ``language`` (None: generic regex tokenizer).
 
-    ``engine`` forces "tree-sitter" or "regex"; by default tree-sitter is used
-    when the grammar is installed.
+    ``engine``: "tree-sitter" or "regex" forces one; "auto" takes the regex
+    engine where it reads the source exactly like the grammar would and
+    tree-sitter elsewhere; by default tree-sitter is used when the grammar is
+    installed.  ``Tokens.engine`` says which one ran.
     """
     data = source.encode("utf-8", "surrogateescape") if isinstance(source, str) else source
     if language is not None and language not in LANGUAGES:
@@ -542,6 +631,8 @@ def tokenize(source: bytes | str, language: str | None, *, engine: str | None = 
     if language is None:
         return _stream(_masked(data, _regex_spans(data, "c")), vocabulary, None, "regex")
     spec = LANGUAGES[language]
+    if engine == "auto" and _regex_reads_like_grammar(data, language):
+        engine = "regex"
     if engine != "regex":
         loaded = grammar(language)
         if loaded is not None:
