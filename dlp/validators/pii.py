@@ -172,12 +172,15 @@ def sg_postal_code(value: str) -> bool:
     return len(digits) == 6 and 1 <= int(digits[:2]) <= 82 and not trivial_digits(digits)
 
 
-_POSTCODE = {"my": re.compile(r"(?<!\d)(\d{5})(?!\d)"), "sg": re.compile(r"(?<!\d)(\d{6})(?!\d)")}
+_FIVE_DIGITS = re.compile(r"(?<!\d)(\d{5})(?!\d)")
+_POSTCODE = {"my": _FIVE_DIGITS, "sg": re.compile(r"(?<!\d)(\d{6})(?!\d)"), "th": _FIVE_DIGITS,
+             "id": _FIVE_DIGITS, "ph": re.compile(r"(?<!\d)(\d{4})(?!\d)")}
 
 
 def address_postcode(value: str, *, country: str) -> bool:
     """The last postcode in an address is plausible for ``country``: Malaysia
-    01000-98859, Singapore sector 01-82."""
+    01000-98859, Singapore sector 01-82, Thailand a province prefix 10-96,
+    Indonesia 10000-99999 (no leading 0), the Philippines 0400-9811."""
     if country not in _POSTCODE:
         raise ValueError(f"unknown postcode country {country!r}")
     codes = _POSTCODE[country].findall(value)
@@ -186,7 +189,63 @@ def address_postcode(value: str, *, country: str) -> bool:
     code = codes[-1]
     if country == "my":
         return 1000 <= int(code) <= 98859
+    if country == "th":
+        return 10 <= int(code[:2]) <= 96 and code[2:] != "000"
+    if country == "id":
+        return 10000 <= int(code) <= 99999 and not trivial_digits(code)
+    if country == "ph":
+        return 400 <= int(code) <= 9811
     return sg_postal_code(code)
+
+
+# --- Vehicles -----------------------------------------------------------------
+
+_SG_PLATE = re.compile(r"([A-Z]{1,3}) ?(\d{1,4}) ?([A-Z])")
+_SG_PLATE_LETTERS = "AZYXUTSRPMLKJHGEDCB"
+
+
+def sg_vehicle_plate(value: str) -> bool:
+    """Singapore plate ``SBA 1234 G``: the check letter from the last two prefix
+    letters (A=1..Z=26, one letter is preceded by 0) and the number padded to
+    four digits, weights 9,4,5,4,3,2, sum mod 19 indexing AZYXUTSRPMLKJHGEDCB.
+    Prefixes never use I or O; the number is 1-9999."""
+    m = _SG_PLATE.fullmatch(value.strip().upper())
+    if not m:
+        return False
+    prefix, number, check = m.groups()
+    if "I" in prefix or "O" in prefix or int(number) == 0 or number.startswith("0"):
+        return False
+    letters = [0, *(ord(c) - 64 for c in prefix)][-2:]
+    digits = [int(d) for d in number.zfill(4)]
+    total = sum(w * v for w, v in zip((9, 4, 5, 4, 3, 2), (*letters, *digits)))
+    return _SG_PLATE_LETTERS[total % 19] == check
+
+
+_MY_PLATE = re.compile(r"([A-Z]{1,3}) ?(\d{1,4}) ?([A-Z]?)")
+# First letter: state or territory (A Perak ... W/V Kuala Lumpur), Z military.
+_MY_PLATE_STATES = frozenset("ABCDFJKLMNPQRSTVWZ")
+
+
+def my_vehicle_plate(value: str) -> bool:
+    """Malaysian plate ``WXY 1234`` / ``BKL 123 A``: a state letter first, no I
+    or O in the prefix, a number 1-9999 without a leading zero."""
+    m = _MY_PLATE.fullmatch(value.strip().upper())
+    if not m:
+        return False
+    prefix, number, suffix = m.groups()
+    return (prefix[0] in _MY_PLATE_STATES and "I" not in prefix and "O" not in prefix
+            and not number.startswith("0") and suffix not in ("I", "O"))
+
+
+# --- Bank accounts ------------------------------------------------------------
+
+
+def bank_account(value: str, *, lengths: Sequence[int] = (10, 11, 12, 13, 14, 15, 16)) -> bool:
+    """An account number of one of ``lengths`` digits (separators ignored) that is
+    not a placeholder run. Malaysian banks publish no check digit; the rule
+    requires a bank or account word."""
+    digits = _digits(value)
+    return len(digits) in lengths and not trivial_digits(digits)
 
 
 # --- Thailand -----------------------------------------------------------------
@@ -474,6 +533,24 @@ _WELL_KNOWN_IPS = frozenset({
 })
 
 
+_IPV6_DOCUMENTATION = (ipaddress.IPv6Network("2001:db8::/32"), ipaddress.IPv6Network("3fff::/20"))
+
+
+def public_ipv6(value: str) -> bool:
+    """A globally routable unicast IPv6 address (``ipaddress.is_global``): not
+    loopback, link-local, unique-local, multicast, IPv4-mapped, or the
+    documentation ranges 2001:db8::/32 and 3fff::/20 (RFC 9637)."""
+    try:
+        address = ipaddress.IPv6Address(value.strip())
+    except ValueError:
+        return False
+    if address.is_multicast or address.ipv4_mapped is not None:
+        return False
+    if any(address in network for network in _IPV6_DOCUMENTATION):
+        return False
+    return address.is_global
+
+
 def public_ip(value: str) -> bool:
     """A public (globally routable, unicast) IPv4 address: not private,
     loopback, link-local, CGNAT, multicast, reserved or documentation
@@ -581,5 +658,9 @@ VALIDATORS: dict[str, Callable[..., bool]] = {
     "iban": iban,
     "email_address": email_address,
     "public_ip": public_ip,
+    "public_ipv6": public_ipv6,
+    "sg_vehicle_plate": sg_vehicle_plate,
+    "my_vehicle_plate": my_vehicle_plate,
+    "bank_account": bank_account,
     "birth_date": birth_date,
 }

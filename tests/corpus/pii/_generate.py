@@ -429,6 +429,43 @@ def prompts() -> dict[str, list[Line]]:
     return files
 
 
+_PLATE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"  # no I or O
+
+
+def sg_plate() -> str:
+    prefix = "S" + "".join(R.choice(_PLATE_LETTERS) for _ in range(2))
+    number = R.randint(1, 9999)
+    values = [ord(c) - 64 for c in prefix[-2:]] + [int(d) for d in f"{number:04d}"]
+    check = "AZYXUTSRPMLKJHGEDCB"[sum(w * v for w, v in zip((9, 4, 5, 4, 3, 2), values)) % 19]
+    return f"{prefix} {number} {check}"
+
+
+def my_plate() -> str:
+    return f"{R.choice('BJPWV')}{R.choice(_PLATE_LETTERS)}{R.choice(_PLATE_LETTERS)} {R.randint(1, 9999)}"
+
+
+def public_ipv6() -> str:
+    prefix = R.choice(["2404:6800:4001", "2001:e68:5400", "2400:cb00:2048", "2a03:2880:f10c"])
+    return f"{prefix}:{R.randint(1, 0xfff):x}::{R.randint(1, 0xffff):x}"
+
+
+def more() -> list[Line]:
+    """Bank accounts, plates, IPv6 and Thai/Indonesian/Philippine addresses."""
+    out: list[Line] = []
+    for _ in range(3):
+        out.append((f"Sila bayar ke akaun Maybank {R.randint(1, 9)}{digits(11)} sebelum Jumaat.", ("my-bank-account",)))
+        out.append((f"No. Plat: {my_plate()}", ("my-vehicle-plate",)))
+        out.append((f"Vehicle No: {sg_plate()}", ("sg-vehicle-plate",)))
+        out.append((f"Failed login for user from {public_ipv6()} at 10:32", ("public-ipv6-address",)))
+        out.append((f"ที่อยู่ {R.randint(1, 99)}/{R.randint(1, 9)} หมู่ {R.randint(1, 9)} ตำบลบางพูด อำเภอปากเกร็ด "
+                    f"จังหวัดนนทบุรี 11120", ("th-address",)))
+        out.append((f"Alamat: Jl. Sudirman No. {R.randint(1, 99)}, RT 00{R.randint(1, 9)}/RW 00{R.randint(1, 9)}, "
+                    f"Kel. Karet, Kec. Setiabudi, Jakarta Selatan 12920", ("id-address",)))
+        out.append((f"Address: {R.randint(1, 999)} Rizal St., Brgy. San Antonio, Makati City 1203 Metro Manila",
+                    ("ph-address",)))
+    return out
+
+
 def test_values() -> list[Line]:
     return [
         ('nric = "S1234567D"  # the NRIC every tutorial uses', ("sg-nric",)),
@@ -478,6 +515,10 @@ card = "4111 1111 1111 1112"
 ref = "1234-5678-9012-3452"
 contact = "user@example.com"
 bounce = "noreply@github.com"
+plate = template_id_1234
+ts = "2024-01-15 23:59:59"  # host clock
+remote_addr = "2001:db8::1"
+mac = "00:1a:2b:3c:4d:5e"
 logo = "icon@2x.png"
 remote = "git@github.com:org/repo.git"
 mailer = "dev@service.test"
@@ -552,6 +593,7 @@ def main() -> int:
     _write("records.json", json_records(), labels)
     for name, lines in prompts().items():
         _write(name, lines, labels)
+    _write("more_pii.txt", more(), labels)
     test_value_lines = test_values()
     (HERE / "test_values.py").write_text("\n".join(t for t, _ in test_value_lines) + "\n", encoding="utf-8")
     decoys = {"decoys_code.py": DECOY_CODE, "decoys.log": DECOY_LOG, "decoys_orders.csv": DECOY_CSV,
