@@ -7,8 +7,7 @@
   ``A...B`` (B against the merge base), ``REV`` (``REV...HEAD``).
 - ``--history`` walks every commit reachable from all refs (or ``--branch``
   tips), oldest first, and scans each distinct blob once, with the commit that
-  introduced it. A secret is reported once per path, at its first commit, and
-  marked ``present`` (still in a blob at the tip) or ``history-only``.
+  introduced it (:mod:`dlp.git_history`).
 
 Whole blobs are scanned and findings filtered by line afterwards, so context
 words and multi-line secrets around a changed line are seen as in a file scan.
@@ -16,7 +15,6 @@ words and multi-line secrets around a changed line are seen as in a file scan.
 from __future__ import annotations
 
 import os
-import re
 import sys
 import time
 from collections import deque
@@ -24,7 +22,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from itertools import accumulate
 from multiprocessing import get_context
-from typing import Callable, Iterable, Iterator, Sequence
+from multiprocessing.util import Finalize
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from dlp.errors import InputError, UsageError
 from dlp.model import Finding, Origin, Skipped
@@ -36,15 +35,10 @@ from dlp.sources import git
 from dlp.sources.files import decode_document
 
 Baseline = Callable[[Finding], bool]
-STATUS_PRESENT = "present"
-STATUS_HISTORY_ONLY = "history-only"
 _CHUNK_JOBS = 128
 # Blobs larger than this, in diff and staged modes, are scanned only around the added lines.
 WINDOW_THRESHOLD = 256 * 1024
 WINDOW_CONTEXT = 100
-# In history, a modified blob is scanned this many lines around what its commit
-# added: the rest was scanned in the blob's earlier version.
-HISTORY_CONTEXT = 10
 WHOLE_BLOB_SHARE = 0.6
 _PARALLEL_MIN_JOBS = 64
 
@@ -55,6 +49,7 @@ class BlobJob:
     origin: Origin
     added: tuple[tuple[int, int], ...] | None = None  # keep only findings on these lines
     window: int | None = None  # scan only this many lines around the added ones (None: whole blob if small)
+    base: str | None = None  # history: the version this blob replaces at its path
 
     @property
     def path(self) -> str:
@@ -62,7 +57,7 @@ class BlobJob:
 
 
 @dataclass
-class _Result:
+class ChunkResult:
     files: int = 0
     bytes: int = 0
     findings: list[tuple[str, list[Finding]]] = field(default_factory=list)  # per job: (oid, findings)
@@ -77,8 +72,8 @@ def _on_added_lines(finding: Finding, added: tuple[tuple[int, int], ...]) -> boo
 
 
 def scan_blob_jobs(jobs: Sequence[BlobJob], cat: git.CatFile, ruleset: Ruleset, *, engine: str,
-                   max_size: int) -> _Result:
-    result = _Result()
+                   max_size: int) -> ChunkResult:
+    result = ChunkResult()
     for (oid, content), job in zip(cat.read_many([j.oid for j in jobs], max_size), jobs, strict=True):
         if content is None:
             result.skipped.append(Skipped(job.path, f"blob {oid[:12]} missing from the repository"))
@@ -138,54 +133,71 @@ def _scan_windows(data: bytes, added: tuple[tuple[int, int], ...], ruleset: Rule
     return tuple(found), scanned
 
 
-_WORKER: dict[str, object] = {}
+@dataclass
+class WorkerState:
+    """What a scanning process needs: the rules, and its own ``git cat-file``
+    (started when first needed)."""
+
+    root: str
+    ruleset: Ruleset
+    engine: str
+    max_size: int
+    cat: git.CatFile | None = None
+
+    def catfile(self) -> git.CatFile:
+        if self.cat is None:
+            self.cat = git.CatFile(self.root)
+        return self.cat
+
+    def close(self) -> None:
+        if self.cat is not None:
+            self.cat.close()
+            self.cat = None
 
 
-def _init_worker(root: str, ruleset: Ruleset, engine: str, max_size: int) -> None:
-    _WORKER.update(root=root, ruleset=ruleset, engine=engine, max_size=max_size, cat=None)
+Task = Callable[[WorkerState, Sequence[Any]], ChunkResult]
+_STATE: WorkerState | None = None
 
 
-def _worker_scan(jobs: Sequence[BlobJob]) -> _Result:
-    cat = _WORKER.get("cat")
-    if not isinstance(cat, git.CatFile):
-        cat = _WORKER["cat"] = git.CatFile(str(_WORKER["root"]))
-    ruleset = _WORKER["ruleset"]
-    assert isinstance(ruleset, Ruleset)
-    return scan_blob_jobs(jobs, cat, ruleset, engine=str(_WORKER["engine"]),
-                          max_size=int(_WORKER["max_size"]))  # type: ignore[call-overload]
+def _init_worker(state: WorkerState) -> None:
+    global _STATE
+    _STATE = state
+    Finalize(None, state.close, exitpriority=10)  # end (and reap) git when the worker exits
 
 
-class _Executor:
-    """Scans chunks of blob jobs in order, in worker processes when worth it,
-    with a bounded number of chunks in flight."""
+def _in_worker(task: Task, chunk: Sequence[Any]) -> ChunkResult:
+    assert _STATE is not None
+    return task(_STATE, chunk)
+
+
+def scan_blob_chunk(state: WorkerState, jobs: Sequence[BlobJob]) -> ChunkResult:
+    return scan_blob_jobs(jobs, state.catfile(), state.ruleset, engine=state.engine, max_size=state.max_size)
+
+
+class Executor:
+    """Runs tasks on chunks of jobs in order, in worker processes when worth
+    it, with a bounded number of chunks in flight."""
 
     def __init__(self, root: str, ruleset: Ruleset, options: ScanOptions, *, parallel: bool) -> None:
         ruleset.matcher(options.engine)  # compile (or load the cache) once, before any fork
         self._jobs = options.jobs or os.cpu_count() or 1
         self._pool: ProcessPoolExecutor | None = None
-        self._cat: git.CatFile | None = None
+        self._state = WorkerState(root, ruleset, options.engine, options.max_file_size)
         if parallel and self._jobs > 1:
-            self._pool = ProcessPoolExecutor(
-                max_workers=self._jobs, mp_context=get_context("fork"),
-                initializer=_init_worker, initargs=(root, ruleset, options.engine, options.max_file_size))
-        else:
-            self._cat = git.CatFile(root)
-        self._ruleset = ruleset
-        self._options = options
-        self._inflight: deque[Future[_Result]] = deque()
+            self._pool = ProcessPoolExecutor(max_workers=self._jobs, mp_context=get_context("fork"),
+                                             initializer=_init_worker, initargs=(self._state,))
+        self._inflight: deque[Future[ChunkResult]] = deque()
 
-    def submit(self, chunk: Sequence[BlobJob]) -> Iterator[_Result]:
-        """Queue a chunk; yields the results that are due (in submission order)."""
+    def submit(self, task: Task, chunk: Sequence[Any]) -> Iterator[ChunkResult]:
+        """Queue ``task(chunk)``; yields the results that are due (in submission order)."""
         if self._pool is None:
-            assert self._cat is not None
-            yield scan_blob_jobs(chunk, self._cat, self._ruleset, engine=self._options.engine,
-                                 max_size=self._options.max_file_size)
+            yield task(self._state, chunk)
             return
-        self._inflight.append(self._pool.submit(_worker_scan, list(chunk)))
+        self._inflight.append(self._pool.submit(_in_worker, task, list(chunk)))
         while len(self._inflight) > 2 * self._jobs:
             yield self._inflight.popleft().result()
 
-    def drain(self) -> Iterator[_Result]:
+    def drain(self) -> Iterator[ChunkResult]:
         while self._inflight:
             yield self._inflight.popleft().result()
 
@@ -194,11 +206,10 @@ class _Executor:
             for future in self._inflight:
                 future.cancel()
             self._pool.shutdown(wait=True, cancel_futures=True)
-        if self._cat is not None:
-            self._cat.close()
+        self._state.close()
 
 
-def _chunked(jobs: Iterable[BlobJob], size: int = _CHUNK_JOBS) -> Iterator[list[BlobJob]]:
+def chunked(jobs: Iterable[BlobJob], size: int = _CHUNK_JOBS) -> Iterator[list[BlobJob]]:
     chunk: list[BlobJob] = []
     for job in jobs:
         chunk.append(job)
@@ -222,8 +233,10 @@ def run_git_scan(*, paths: Sequence[str], staged: bool, diff_range: str | None, 
     pathspecs = _pathspecs(root, paths)
     started = time.perf_counter()
     if history:
-        return _history(root, pathspecs, since=since, branches=branches, ruleset=ruleset, options=options,
-                        baseline=baseline, started=started)
+        from dlp.git_history import run_history
+
+        return run_history(root, pathspecs, since=since, branches=branches, ruleset=ruleset, options=options,
+                           baseline=baseline, started=started)
     if staged:
         changes = git.staged_changes(root, pathspecs)
     else:
@@ -237,12 +250,12 @@ def scan_jobs(root: str, jobs: Sequence[BlobJob], ruleset: Ruleset, options: Sca
               baseline: Baseline | None, started: float | None = None) -> ScanReport:
     """Scan blobs (the index or a diff): findings ordered by path and line."""
     started = time.perf_counter() if started is None else started
-    total = _Result()
-    executor = _Executor(root, ruleset, options, parallel=len(jobs) >= _PARALLEL_MIN_JOBS)
-    progress = _Progress("scanning", len(jobs)) if options.progress and len(jobs) >= _PARALLEL_MIN_JOBS else None
+    total = ChunkResult()
+    executor = Executor(root, ruleset, options, parallel=len(jobs) >= _PARALLEL_MIN_JOBS)
+    progress = Progress("scanning", len(jobs)) if options.progress and len(jobs) >= _PARALLEL_MIN_JOBS else None
     try:
-        for chunk in _chunked(jobs):
-            for result in executor.submit(chunk):
+        for chunk in chunked(jobs):
+            for result in executor.submit(scan_blob_chunk, chunk):
                 _merge(total, result, progress)
         for result in executor.drain():
             _merge(total, result, progress)
@@ -251,11 +264,11 @@ def scan_jobs(root: str, jobs: Sequence[BlobJob], ruleset: Ruleset, options: Sca
         if progress:
             progress.close()
     findings = [f for _, found in total.findings for f in found]
-    return build_report(findings, _dedupe_skipped(total.skipped), total.files, total.bytes,
+    return build_report(findings, dedupe_skipped(total.skipped), total.files, total.bytes,
                         time.perf_counter() - started, options.allowlist, block_all, baseline=baseline)
 
 
-def _merge(total: _Result, result: _Result, progress: _Progress | None) -> None:
+def _merge(total: ChunkResult, result: ChunkResult, progress: Progress | None) -> None:
     total.files += result.files
     total.bytes += result.bytes
     total.findings.extend(result.findings)
@@ -280,121 +293,7 @@ def _pathspecs(root: str, paths: Sequence[str]) -> list[str]:
     return out
 
 
-# --------------------------------------------------------------------------- history
-
-
-def history_revs(root: str, *, since: str | None, branches: Sequence[str]) -> tuple[list[str], str | None, list[str]]:
-    """(revisions for git log, --since date or None, tips whose trees count as present)."""
-    if branches:
-        tips = [git.require_commit(root, b, "--branch") for b in branches]
-        revs = list(tips)
-        present_tips = tips
-    else:
-        revs = ["--exclude=refs/stash", "--all"]
-        present_tips = ["HEAD"] if git.has_head(root) else []
-    since_date = None
-    if since:
-        since_commit = git.resolve_commit(root, since)
-        if since_commit is not None:
-            revs.append(f"^{since_commit}")
-        else:
-            since_date = since
-    return revs, since_date, present_tips
-
-
-def _history(root: str, pathspecs: Sequence[str], *, since: str | None, branches: Sequence[str],
-             ruleset: Ruleset, options: ScanOptions, baseline: Baseline | None, started: float) -> ScanReport:
-    revs, since_date, tips = history_revs(root, since=since, branches=branches)
-    if not tips and not branches:
-        return build_report((), (), 0, 0, time.perf_counter() - started, options.allowlist, block_all,
-                            baseline=baseline)
-    progress = None
-    if options.progress:
-        progress = _Progress("commits", git.count_commits(root, revs, since_date=since_date))
-
-    first: dict[tuple[str, str], Finding] = {}  # (fingerprint, path) -> its oldest finding
-    commit_order: dict[str, int] = {}
-    total = _Result()
-
-    def collect(result: _Result) -> None:
-        total.files += result.files
-        total.bytes += result.bytes
-        total.skipped.extend(result.skipped)
-        for _, found in result.findings:
-            for f in found:
-                first.setdefault((f.fingerprint, f.origin.path or ""), f)
-
-    executor = _Executor(root, ruleset, options, parallel=True)
-    try:
-        seen: set[bytes] = set()
-        chunk: list[BlobJob] = []
-        commits = 0
-        for commit, changes in git.commit_changes(root, revs, pathspecs, since_date=since_date, renames=False):
-            commits += 1
-            if progress:
-                progress.advance(1)
-            origin = None
-            for change in changes:
-                key = bytes.fromhex(change.oid)
-                if key in seen:
-                    continue
-                seen.add(key)
-                if origin is None:
-                    commit_order.setdefault(commit.oid, commits)
-                origin = Origin(change.path, commit.oid, commit.author, commit.date)
-                chunk.append(BlobJob(change.oid, origin, change.added, HISTORY_CONTEXT))
-            if len(chunk) >= _CHUNK_JOBS:
-                for result in executor.submit(chunk):
-                    collect(result)
-                chunk = []
-        if chunk:
-            for result in executor.submit(chunk):
-                collect(result)
-        for result in executor.drain():
-            collect(result)
-    finally:
-        executor.close()
-        if progress:
-            progress.close()
-
-    present = values_at_tips(root, tips, {f.value for f in first.values()}, options.max_file_size)
-    findings = [_with_status(f, STATUS_PRESENT if f.value in present else STATUS_HISTORY_ONLY)
-                for f in first.values()]
-    report = build_report(findings, _dedupe_skipped(total.skipped), total.files, total.bytes,
-                          time.perf_counter() - started, options.allowlist, block_all, baseline=baseline)
-    ordered = sorted(report.findings, key=lambda r: (commit_order.get(r.finding.origin.commit or "", 0),
-                                                     r.finding.origin.path or "", r.finding.line,
-                                                     r.finding.column, r.finding.rule_id))
-    return replace(report, findings=tuple(ordered))
-
-
-def values_at_tips(root: str, tips: Sequence[str], values: set[str], max_size: int) -> set[str]:
-    """Which of ``values`` still occur in a file of the trees of ``tips``."""
-    if not values or not tips:
-        return set()
-    encoded = sorted({v.encode("utf-8", "surrogatepass") for v in values}, key=len, reverse=True)
-    pattern = re.compile(b"|".join(re.escape(v) for v in encoded))
-    found: set[bytes] = set()
-    oids = [oid.hex() for oid in git.tree_blobs(root, tips)]
-    with git.CatFile(root) as cat:
-        for _, content in cat.read_many(oids, max_size):
-            if isinstance(content, bytes):
-                doc = decode_document("", content)
-                if not isinstance(doc, Skipped):
-                    found.update(m.group() for m in pattern.finditer(doc.data))
-                    if len(found) == len(encoded):
-                        break
-    # a value inside a longer one found at the same place was hidden by the longer match
-    found.update(v for v in encoded if v not in found and any(v in f for f in found))
-    return {v for v in values if v.encode("utf-8", "surrogatepass") in found}
-
-
-def _with_status(f: Finding, status: str) -> Finding:
-    extra = tuple((k, v) for k, v in f.origin.extra if k != "status") + (("status", status),)
-    return replace(f, origin=replace(f.origin, extra=extra))
-
-
-def _dedupe_skipped(skipped: Iterable[Skipped]) -> tuple[Skipped, ...]:
+def dedupe_skipped(skipped: Iterable[Skipped]) -> tuple[Skipped, ...]:
     seen: set[tuple[str, str]] = set()
     out = []
     for s in skipped:
@@ -405,7 +304,7 @@ def _dedupe_skipped(skipped: Iterable[Skipped]) -> tuple[Skipped, ...]:
     return tuple(out)
 
 
-class _Progress:
+class Progress:
     """A rich progress bar on stderr (created only when asked, i.e. on a terminal)."""
 
     def __init__(self, what: str, total: int) -> None:

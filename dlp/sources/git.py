@@ -57,6 +57,11 @@ class RawEntry:
         """A regular file exists on the new side (symlinks and submodules are not content)."""
         return self.new_oid != ZERO_OID and self.new_mode in _REGULAR_MODES and self.status[0] != "D"
 
+    @property
+    def old_text_oid(self) -> str | None:
+        """The regular-file blob the new one replaces at this path (None for a new file)."""
+        return None if self.old_oid == ZERO_OID or self.old_mode not in _REGULAR_MODES else self.old_oid
+
 
 @dataclass(frozen=True, slots=True)
 class Change:
@@ -409,7 +414,11 @@ class CatFile:
         except OSError:
             pass
         proc.stdout.close()
-        proc.wait()
+        try:
+            proc.wait(timeout=1)
+        except subprocess.TimeoutExpired:  # a forked process still holds its stdin open: we need no more
+            proc.kill()
+            proc.wait()
 
     def __enter__(self) -> CatFile:
         return self
@@ -423,16 +432,33 @@ def commit_changes(root: str, revs: Sequence[str], pathspecs: Sequence[str] = ()
     """Each commit of ``revs`` (oldest first) with the lines it adds against its
     first parent: what a push publishes, commit by commit."""
     proc = history_log(root, revs, patches=True, pathspecs=pathspecs, since_date=since_date, renames=renames)
+    for commit, entries, hunks in _by_commit(proc):
+        yield commit, _changes(entries, hunks)
+
+
+def commit_entries(root: str, revs: Sequence[str], pathspecs: Sequence[str] = (), *,
+                   since_date: str | None = None) -> Iterator[tuple[Commit, list[RawEntry]]]:
+    """Each commit of ``revs`` (oldest first) with the raw entries of its diff
+    against its first parent: no patches and no rename detection, so git only
+    compares trees (a history of thousands of commits lists in well under a
+    second). The reader compares each blob with ``old_oid`` itself."""
+    proc = history_log(root, revs, patches=False, renames=False, pathspecs=pathspecs, since_date=since_date)
+    for commit, entries, _ in _by_commit(proc):
+        yield commit, entries
+
+
+def _by_commit(proc: subprocess.Popen[bytes]
+               ) -> Iterator[tuple[Commit, list[RawEntry], dict[str, list[tuple[int, int]]]]]:
+    """Group the events of a ``git log`` by commit; finishes (or kills) ``proc``."""
     assert proc.stdout is not None
     commit: Commit | None = None
     entries: list[RawEntry] = []
     hunks: dict[str, list[tuple[int, int]]] = {}
-
     try:
         for kind, value in parse_stream(proc.stdout):
             if kind == "commit":
                 if commit is not None:
-                    yield commit, _changes(entries, hunks)
+                    yield commit, entries, hunks
                 assert isinstance(value, Commit)
                 commit, entries, hunks = value, [], {}
             elif kind == "raw":
@@ -443,7 +469,7 @@ def commit_changes(root: str, revs: Sequence[str], pathspecs: Sequence[str] = ()
                 for path, ranges in added_lines(value).items():
                     hunks.setdefault(path, []).extend(ranges)
         if commit is not None:
-            yield commit, _changes(entries, hunks)
+            yield commit, entries, hunks
         _finish(proc, "git log")
     finally:
         if proc.poll() is None:
