@@ -288,3 +288,37 @@ def test_registry_has_no_duplicates_and_loads_lazily() -> None:
     code = ("import sys; from dlp.validators import VALIDATORS; VALIDATORS['crc32_base62']; "
             "print('phonenumbers' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
+
+
+def test_sg_vehicle_plate_check_letter() -> None:
+    # plates seen on the road (published lists of valid plates) and their check letters
+    _table(pii.sg_vehicle_plate,
+           ["SGF2306R", "E115B", "SBS9683X", "SG5999Z", "GY55C", "SCW 241 P", "SJK6655U", "SHA9587P",
+            "XD3634X", "PA9707R", "EA4254T", "SBA 1234 G"],
+           ["SGF2306A", "SBA 1234 H", "SBA0123G", "SIA1234G", "SOA1234G", "SBA 0 Z", "SBA12345G", "sba 1234"])
+
+
+def test_my_vehicle_plate() -> None:
+    _table(pii.my_vehicle_plate, ["WXY 1234", "BKL 123 A", "V 1", "JQW8821", "ZB 1234"],
+           ["IXY 1234", "WXY 0123", "EXY 1234", "WOY 1234", "WXY 12345", "WXY 1234 I"])
+
+
+def test_public_ipv6() -> None:
+    _table(pii.public_ipv6,
+           ["2001:4860:4860::8888", "2404:6800:4001:80a::200e", "2001:e68:5400:1::1", "2400:cb00:2048:1::6810:1a1a"],
+           ["2001:db8::1", "3fff::1", "fe80::1", "fd00::1", "::1", "ff02::1", "::ffff:8.8.8.8", "2001:4860::8888::1",
+            "23:59:59", "00:1a:2b:3c:4d:5e"])
+
+
+def test_bank_account_lengths_and_placeholders() -> None:
+    _table(pii.bank_account, ["514039287465", "7012349856", "1640 2938 4756", "2938475610293847"],
+           ["1111111111", "123456789", "12345678901234567", "0123456789"])
+
+
+@pytest.mark.parametrize(("country", "valid", "invalid"), [
+    ("th", ["จังหวัดนนทบุรี 11120", "Bangkok 10110", "Chiang Mai 50200"], ["x 99120", "x 09120", "x 10000"]),
+    ("id", ["Jakarta Selatan 12920", "Kota Malang 65141"], ["x 00123", "x 11111"]),
+    ("ph", ["Makati City 1203", "Cebu City 6000", "Manila 0400"], ["x 0123", "x 9999"]),
+])
+def test_address_postcodes_of_the_region(country: str, valid: list[str], invalid: list[str]) -> None:
+    _table(pii.address_postcode, valid, invalid, country=country)
