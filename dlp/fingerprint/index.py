@@ -296,6 +296,8 @@ class Index:
         self._tokens: dict[int, tuple[bytes, array[int]]] = {}  # most recently used last
         self._lock = threading.RLock()  # one SQLite connection, used by one thread at a time
         self._languages: tuple[str, ...] | None = None
+        self._common: frozenset[int] | None = None
+        self._has_public = False
 
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> Index:
@@ -387,14 +389,19 @@ class Index:
     def common(self, hashes: Iterable[int]) -> set[int]:
         """Those of ``hashes`` that do not count: frequent, public or boilerplate."""
         with self._lock:
-            unique = list(set(hashes))
-            stop = boilerplate.stop_set(self.k)
-            found = {h for h in unique if h in stop}
-            for i in range(0, len(unique), _CHUNK):
-                chunk = unique[i : i + _CHUNK]
-                marks = ",".join("?" * len(chunk))
-                for table in ("common", "public_hashes"):
-                    found.update(h for (h,) in self._db.execute(f"SELECT hash FROM {table} WHERE hash IN ({marks})", chunk))
+            if self._common is None:  # the frequent ones and the stop set are few: kept in memory
+                frequent = {h for (h,) in self._db.execute("SELECT hash FROM common")}
+                self._common = frozenset(frequent | boilerplate.stop_set(self.k))
+                self._has_public = self._db.execute("SELECT 1 FROM public_hashes LIMIT 1").fetchone() is not None
+            unique = set(hashes)
+            found = unique & self._common
+            if self._has_public:
+                rest = list(unique - found)
+                for i in range(0, len(rest), _CHUNK):
+                    chunk = rest[i : i + _CHUNK]
+                    marks = ",".join("?" * len(chunk))
+                    found.update(h for (h,) in self._db.execute(
+                        f"SELECT hash FROM public_hashes WHERE hash IN ({marks})", chunk))
             return found
 
     def stats(self) -> IndexStats:

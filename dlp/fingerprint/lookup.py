@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import re
+from array import array
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -216,10 +217,8 @@ def _code_line(line: str) -> bool | None:
     symbols = len(stripped) - len(stripped.translate(_SYMBOL_CHARS))
     if " = " in stripped or "self" in stripped or "$" in stripped:
         symbols += 1
-    code = 0.0
-    if _CODE_START.match(stripped):
-        code += 1.5
     starts_like_code = _CODE_START.match(stripped) is not None
+    code = 1.5 if starts_like_code else 0.0
     if _CODE_END.search(stripped) and (
         not stripped.endswith(":") or starts_like_code or stripped[-2:-1] in ")]"
     ):  # "Here is my code:" is prose
@@ -228,7 +227,7 @@ def _code_line(line: str) -> bool | None:
     if line[:1] in (" ", "\t") and symbols:
         code += 1
     prose = 0.0
-    if len(words) >= 5 and sum(len(w) for w in words) >= 0.6 * len(stripped):
+    if len(words) >= 5 and len("".join(words)) >= 0.6 * len(stripped):
         prose += 2
         if stripped[-1:] in ".?!" or stripped[:1].isupper():
             prose += 1.5
@@ -388,7 +387,7 @@ def _read(text: str, language: str | None, k: int, w: int, *, flip: bool = False
         stream = tokens.stream
         unsigned = kgram_hashes(stream, k)
         anchors = [p for p in winnow_positions(unsigned, w) if not is_weak(stream[p : p + k])]
-        hashes = [h - 0x1_0000_0000 if h & 0x8000_0000 else h for h in unsigned]
+        hashes = array("i", array("I", unsigned).tobytes()).tolist()  # as signed 32-bit, like the index
         out.append(_Reading(language, stream, tokens.line_starts, hashes, anchors))
     return out
 
