@@ -22,6 +22,7 @@ Routes of its own: ``POST /v1/scan`` (dlp as a service for other gateways) and
 from __future__ import annotations
 
 import asyncio
+import gc
 import hmac
 import json
 import logging
@@ -347,6 +348,11 @@ async def serve(settings: ProxySettings, egress: Any, *, host: str, port: int,
     await runner.setup()
     site = web.TCPSite(runner, host, port, backlog=1024, reuse_address=True)
     await site.start()
+    # the rules, compiled patterns and imported modules live as long as the process: move them out
+    # of the garbage collector's reach, so that a full collection does not walk some 40,000
+    # objects (10-20 ms) while every stream in flight waits
+    gc.collect()
+    gc.freeze()
     bound = port
     server = getattr(site, "_server", None)
     if server is not None and server.sockets:
