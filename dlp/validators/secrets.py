@@ -286,7 +286,8 @@ def not_natural_language(value: str, *, max_word_fraction: float = 0.85) -> bool
     """The value does not read as words: reject phrases with spaces, identifiers
     made of dictionary-like words (``user_password_field``, ``MySecretName``),
     and values whose characters are almost all in pronounceable word segments
-    with no digits or symbols. Keeps random-looking strings and passwords
+    with no digits or symbols, and keyboard walks or alphabet runs
+    (``qwerty123``, ``abc123def456``). Keeps random-looking strings and passwords
     that mix words with digits/symbols in an unpredictable way."""
     v = _unquote_percent(value.strip())
     if not any(c.isalnum() for c in v):
@@ -400,7 +401,8 @@ _CODE_REF_RE = re.compile(
 def not_code_reference(value: str) -> bool:
     """Reject values that refer to a secret instead of being one: environment
     lookups, template variables, function calls, dotted attribute paths, file
-    paths, URLs without credentials, booleans and numbers."""
+    paths, URLs without credentials, MIME types, ``host:port``, algorithm names
+    (``sha256``, ``AES-256-GCM``, ``HS256``), booleans and numbers."""
     v = value.strip().strip("'\"`")
     if not v:
         return False
