@@ -145,7 +145,9 @@ def test_find_config_agrees_with_core(tmp_path: Path, layout: str) -> None:
 def test_prefilter_snapshot_covers_every_positive_example() -> None:
     """The fast path's premise, on the built-in packs: whenever the scanner finds
     something in a rule's positive example, the rebuilt matcher has a span there
-    (the JSON round trip of the matcher loses nothing)."""
+    (the marshal round trip of the matcher loses nothing)."""
+    import marshal
+
     from dlp.errors import RuleError
     from dlp.ruleset import Selection, load_ruleset
     from dlp.scan import scan
@@ -157,7 +159,7 @@ def test_prefilter_snapshot_covers_every_positive_example() -> None:
         pytest.skip(f"built-in packs do not load right now: {exc}")
     state = fastpath._encode_matcher(matcher)
     assert state is not None, "the core matcher holds state the snapshot cannot store"
-    state = json.loads(json.dumps(state["attrs"])), state["db_attr"], state["db"]
+    state = marshal.loads(marshal.dumps(state["attrs"])), state["db_attr"], state["db"]
     rebuilt = fastpath.rebuild_matcher(f"{type(matcher).__module__}:{type(matcher).__qualname__}", *state)
     missed = []
     for rule in ruleset.rules:

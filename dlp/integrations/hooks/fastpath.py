@@ -30,7 +30,7 @@ from typing import Any
 
 from dlp.payloads import mentions
 
-_VERSION = 2
+_VERSION = 3
 _CONFIG_NAMES = (".dlp.yaml", ".dlp.yml")
 
 
@@ -124,12 +124,14 @@ def _save(egress: Any, *, cwd: Path, config_path: Path | None) -> bool:
         "max_input": egress.max_input,
         "matcher": f"{type(matcher).__module__}:{type(matcher).__qualname__}",
         "ruleset": egress.ruleset.hash,
-        "state": state["attrs"],
         "db_attr": state["db_attr"],
     }
     import tempfile
 
-    blob = json.dumps(header).encode() + b"\n" + state["db"]
+    import marshal
+
+    attrs = marshal.dumps(state["attrs"])
+    blob = json.dumps(header).encode() + b"\n" + len(attrs).to_bytes(4, "big") + attrs + state["db"]
     target = _snapshot_path(cwd, config_path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".egress-")
@@ -140,9 +142,11 @@ def _save(egress: Any, *, cwd: Path, config_path: Path | None) -> bool:
 
 
 def _encode_matcher(matcher: Any) -> dict[str, Any] | None:
-    """The matcher's instance state as JSON (its Hyperscan database apart), or
-    None if it holds anything but plain data. The snapshot stores the core
-    matcher itself, so the fast path runs the core's own ``spans``."""
+    """The matcher's instance state (its Hyperscan database apart, its scratch
+    space as None), or None if it holds anything but plain data (None, bool,
+    numbers, str, bytes, and lists, tuples and dicts of them: what marshal
+    restores exactly). The snapshot stores the core matcher itself, so the fast path
+    runs the core's own ``spans``."""
     import hyperscan
 
     attrs = getattr(matcher, "__dict__", None)
@@ -158,42 +162,24 @@ def _encode_matcher(matcher: Any) -> dict[str, Any] | None:
             db_attr, db = key, hyperscan.dumpb(value)
             continue
         if isinstance(value, hyperscan.Scratch) or (key == "_scratch" and value is None):
-            out[key] = {"__scratch__": True}
+            out[key] = None
             continue
-        encoded = _encode(value)
-        if encoded is _UNSUPPORTED:
+        if not _plain(value):
             return None
-        out[key] = encoded
+        out[key] = value
     if db_attr is None:
         return None
     return {"attrs": out, "db_attr": db_attr, "db": db}
 
 
-_UNSUPPORTED = object()
-
-
-def _encode(value: Any) -> Any:
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    if isinstance(value, bytes):
-        return {"__b__": value.hex()}
+def _plain(value: Any) -> bool:
+    if value is None or isinstance(value, (bool, int, float, str, bytes)):
+        return True
     if isinstance(value, (list, tuple)):
-        items = [_encode(v) for v in value]
-        if any(i is _UNSUPPORTED for i in items):
-            return _UNSUPPORTED
-        return items if isinstance(value, list) else {"__t__": items}
-    return _UNSUPPORTED
-
-
-def _decode(value: Any) -> Any:
-    if isinstance(value, list):
-        return [_decode(v) for v in value]
+        return all(_plain(v) for v in value)
     if isinstance(value, dict):
-        if "__b__" in value:
-            return bytes.fromhex(value["__b__"])
-        if "__t__" in value:
-            return tuple(_decode(v) for v in value["__t__"])
-    return value
+        return all(_plain(k) and _plain(v) for k, v in value.items())
+    return False
 
 
 def _config_candidates(cwd: Path) -> list[str]:
@@ -242,7 +228,7 @@ def rebuild_matcher(name: str, attrs: dict[str, Any], db_attr: str, db: bytes) -
     cls = getattr(importlib.import_module(module_name), class_name)
     matcher = object.__new__(cls)
     for key, value in attrs.items():
-        setattr(matcher, key, None if isinstance(value, dict) and "__scratch__" in value else _decode(value))
+        setattr(matcher, key, value)
     setattr(matcher, db_attr, hyperscan.loadb(db, hyperscan.HS_MODE_BLOCK))
     return matcher
 
@@ -252,7 +238,7 @@ def load(cwd: Path, config_path: Path | None) -> Snapshot | None:
     try:
         with open(_snapshot_path(cwd, config_path), "rb") as fh:
             blob = fh.read()
-        head, _, db_bytes = blob.partition(b"\n")
+        head, _, rest = blob.partition(b"\n")
         header = json.loads(head)
         if header.get("version") != _VERSION:
             return None
@@ -262,7 +248,13 @@ def load(cwd: Path, config_path: Path | None) -> Snapshot | None:
         for path in header["absent"]:
             if os.path.exists(path):
                 return None
-        return Snapshot(header, rebuild_matcher(header["matcher"], header["state"], header["db_attr"], db_bytes))
+        import marshal
+
+        size = int.from_bytes(rest[:4], "big")
+        attrs = marshal.loads(rest[4:4 + size])
+        if not isinstance(attrs, dict):
+            return None
+        return Snapshot(header, rebuild_matcher(header["matcher"], attrs, header["db_attr"], rest[4 + size:]))
     except Exception:  # noqa: BLE001 - any doubt: take the full path
         return None
 
