@@ -126,9 +126,8 @@ def _save(egress: Any, *, cwd: Path, config_path: Path | None) -> bool:
         "ruleset": egress.ruleset.hash,
         "db_attr": state["db_attr"],
     }
-    import tempfile
-
     import marshal
+    import tempfile
 
     attrs = marshal.dumps(state["attrs"])
     blob = json.dumps(header).encode() + b"\n" + len(attrs).to_bytes(4, "big") + attrs + state["db"]
