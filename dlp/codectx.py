@@ -117,7 +117,7 @@ def mode_for(tags: tuple[str, ...]) -> str | None:
 class CodeView:
     """One document, parsed with tree-sitter on the first question, at most once."""
 
-    __slots__ = ("data", "language", "_tree", "_parsed")
+    __slots__ = ("_parsed", "_tree", "data", "language")
 
     def __init__(self, data: bytes, language: str | None) -> None:
         self.data = data

@@ -33,7 +33,7 @@ K8S_SECRET_TAG = "kubernetes-secret"
 _PUBLIC_KEYS = re.compile(
     r"(?i)^(?:user(?:name)?|login|host(?:name)?|port|database|db(?:name)?|name|namespace|region|"
     r"endpoint|server|schema|sslmode|type|kind|email)$|\.(?:crt|cert|pem\.pub|pub)$|^ca\b")
-_BLOCK_HEADER = re.compile(rb"^(data|stringData):[ \t]*\r?$", re.M)
+_BLOCK_HEADER = re.compile(rb"^(data|stringData):[ \t]*\r?$", re.MULTILINE)
 _ENTRY = re.compile(rb"^([ \t]+)([\w.-]+):[ \t]*(.*?)[ \t]*\r?$")
 
 

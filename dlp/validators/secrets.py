@@ -19,6 +19,7 @@ import json
 import re
 import zlib
 from collections.abc import Callable
+from itertools import pairwise
 
 _BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
@@ -268,14 +269,14 @@ def _unquote_percent(value: str) -> str:
 
 
 _KEYBOARD_ROWS = ("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm", "abcdefghijklmnopqrstuvwxyz")
-_STEPS = frozenset(pair for row in _KEYBOARD_ROWS for a, b in zip(row, row[1:]) for pair in (a + b, b + a))
+_STEPS = frozenset(pair for row in _KEYBOARD_ROWS for a, b in pairwise(row) for pair in (a + b, b + a))
 
 
 def _sequential_fraction(value: str) -> float:
     """Share of adjacent character pairs that step along the alphabet, the digits or a
     keyboard row, either way ("abc123def456", "qwerty789", "zyx987")."""
     v = value.lower()
-    pairs = list(zip(v, v[1:]))
+    pairs = list(pairwise(v))
     if not pairs:
         return 0.0
     steps = sum(a + b in _STEPS for a, b in pairs)
