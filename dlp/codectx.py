@@ -142,7 +142,10 @@ class CodeView:
 
                 loaded = grammar(self.language)
                 if loaded is not None:
-                    self._tree = loaded.parser().parse(self.data)
+                    try:
+                        self._tree = loaded.parser().parse(self.data)
+                    except Exception:  # noqa: BLE001 - an optional precision step never fails a scan
+                        self._tree = None
         return None if self._tree is None else self._tree.root_node
 
     def verdict(self, start: int, end: int, mode: str) -> Verdict:
