@@ -143,8 +143,8 @@ def _save(egress: Any, *, cwd: Path, config_path: Path | None) -> bool:
 def _encode_matcher(matcher: Any) -> dict[str, Any] | None:
     """The matcher's instance state (its Hyperscan database apart, its scratch
     space as None), or None if it holds anything but plain data (None, bool,
-    numbers, str, bytes, and lists, tuples and dicts of them: what marshal
-    restores exactly). The snapshot stores the core matcher itself, so the fast path
+    numbers, str, bytes, and lists, tuples, sets, frozensets and dicts of them:
+    what marshal restores exactly). The snapshot stores the core matcher itself, so the fast path
     runs the core's own ``spans``."""
     import hyperscan
 
@@ -174,7 +174,7 @@ def _encode_matcher(matcher: Any) -> dict[str, Any] | None:
 def _plain(value: Any) -> bool:
     if value is None or isinstance(value, (bool, int, float, str, bytes)):
         return True
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, (list, tuple, set, frozenset)):
         return all(_plain(v) for v in value)
     if isinstance(value, dict):
         return all(_plain(k) and _plain(v) for k, v in value.items())
