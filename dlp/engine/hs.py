@@ -227,6 +227,7 @@ class HyperscanMatcher:
             if is_gate:
                 for i in self._groups[g]:
                     self._rule_gates.setdefault(i, []).append(g)
+        self._gated_rules = frozenset(self._rule_gates)
         self._scratch: hyperscan.Scratch | None = None
         self._pid = -1
 
@@ -263,12 +264,17 @@ class HyperscanMatcher:
             hits.setdefault(group, []).append(span)
 
         self._db.scan(data, match_event_handler=on_match, scratch=self._get_scratch())
+        # rules none of whose context words is in the document: no spans at all
+        closed = self._gated_rules.difference(*(self._groups[g] for g in opened)) if self._gated_rules else ()
         out: dict[int, list[tuple[int, int]]] = {}
         merged: set[int] = set()
         lowered: bytes | None = None
         for group, line_spans in hits.items():
+            rules = [index for index in self._groups[group] if index not in closed] if closed else self._groups[group]
+            if not rules:
+                continue
             spans = sorted(set(line_spans))
-            for index in self._groups[group]:
+            for index in rules:
                 keywords = self._keywords[index]
                 if keywords:
                     lowered = data.lower() if lowered is None else lowered
@@ -285,7 +291,4 @@ class HyperscanMatcher:
                         out[index] = kept
         for index in merged:
             out[index] = sorted(set(out[index]))
-        for index, gates in self._rule_gates.items():
-            if index in out and not any(g in opened for g in gates):
-                del out[index]  # none of the rule's context words is in the document
         return out
