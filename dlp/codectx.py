@@ -78,6 +78,8 @@ _BINDINGS = frozenset([
 # an argument node that is a binding only when it carries a name (C#, PHP, Kotlin)
 _NAMED_ARGUMENTS = frozenset(["argument", "value_argument"])
 _ARGUMENT_LISTS = frozenset(["argument_list", "arguments", "value_arguments", "annotation_argument_list"])
+_BINDING_OPERATORS = frozenset(["=", ":=", "=>", ":", "||=", "??=", "?="])
+_LIST_KIND = re.compile(r"parameters|_list$|arguments")
 
 _SECRET_NAME = re.compile(
     r"(?i)pass|pwd|pw\b|secret|token|key|credential|auth|sandi|laluan|rahsia|rahasia|kunci|sign|cert|salt")
@@ -231,7 +233,16 @@ def _binding_verdict(string: Any, data: bytes) -> Verdict:
     elif kind in _ARGUMENT_LISTS:
         return Verdict(False, "positional call argument")
     elif kind not in _BINDINGS:
-        return Verdict(False, f"not bound to a name ({kind})")
+        # default parameters and the like: the literal follows a binding operator
+        # (PHP, TypeScript, Kotlin, C#, C++, Ruby parameter defaults)
+        operator = node.prev_sibling
+        if operator is None or operator.is_named or operator.type not in _BINDING_OPERATORS:
+            return Verdict(False, f"not bound to a name ({kind})")
+        anchor = (node.prev_named_sibling or parent) if _LIST_KIND.search(kind) else parent
+        left = data[anchor.start_byte:node.start_byte].decode("utf-8", "replace")
+        if not _SECRET_NAME.search(left):
+            return Verdict(False, "bound to another name")
+        return Verdict(True, f"literal after {operator.type!r} ({kind})")
     left = data[parent.start_byte:node.start_byte].decode("utf-8", "replace")
     if not _SECRET_NAME.search(left):
         return Verdict(False, "bound to another name")

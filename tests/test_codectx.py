@@ -50,6 +50,13 @@ CASES = [
     ("a.go", 'package m\n\nfunc f() {\n\tvar dbPassword string = "Lq3VnT8xWk2Z"\n\t_ = dbPassword\n}\n', 1),
     ("a.rs", 'const PASSWORD: &str = "nh9E48KOTxNB9";\n', 1),
     ("a.c", 'const char *password = "nh9E48KOTxNB9";\n', 1),
+    # default parameters
+    ("a.ts", 'function connect(password: string = "Zq8Lm2xK9pR4vT7w") {}\n', 1),
+    ("a.kt", 'fun connect(password: String = "Zq8Lm2xK9pR4vT7w") {}\n', 1),
+    ("A.cs", 'class A { void F(string password = "Zq8Lm2xK9pR4vT7w") {} }\n', 1),
+    ("a.cpp", 'void f(std::string password = "Zq8Lm2xK9pR4vT7w");\n', 1),
+    ("a.rb", 'def connect(password: "Zq8Lm2xK9pR4vT7w")\nend\n', 1),
+    ("a.php", "<?php\nfunction connect($password = 'Zq8Lm2xK9pR4vT7w') {}\n", 1),
     # ruby, php
     ("a.rb", 'h = { password: "nh9E48KOTxNB9" }\n', 1),
     ("a.rb", '# password = "nh9E48KOTxNB9"\n', 0),
