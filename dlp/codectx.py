@@ -52,6 +52,12 @@ _WRAPPERS = frozenset([
     "ternary_expression", "as_expression", "satisfies_expression", "non_null_expression",
     "equals_value_clause", "variable_initializer", "initializer_expression_list",
 ])
+# a method called on the literal ("...".freeze, "...".to_string(), "...".encode())
+_RECEIVERS = frozenset([
+    "attribute", "call", "member_expression", "call_expression", "method_invocation",
+    "navigation_expression", "member_access_expression", "invocation_expression", "field_expression",
+    "selector_expression",
+])
 _CONCATENATIONS = frozenset(["binary_operator", "binary_expression", "additive_expression"])
 # a string literal whose parent is one of these is bound to the name on its left
 _BINDINGS = frozenset([
@@ -213,10 +219,16 @@ def _interpolated(string: Any) -> bool:
     return any(not _PLAIN_PART.search(c.type) for c in string.named_children)
 
 
+def _first_child_is(parent: Any, node: Any) -> bool:
+    first = parent.child(0)
+    return first is not None and first.start_byte == node.start_byte and first.end_byte == node.end_byte
+
+
 def _binding_verdict(string: Any, data: bytes) -> Verdict:
     node = string
     parent = node.parent
-    while parent is not None and (parent.type in _WRAPPERS or parent.type == "concatenated_string"):
+    while parent is not None and (parent.type in _WRAPPERS or parent.type == "concatenated_string"
+                                  or parent.type in _RECEIVERS and _first_child_is(parent, node)):
         node, parent = parent, parent.parent
     if parent is None:
         return Verdict(False, "not bound to a name")

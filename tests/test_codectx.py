@@ -57,6 +57,11 @@ CASES = [
     ("a.cpp", 'void f(std::string password = "Zq8Lm2xK9pR4vT7w");\n', 1),
     ("a.rb", 'def connect(password: "Zq8Lm2xK9pR4vT7w")\nend\n', 1),
     ("a.php", "<?php\nfunction connect($password = 'Zq8Lm2xK9pR4vT7w') {}\n", 1),
+    # a method called on the literal
+    ("a.rb", 'API_KEY = "Zq8Lm2xK9pR4vT7w".freeze\n', 1),
+    ("a.rs", 'fn main() { let api_key = "Zq8Lm2xK9pR4vT7w".to_string(); }\n', 1),
+    ("a.py", 'SECRET_KEY = "Zq8Lm2xK9pR4vT7w".encode()\n', 1),
+    ("a.tsx", 'const x = <Widget apiKey="Zq8Lm2xK9pR4vT7w" />;\n', 1),
     # ruby, php
     ("a.rb", 'h = { password: "nh9E48KOTxNB9" }\n', 1),
     ("a.rb", '# password = "nh9E48KOTxNB9"\n', 0),
