@@ -373,6 +373,8 @@ def _reading(text: str, language: str | None, *, flip: bool = False) -> str | No
         opening = text.find("/*")
         if opening < 0 or close < opening:
             text = "/*" + text
+    if text.rfind("/*") > text.rfind("*/"):  # cut inside a comment at the end: close it
+        text = text + "*/"
     if language in ("javascript", "typescript", "tsx") and text.count("`") % 2 == 1:
         text = "`" + text
     return text
@@ -535,6 +537,10 @@ def _verify(
         window = counted[first : last + 1]
         window_hits = [p for p in window if p in located]
         if len(window_hits) < min_matches or len(window_hits) < threshold * len(window):
+            continue
+        # repetitive code (tables of constants, runs of ``this.a = a;``) aligns with any other
+        # repetition of the same shape: each distinct k-gram counts once towards min_matches
+        if len({hashes[p] for p in window_hits}) < min_matches:
             continue
         positions = [located[p] for p in window_hits]
         found.append(_Candidate(
