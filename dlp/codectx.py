@@ -43,7 +43,7 @@ _STRING_KINDS = frozenset([
     "multiline_string_literal", "heredoc_body", "nowdoc_body", "character_literal", "char_literal",
 ])
 # children of a string node that are its text or its delimiters (anything else interpolates)
-_PLAIN_PART = re.compile(r"content|fragment|escape|string_start|string_end|delimiter|interpolation_start")
+_PLAIN_PART = re.compile(r"content|fragment|escape|character|string_start|string_end|delimiter|interpolation_start")
 _DELIMITER_PART = re.compile(r"string_start|string_end|delimiter|interpolation_start")
 
 # nodes a value may sit in between its string literal and the binding
@@ -183,7 +183,12 @@ class CodeView:
         if string is None:
             return Verdict(True, "not in a string literal") if mode != "assignment" else \
                 Verdict(True, "no string literal found")
-        if _is_docstring(string):
+        line_start = self.data.rfind(b"\n", 0, start) + 1
+        line_end = self.data.find(b"\n", end)
+        line = root.descendant_for_byte_range(line_start, len(self.data) if line_end < 0 else line_end)
+        if line is not None and line.has_error:
+            return Verdict(True, "syntax error on the line")  # error recovery may misplace the binding
+        if self.language == "python" and _is_docstring(string):
             return Verdict(False, "in a docstring")
         if mode == "text":
             return Verdict(True, "string literal")
