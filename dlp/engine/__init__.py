@@ -12,7 +12,11 @@ its spans cover every line where the rule can match:
 ``python`` is the reference: it finds keyword lines with ``bytes.find``.
 ``hyperscan`` compiles every rule into one database (prefilter mode, so the
 database over-approximates the Python regex) and keeps only the lines where a
-rule's database pattern reported a match end.
+rule's database pattern reported a match end. A prefilter's top-level
+alternatives are separate entries shared by every rule written with the same
+shape, and a personal-data rule whose context is required also gets a
+document gate (dlp/engine/gate.py): no spans where none of its context words
+can be found, since every candidate there would fail the context check.
 """
 from __future__ import annotations
 
