@@ -6,6 +6,7 @@ Run:
     /tmp/venv/bin/python benchmarks/bench_git.py --commits 5000   # a bigger history
     /tmp/venv/bin/python benchmarks/bench_git.py --only hook      # or: --only history
     /tmp/venv/bin/python benchmarks/bench_git.py --only history --rewrite   # whole-file rewrites
+    /tmp/venv/bin/python benchmarks/bench_git.py --only history --no-repack # fast-import's own pack
     /tmp/venv/bin/python benchmarks/bench_git.py --json out.json
 
 Both repositories are generated in a temporary directory (code-like text from a
@@ -23,12 +24,25 @@ Figures (targets from issue 7):
   git work from the process start.
 * history: ``dlp scan --history`` over a repository of ``--commits`` commits
   (default 2,000; 3 files changed per commit, with branches and merges): MB/s of
-  distinct blob content scanned (target >= 30 MB/s), commits/s, and peak RSS of
-  the main process and of the largest worker (memory must stay bounded: the
-  main process holds blob ids, never blob contents). Each distinct blob is
-  scanned once: whole when new, and around the lines its commit adds when it
-  modifies an earlier version (whose other lines were scanned then), so "MB
-  actually scanned" is lower than the distinct blob content.
+  distinct blob content scanned (target >= 30 MB/s; median and best of
+  ``--history-repeat`` runs), MB per CPU-second (every process: dlp, its
+  workers and the git processes they start), commits/s, and peak RSS of the
+  main process, of the largest worker and of the largest git process (memory
+  must stay bounded: the main process holds blob ids, never blob contents).
+  Each distinct blob is scanned once: whole when new, and around the lines its
+  commit adds when it modifies an earlier version (whose other lines were
+  scanned then), so "MB actually scanned" is lower than the distinct blob
+  content.
+
+  The repository is written by ``git fast-import`` and then repacked
+  (``git repack -adf``), as git's own gc leaves a repository that grew commit
+  by commit: fast-import deltifies each blob against the previous blob it
+  wrote, whatever its path, and its documentation asks for a repack
+  afterwards. ``--no-repack`` measures that unrepacked pack (every blob read
+  costs git several times more).
+
+Peak RSS is read from ``/proc`` (``VmHWM``): ``ru_maxrss`` of a process
+started by a large parent reports the parent's peak on Linux.
 """
 from __future__ import annotations
 
@@ -43,6 +57,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
@@ -79,7 +94,11 @@ def fake_token(seed: int) -> str:
 def git(cwd: Path, *args: str, input: bytes | None = None) -> bytes:
     env = dict(os.environ, GIT_AUTHOR_NAME="Bench", GIT_AUTHOR_EMAIL="bench@example.com",
                GIT_COMMITTER_NAME="Bench", GIT_COMMITTER_EMAIL="bench@example.com")
-    return subprocess.run(["git", *args], cwd=cwd, env=env, input=input, stdout=subprocess.PIPE, check=True).stdout
+    proc = subprocess.run(["git", "-c", "gc.auto=0", *args], cwd=cwd, env=env, input=input or b"",
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # (never our stdin: repack reads it)
+    if proc.returncode != 0:
+        raise RuntimeError(f"git {' '.join(args[:3])}: {proc.stderr.decode(errors='replace').strip()}")
+    return proc.stdout
 
 
 # --------------------------------------------------------------------------- hook
@@ -172,7 +191,7 @@ def _children_cpu() -> float:
 # --------------------------------------------------------------------------- history
 
 
-def build_history_repo(root: Path, commits: int, *, rewrite: bool = False) -> Path:
+def build_history_repo(root: Path, commits: int, *, rewrite: bool = False, repack: bool = True) -> Path:
     """A repository written with git fast-import: ``commits`` commits on main and
     short branches merged back, 3 files changed per commit, a few tokens added
     and removed along the way. Changes are edits (a few lines inserted,
@@ -226,7 +245,7 @@ def build_history_repo(root: Path, commits: int, *, rewrite: bool = False) -> Pa
         return "\n".join(lines) + "\n"
 
     def changes() -> dict[str, str]:
-        return {path: edit(path) for path in {rng.choice(files) for _ in range(3)}}
+        return {path: edit(path) for path in sorted({rng.choice(files) for _ in range(3)})}  # (not hash order)
 
     main = commit("main", None, None, {f: "\n".join(current[f]) + "\n" for f in files[:100]})
     made = 1
@@ -242,6 +261,8 @@ def build_history_repo(root: Path, commits: int, *, rewrite: bool = False) -> Pa
             main = commit("main", main, None, changes())
             made += 1
     git(repo, "fast-import", "--quiet", input=b"".join(out))
+    if repack:
+        git(repo, "repack", "-a", "-d", "-f", "-q")
     git(repo, "checkout", "-q", "-f", "main")
     return repo
 
@@ -252,8 +273,13 @@ from dlp.git_scan import run_git_scan
 from dlp.ruleset import load_ruleset
 from dlp.runner import ScanOptions
 from dlp.ruleset import Selection
+
+def hwm_mb():
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmHWM:")) / 1024
+
 ruleset = load_ruleset(Selection(disable_packs=tuple(sys.argv[2:]))); ruleset.matcher("auto")
-rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+rss_before = hwm_mb()
 t = time.perf_counter(); c = time.process_time()
 report = run_git_scan(paths=[], staged=False, diff_range=None, history=True, since=None, branches=[],
                       ruleset=ruleset, options=ScanOptions(jobs=int(sys.argv[1])), baseline=None)
@@ -264,43 +290,92 @@ print(json.dumps({"seconds": seconds, "cpu_seconds": cpu, "main_cpu_seconds": ti
                   "bytes": report.bytes, "blobs": report.files,
                   "findings": len(report.findings),
                   "statuses": sorted({dict(r.finding.origin.extra).get("status") for r in report.findings}),
-                  "main_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                  "main_rss_before_scan_mb": rss_before,
-                  "largest_child_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
+                  "main_rss_mb": hwm_mb(), "main_rss_before_scan_mb": rss_before}))
 """
 
 
-def bench_history(root: Path, commits: int, jobs: int, disable: list[str], *, rewrite: bool = False
-                  ) -> dict[str, object]:
+def _descendants(pid: int) -> list[int]:
+    out: list[int] = []
+    todo = [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            children = Path(f"/proc/{p}/task/{p}/children").read_text().split()
+        except OSError:
+            continue
+        out.extend(int(c) for c in children)
+        todo.extend(int(c) for c in children)
+    return out
+
+
+def _peak_rss(pid: int, peaks: dict[int, tuple[str, float]]) -> None:
+    """Record the peak RSS (VmHWM, MB) of each process under ``pid``."""
+    for child in _descendants(pid):
+        try:
+            status = Path(f"/proc/{child}/status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        if "VmHWM" in fields:
+            peaks[child] = (fields["Name"].strip(), int(fields["VmHWM"].split()[0]) / 1024)
+
+
+def _run_child(repo: Path, jobs: int, disable: list[str]) -> dict[str, Any]:
+    """One history scan in a fresh interpreter, its descendants' memory sampled from here."""
+    proc = subprocess.Popen([sys.executable, "-c", _CHILD, str(jobs), *disable], cwd=repo, stdout=subprocess.PIPE,
+                            text=True)
+    peaks: dict[int, tuple[str, float]] = {}
+    while proc.poll() is None:
+        _peak_rss(proc.pid, peaks)
+        time.sleep(0.05)
+    assert proc.returncode == 0 and proc.stdout is not None
+    result: dict[str, Any] = json.loads(proc.stdout.read())
+    result["worker_rss_mb"] = max((mb for name, mb in peaks.values() if name.startswith("python")), default=0.0)
+    result["git_rss_mb"] = max((mb for name, mb in peaks.values() if name == "git"), default=0.0)
+    return result
+
+
+def bench_history(root: Path, commits: int, jobs: int, disable: list[str], *, rewrite: bool = False,
+                  repack: bool = True, repeat: int = 3) -> dict[str, object]:
     t = time.perf_counter()
     repo = root / "history-repo"
     if not repo.exists():
-        build_history_repo(root, commits, rewrite=rewrite)
+        build_history_repo(root, commits, rewrite=rewrite, repack=repack)
     built = time.perf_counter() - t
     n_commits = int(git(repo, "rev-list", "--count", "--all").strip())
     sizes = git(repo, "cat-file", "--batch-all-objects", "--batch-check=%(objecttype) %(objectsize)").split(b"\n")
     distinct = sum(int(line.split()[1]) for line in sizes if line.startswith(b"blob "))
-    result = json.loads(subprocess.run([sys.executable, "-c", _CHILD, str(jobs), *disable], cwd=repo, check=True,
-                                       stdout=subprocess.PIPE, text=True).stdout)
+    loads = []
+    runs = []
+    for _ in range(repeat):
+        loads.append(os.getloadavg()[0])
+        runs.append(_run_child(repo, jobs, disable))
+    result = sorted(runs, key=lambda r: float(r["seconds"]))[len(runs) // 2]  # the median run by wall time
+    seconds = [float(r["seconds"]) for r in runs]
+    cpu = [float(r["cpu_seconds"]) for r in runs]
     mb = distinct / 1e6
     return {
         "commits": n_commits,
         "repo_build_seconds": round(built, 1),
+        "repacked": repack,
         "distinct_blobs_scanned": result["blobs"],
         "distinct_blob_mb": round(mb, 1),
-        "mb_actually_scanned": round(result["bytes"] / 1e6, 1),
+        "mb_actually_scanned": round(int(result["bytes"]) / 1e6, 1),
         "findings": result["findings"],
         "statuses": result["statuses"],
-        "seconds": round(result["seconds"], 2),
-        "mb_per_second": round(mb / result["seconds"], 1),
-        "cpu_seconds": round(result["cpu_seconds"], 2),
-        "mb_per_cpu_second": round(mb / result["cpu_seconds"], 1),
-        "main_process_cpu_seconds": round(result["main_cpu_seconds"], 2),
-        "load_average": os.getloadavg()[0],
-        "commits_per_second": round(n_commits / result["seconds"]),
-        "main_peak_rss_mb": round(result["main_rss_mb"], 1),
-        "main_rss_after_loading_rules_mb": round(result["main_rss_before_scan_mb"], 1),
-        "largest_worker_peak_rss_mb": round(result["largest_child_rss_mb"], 1),
+        "runs": repeat,
+        "seconds_median": round(statistics.median(seconds), 2),
+        "mb_per_second_median": round(mb / statistics.median(seconds), 1),
+        "mb_per_second_best": round(mb / min(seconds), 1),
+        "cpu_seconds_median": round(statistics.median(cpu), 2),
+        "mb_per_cpu_second_median": round(mb / statistics.median(cpu), 1),
+        "main_process_cpu_seconds": round(float(result["main_cpu_seconds"]), 2),
+        "load_average_at_start": [round(x, 1) for x in loads],
+        "commits_per_second_median": round(n_commits / statistics.median(seconds)),
+        "main_peak_rss_mb": round(max(float(r["main_rss_mb"]) for r in runs), 1),
+        "main_rss_after_loading_rules_mb": round(float(result["main_rss_before_scan_mb"]), 1),
+        "largest_worker_peak_rss_mb": round(max(float(r["worker_rss_mb"]) for r in runs), 1),
+        "largest_git_peak_rss_mb": round(max(float(r["git_rss_mb"]) for r in runs), 1),
         "jobs": jobs or os.cpu_count(),
         "disabled_packs": disable,
         "whole_file_rewrites": rewrite,
@@ -313,6 +388,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--jobs", type=int, default=0, help="history scan worker processes (0: all cores)")
     parser.add_argument("--only", choices=["hook", "history"])
+    parser.add_argument("--history-repeat", type=int, default=3, help="history scans to run (median reported)")
+    parser.add_argument("--no-repack", action="store_true",
+                        help="history: keep the pack git fast-import wrote (not repacked as git gc would)")
     parser.add_argument("--rewrite", action="store_true",
                         help="history: every change rewrites whole files (worst case: nothing to skip)")
     parser.add_argument("--disable", action="append", default=[],
@@ -326,11 +404,13 @@ def main(argv: list[str] | None = None) -> int:
             figures["hook"] = bench_hook(root, args.repeat)
             print("hook   ", json.dumps(figures["hook"]), flush=True)
         if args.only in (None, "history"):
-            figures["history"] = bench_history(root, args.commits, args.jobs, [], rewrite=args.rewrite)
+            figures["history"] = bench_history(root, args.commits, args.jobs, [], rewrite=args.rewrite,
+                                               repack=not args.no_repack, repeat=args.history_repeat)
             print("history", json.dumps(figures["history"]), flush=True)
             if args.disable:
                 figures["history_without"] = bench_history(root, args.commits, args.jobs, args.disable,
-                                                           rewrite=args.rewrite)
+                                                           rewrite=args.rewrite, repack=not args.no_repack,
+                                                           repeat=args.history_repeat)
                 print("history", json.dumps(figures["history_without"]), flush=True)
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2) + "\n")

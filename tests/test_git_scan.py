@@ -305,3 +305,16 @@ def test_history_scans_modified_blobs_around_their_changes(repo: Repo, ruleset: 
     assert rows == [(1, c1, "history-only"), (1502, c2, "present")]
     whole = sum(len(repo.git("cat-file", "-p", f"{rev}:data.py")) + 1 for rev in ("HEAD~2", "HEAD~1", "HEAD"))
     assert report.files == 3 and report.bytes < whole / 2  # later versions: only around their changes
+
+
+def test_history_file_whose_previous_version_was_binary_is_scanned_whole(repo: Repo, ruleset: Ruleset) -> None:
+    line = f"key = '{token(80)}'"
+    repo.write("data.txt", b"\x00\x01 binary\n" + line.encode() + b"\n")  # skipped: binary
+    repo.commit("binary")
+    repo.write("data.txt", f"{line}\nx = 1\n")  # the same line, now in a text file: new
+    c2 = repo.commit("text now")
+    repo.write("data.txt", f"{line}\nx = 1\ny = 2\n")  # only y = 2 is new
+    repo.commit("more text")
+    report = scan_git(ruleset, history=True)
+    assert [(r.finding.path, r.finding.line, r.finding.origin.commit) for r in report.findings] == [("data.txt", 1, c2)]
+    assert report.files == 2 and [s.reason for s in report.skipped] == ["binary file"]

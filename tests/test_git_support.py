@@ -157,3 +157,90 @@ def test_added_lines_reads_hunk_headers_only() -> None:
              b"diff --git a/old.txt b/old.txt\ndeleted file mode 100644\n--- a/old.txt\n+++ /dev/null\n"
              b"@@ -1 +0,0 @@\n-bye\n")
     assert git.added_lines(patch) == {"f.txt": [(4, 1), (11, 3)]}
+
+
+# --------------------------------------------------------------------------- what an edit adds (history)
+
+
+def _added(new: bytes, old: bytes, context: int = 1) -> tuple[list[int], list[bytes]]:
+    """(added line numbers, window texts) of ``new`` against ``old``."""
+    from dlp.sources.git_edits import added_windows, cut
+
+    region = cut(new, old, context)
+    if region is None:
+        return [], []
+    assert new[:region.begin] == old[:region.begin] and new[region.end:] == old[region.previous_end:]
+    added = added_windows(new, region.begin, region.end, old[region.begin:region.previous_end], 1, context)
+    lines = [start + i for start, count in added.lines for i in range(count)]
+    for begin, _, line in added.windows:
+        assert new.count(b"\n", 0, begin) + 1 == line
+    return lines, [new[begin:end] for begin, end, _ in added.windows]
+
+
+@pytest.mark.parametrize("old, new, lines, windows", [
+    # an inserted line, one line of context either side
+    (b"a\nb\nc\nd\ne\n", b"a\nb\nX\nc\nd\ne\n", [3], [b"b\nX\nc\n"]),
+    # two edits far apart: two windows; at the very start and end, the window stops at the edge
+    (b"a\nb\nc\nd\ne\nf\n", b"X\na\nb\nc\nd\ne\nf\nY", [1, 8], [b"X\na\n", b"f\nY"]),
+    # edits two lines apart: their windows touch and merge
+    (b"a\nb\nc\nd\n", b"X\na\nb\nY\nc\nd\n", [1, 4], [b"X\na\nb\nY\nc\n"]),
+    # only removals, or only a final newline added: nothing new
+    (b"a\nb\nc\n", b"a\nc\n", [], []),
+    (b"a\nb", b"a\nb\n", [], []),
+    # a line that moved (or was duplicated) within the changed region is not new
+    (b"a\nb\nc\nd\n", b"a\nc\nb\nd\n", [], []),
+    (b"a\nb\nc\nd\n", b"a\nc\nb\nc\nX\nd\n", [5], [b"c\nX\nd\n"]),
+    # ... but a copy of a line outside it is (only the changed regions are compared)
+    (b"a\nb\nc\n", b"a\nb\nb\nX\nc\n", [3, 4], [b"b\nb\nX\nc\n"]),
+    # a changed last line without a newline; a line changed in place
+    (b"a\nb", b"a\nbb", [2], [b"a\nbb"]),
+    (b"k = 1\nv = 2\nw = 3\n", b"k = 1\nv = 9\nw = 3\n", [2], [b"k = 1\nv = 9\nw = 3\n"]),
+    # from an empty file
+    (b"", b"a\nb\n", [1, 2], [b"a\nb\n"]),
+])
+def test_added_lines_of_an_edit(old: bytes, new: bytes, lines: list[int], windows: list[bytes]) -> None:
+    assert _added(new, old) == (lines, windows)
+
+
+def test_added_lines_of_random_edits() -> None:
+    """Every line whose text the old version lacks is added, and its window
+    holds ``context`` lines either side (as far as the text goes)."""
+    rng = random.Random(5)
+    words = [b"a", b"b", b"c", b"d = 1"]
+
+    def text(n: int) -> list[bytes]:
+        return [rng.choice(words) + rng.choice(words) for _ in range(n)]
+
+    for _ in range(2000):
+        old = text(rng.randrange(0, 12))
+        new = list(old)
+        for _ in range(rng.randrange(0, 4)):
+            at = rng.randrange(len(new) + 1)
+            new[at:at + rng.randrange(0, 3)] = text(rng.randrange(0, 3))
+        old_data = b"\n".join(old) + (b"\n" if old and rng.random() < 0.8 else b"")
+        new_data = b"\n".join(new) + (b"\n" if new and rng.random() < 0.8 else b"")
+        context = rng.randrange(0, 3)
+        added, windows = _added(new_data, old_data, context)
+        assert {i for i, line in enumerate(new, 1) if line not in old} <= set(added)
+        joined = b"".join(windows)
+        for number in added:
+            around = new[max(0, number - 1 - context):number + context]
+            assert b"\n".join(around) in joined
+
+
+def test_catfile_close_does_not_wait_for_a_forked_process(tmp_path: Path) -> None:
+    """A process forked after ``git cat-file`` started holds its stdin open:
+    closing must not wait for it to exit."""
+    import multiprocessing
+    import time
+
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    cat = git.CatFile(str(tmp_path))
+    child = multiprocessing.get_context("fork").Process(target=time.sleep, args=(30,))
+    child.start()
+    try:
+        cat.close()
+        assert child.is_alive()
+    finally:
+        child.kill()
+        child.join()

@@ -5,16 +5,15 @@ added (with some lines of context). ``git log -p`` would say which lines those
 are, but computing every commit's patch costs git more than reading the blobs
 does. Instead, in two steps:
 
-1. :func:`cut` (in the process that reads the blobs): the first and last lines
-   both versions share are cut off with slice comparisons in C; what is left
-   is the *middle* of each version. Only the middle and ``context`` lines
-   around it travel to a scanning process.
-2. :func:`added_windows` (in the scanning process): a line in the middle of the
+1. :func:`cut`: the first and last lines both versions share are cut off with
+   slice comparisons in C; what is left is the *middle* of each version (with
+   ``text_begin``/``text_end``: the middle and ``context`` lines around it).
+2. :func:`added_windows`: a line in the middle of the
    new version whose text is not a line of the previous middle is *added*.
    Unlike a diff, a line that only moved within the changed region (or was
-   duplicated) is not: the previous version, scanned at the same path, held it.
-   Added lines, grouped into runs, with ``context`` lines either side, are the
-   windows to scan.
+   copied there from within it) is not: the previous version, scanned at the
+   same path, held it. Added lines, grouped into runs, with ``context`` lines
+   either side, are the windows to scan.
 
 Pure functions over bytes: no I/O.
 """
