@@ -72,7 +72,7 @@ def _scan_blob(data: bytes, previous: bytes | None, origin: Origin, state: Worke
         result.files += 1
         result.bytes += len(data)
         return list(scan(data, state.ruleset, origin=origin, engine=state.engine))
-    region = cut(data, previous, HISTORY_CONTEXT)
+    region = cut(data, previous)
     if region is None:  # only removals
         return []
     added = added_windows(data, region.begin, region.end, previous[region.begin:region.previous_end], 1,

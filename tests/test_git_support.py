@@ -166,7 +166,7 @@ def _added(new: bytes, old: bytes, context: int = 1) -> tuple[list[int], list[by
     """(added line numbers, window texts) of ``new`` against ``old``."""
     from dlp.sources.git_edits import added_windows, cut
 
-    region = cut(new, old, context)
+    region = cut(new, old)
     if region is None:
         return [], []
     assert new[:region.begin] == old[:region.begin] and new[region.end:] == old[region.previous_end:]

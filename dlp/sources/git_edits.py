@@ -6,10 +6,9 @@ are, but computing every commit's patch costs git more than reading the blobs
 does. Instead, in two steps:
 
 1. :func:`cut`: the first and last lines both versions share are cut off with
-   slice comparisons in C; what is left is the *middle* of each version (with
-   ``text_begin``/``text_end``: the middle and ``context`` lines around it).
-2. :func:`added_windows`: a line in the middle of the
-   new version whose text is not a line of the previous middle is *added*.
+   slice comparisons in C; what is left is the *middle* of each version.
+2. :func:`added_windows`: a line in the middle of the new version whose text
+   is not a line of the previous middle is *added*.
    Unlike a diff, a line that only moved within the changed region (or was
    copied there from within it) is not: the previous version, scanned at the
    same path, held it. Added lines, grouped into runs, with ``context`` lines
@@ -30,8 +29,6 @@ class Cut:
     begin: int  # start of the first line that differs (a line start in both versions)
     end: int  # end of the middle in ``data`` (a line start, or len(data))
     previous_end: int  # end of the middle in ``previous``
-    text_begin: int  # ``context`` lines before ``begin`` (or 0)
-    text_end: int  # ``context`` lines after ``end`` (or len(data))
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +39,7 @@ class Added:
     windows: tuple[tuple[int, int, int], ...]  # (begin, end, first line): byte ranges of the text
 
 
-def cut(data: bytes, previous: bytes, context: int) -> Cut | None:
+def cut(data: bytes, previous: bytes) -> Cut | None:
     """The region of ``data`` that differs from ``previous``, or None when
     ``data`` only removes lines (nothing in it is new)."""
     shorter = min(len(data), len(previous))
@@ -53,8 +50,7 @@ def cut(data: bytes, previous: bytes, context: int) -> Cut | None:
         end = len(data) if newline < 0 else newline + 1
     if end <= begin:
         return None
-    return Cut(begin, end, len(previous) - (len(data) - end), lines_before(data, begin, context),
-               lines_after(data, end, context))
+    return Cut(begin, end, len(previous) - (len(data) - end))
 
 
 def added_windows(text: bytes, begin: int, end: int, previous: bytes, first_line: int, context: int) -> Added:
