@@ -372,3 +372,36 @@ def test_fragment_cut_inside_docstrings(tmp_path: Path, start: int, end: int) ->
     with open_index(out) as index:
         for text in (fragment, f"```python\n{fragment}\n```", f"Why?\n\n{fragment}\n\nthanks"):
             assert [Path(m.source_path).name for m in lookup(text, index)] == ["settle.py"], text
+
+
+def test_repetitive_code_matches_only_itself(tmp_path: Path) -> None:
+    # a table of constants has a handful of distinct k-grams: another table of the same
+    # shape must not match it, while a copy of real code next to it still does
+    src = tmp_path / "src"
+    src.mkdir()
+    table = "".join(f"    static final int FIELD_{i} = {i * 4};\n" for i in range(40))
+    (src / "Limits.java").write_text("class Limits {\n" + table + "}\n")
+    (src / "pricing.py").write_text(PRICING)
+    out = tmp_path / "index.db"
+    build([src], out)
+    other = "".join(f"    static final int OFFSET_{i} = {i * 7 + 1};\n" for i in range(30))
+    with open_index(out) as index:
+        assert lookup("```java\nclass Sizes {\n" + other + "}\n```", index) == ()
+        assert lookup(_fragment(PRICING, 4, 24), index)
+
+
+def test_fragment_cut_inside_a_trailing_comment(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    method = (  # short: its k-grams are judged together with the ones that follow it
+        "  public function total($items, $rate) {\n    foreach ($items as $item) {\n"
+        "      $sum += $item->price * $rate;\n    }\n    return round($sum, 2);\n  }\n\n"
+    )
+    doc = "  /**\n" + "".join(f"   * Rule {i}: if ($rate < {i}) {{ return -1; }} else => {{ $sum = [] }}\n"
+                                for i in range(12)) + "   */\n"
+    (src / "Pricing.php").write_text("<?php\nclass Pricing {\n" + method + doc + "}\n")
+    out = tmp_path / "index.db"
+    build([src], out)
+    cut = method + doc[: doc.rindex("*/")]  # ends inside the doc comment
+    with open_index(out) as index:
+        assert lookup(f"```php\n{cut}\n```", index)
