@@ -18,12 +18,9 @@ import os
 import sys
 import time
 from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from itertools import accumulate
-from multiprocessing import get_context
-from multiprocessing.util import Finalize
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 from dlp.errors import InputError, UsageError
 from dlp.model import Finding, Origin, Skipped
@@ -33,6 +30,9 @@ from dlp.runner import ScanOptions, block_all, build_report
 from dlp.scan import scan
 from dlp.sources import git
 from dlp.sources.files import decode_document
+
+if TYPE_CHECKING:  # the process pool is imported only when one is started (a pre-commit run has none)
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 Baseline = Callable[[Finding], bool]
 _CHUNK_JOBS = 128
@@ -160,6 +160,8 @@ _STATE: WorkerState | None = None
 
 
 def _init_worker(state: WorkerState) -> None:
+    from multiprocessing.util import Finalize
+
     global _STATE
     _STATE = state
     Finalize(None, state.close, exitpriority=10)  # end (and reap) git when the worker exits
@@ -184,6 +186,9 @@ class Executor:
         self._pool: ProcessPoolExecutor | None = None
         self._state = WorkerState(root, ruleset, options.engine, options.max_file_size)
         if parallel and self._jobs > 1:
+            from concurrent.futures import ProcessPoolExecutor
+            from multiprocessing import get_context
+
             self._pool = ProcessPoolExecutor(max_workers=self._jobs, mp_context=get_context("fork"),
                                              initializer=_init_worker, initargs=(self._state,))
         self._inflight: deque[Future[ChunkResult]] = deque()
