@@ -5,7 +5,7 @@ Run (takes a few minutes; needs nothing but the Python standard library on disk)
     /tmp/venv/bin/python benchmarks/bench_index.py                 # one million lines
     /tmp/venv/bin/python benchmarks/bench_index.py --lines 200000  # quicker
     /tmp/venv/bin/python benchmarks/bench_index.py --jobs 1        # single process
-    /tmp/venv/bin/python benchmarks/bench_index.py --engine regex  # index built without tree-sitter
+    /tmp/venv/bin/python benchmarks/bench_index.py --engine tree-sitter  # parse every file (default: auto)
 
 Wall-clock figures depend on what else the machine runs; the CPU-time figures
 printed beside them (MB per cpu-second, lookup cpu ms) do much less.
