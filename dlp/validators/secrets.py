@@ -360,7 +360,7 @@ def not_hash_or_uuid(value: str) -> bool:
     return True
 
 
-_CODE_REF_RE = re.compile(
+_CODE_REF = (  # compiled on first use (a few ms: most scans never need it)
     r"""(?x)
       ^\$[{(]?[A-Za-z_]                    # $VAR, ${VAR}, $(Var)
     | ^%[A-Za-z_][A-Za-z0-9_]*%$           # %VAR%
@@ -395,8 +395,18 @@ _CODE_REF_RE = re.compile(
     | ^(?i:sha-?(?:1|224|256|384|512)|sha3-\d{3}|md5|blake2[bs]|aes(?:-?(?:128|192|256))?(?:-(?:gcm|cbc|ctr|ecb|cfb|ofb))?
          |chacha20(?:-poly1305)?|[hrep]s(?:256|384|512)|ed25519|x25519|rsa(?:-(?:oaep|pss|sha\d+))*|pbkdf2(?:-sha\d+)?
          |scrypt|argon2(?:id|i|d)?|bcrypt|hmac-?sha-?\d+)$   # algorithm names
-    """,
+    """
 )
+
+
+_CODE_REF_RE: re.Pattern[str] | None = None
+
+
+def _code_ref_re() -> re.Pattern[str]:
+    global _CODE_REF_RE
+    if _CODE_REF_RE is None:
+        _CODE_REF_RE = re.compile(_CODE_REF)
+    return _CODE_REF_RE
 
 
 def not_code_reference(value: str) -> bool:
@@ -407,7 +417,7 @@ def not_code_reference(value: str) -> bool:
     v = value.strip().strip("'\"`")
     if not v:
         return False
-    if _CODE_REF_RE.search(v) and not re.match(r"^[a-z][a-z0-9+.-]*://[^/\s]*@", v):
+    if _code_ref_re().search(v) and not re.match(r"^[a-z][a-z0-9+.-]*://[^/\s]*@", v):
         return False
     return True
 
