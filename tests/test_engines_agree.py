@@ -103,8 +103,8 @@ def test_document_gate_never_misses_a_context_word(pieces: list) -> None:  # typ
     gates = gate_expressions(_GATE_WORDS)
     assert gates is not None
     short, other = gates
-    fired = any(re.search(s.encode(), data, re.M) for s in short) or bool(
-        other and re.search(other.encode(), data, re.M | re.I))
+    fired = any(re.search(s.encode(), data, re.MULTILINE) for s in short) or bool(
+        other and re.search(other.encode(), data, re.MULTILINE | re.IGNORECASE))
     if fired:
         return
     context = Context(_GATE_WORDS, window=6, required=True)
@@ -118,8 +118,8 @@ def test_document_gate_is_selective() -> None:
 
     short, other = gate_expressions(("ic", "nric"))  # type: ignore[misc]
     def fires(text: bytes) -> bool:
-        return any(re.search(s.encode(), text, re.M) for s in short) or bool(
-            other and re.search(other.encode(), text, re.M | re.I))
+        return any(re.search(s.encode(), text, re.MULTILINE) for s in short) or bool(
+            other and re.search(other.encode(), text, re.MULTILINE | re.IGNORECASE))
     assert not fires(b"public static int x = 900101145673;")
     assert fires(b"ic = 900101145673") and fires(b"customerIc = 1") and fires(b"NRIC: 1") and fires(b"my_ic_no")
 

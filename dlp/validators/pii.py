@@ -16,7 +16,6 @@ import ipaddress
 import re
 from collections.abc import Callable, Sequence
 from itertools import pairwise
-
 from typing import Any
 
 # phonenumbers and stdnum are imported on first use: most scans meet an e-mail
@@ -455,7 +454,7 @@ _PLACEHOLDER_LOCALS = frozenset({
 # knows, plus the generic TLDs seen in practice. Unknown TLDs (``dom.ain``,
 # ``foo.bar``) are test fixtures far more often than real mailboxes.
 # (phonenumbers.SUPPORTED_REGIONS, written out: e-mail checks need not import it)
-_COUNTRY_TLDS = frozenset("""
+_COUNTRY_TLD_NAMES = """
 ac ad ae af ag ai al am ao ar as at au aw ax az ba bb bd be bf bg bh bi bj bl bm bn bo bq br bs
 bt bw by bz ca cc cd cf cg ch ci ck cl cm cn co cr cu cv cw cx cy cz de dj dk dm do dz ec ee eg
 eh er es et fi fj fk fm fo fr ga gb gd ge gf gg gh gi gl gm gn gp gq gr gt gu gw gy hk hn hr ht
@@ -464,7 +463,8 @@ ls lt lu lv ly ma mc md me mf mg mh mk ml mm mn mo mp mq mr ms mt mu mv mw mx my
 ng ni nl no np nr nu nz om pa pe pf pg ph pk pl pm pr ps pt pw py qa re ro rs ru rw sa sb sc sd
 se sg sh si sj sk sl sm sn so sr ss st sv sx sy sz ta tc td tg th tj tk tl tm tn to tr tt tv tw
 tz ua ug us uy uz va vc ve vg vi vn vu wf ws xk ye yt za zm zw
-""".split()) | {"uk", "eu", "su", "ac", "tp"}
+"""
+_COUNTRY_TLDS = frozenset(_COUNTRY_TLD_NAMES.split()) | {"uk", "eu", "su", "ac", "tp"}
 _GENERIC_TLD_NAMES = """
 com org net edu gov mil int info biz name pro mobi asia aero coop museum jobs travel tel cat
 post io co ai app dev me tv cc ws xyz online site tech store shop cloud email website space live

@@ -457,10 +457,10 @@ def more() -> list[Line]:
         out.append((f"No. Plat: {my_plate()}", ("my-vehicle-plate",)))
         out.append((f"Vehicle No: {sg_plate()}", ("sg-vehicle-plate",)))
         out.append((f"Failed login for user from {public_ipv6()} at 10:32", ("public-ipv6-address",)))
-        out.append((f"ที่อยู่ {R.randint(1, 99)}/{R.randint(1, 9)} หมู่ {R.randint(1, 9)} ตำบลบางพูด อำเภอปากเกร็ด "
-                    f"จังหวัดนนทบุรี 11120", ("th-address",)))
-        out.append((f"Alamat: Jl. Sudirman No. {R.randint(1, 99)}, RT 00{R.randint(1, 9)}/RW 00{R.randint(1, 9)}, "
-                    f"Kel. Karet, Kec. Setiabudi, Jakarta Selatan 12920", ("id-address",)))
+        out.append(((f"ที่อยู่ {R.randint(1, 99)}/{R.randint(1, 9)} หมู่ {R.randint(1, 9)} ตำบลบางพูด อำเภอปากเกร็ด "
+                     f"จังหวัดนนทบุรี 11120"), ("th-address",)))
+        out.append(((f"Alamat: Jl. Sudirman No. {R.randint(1, 99)}, RT 00{R.randint(1, 9)}/RW 00{R.randint(1, 9)}, "
+                     f"Kel. Karet, Kec. Setiabudi, Jakarta Selatan 12920"), ("id-address",)))
         out.append((f"Address: {R.randint(1, 999)} Rizal St., Brgy. San Antonio, Makati City 1203 Metro Manila",
                     ("ph-address",)))
     return out
