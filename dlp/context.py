@@ -71,10 +71,12 @@ def has_context(data: bytes, start: int, end: int, context: Context) -> bool:
 def _search_inside(regex: re.Pattern[str], lead: str, window: str, trail: str) -> bool:
     """Whether ``regex`` matches inside ``window`` on normalised text, with the
     characters around it (``lead``, ``trail``) seen only by its boundary checks."""
+    text = normalise(lead + window + trail)
+    if regex.search(text) is None:
+        return False  # the common case: no word at all, whatever the edges
     head = normalise(lead + window)
     lo = len(head) - len(normalise(window))
     hi = len(head)
-    text = normalise(lead + window + trail)
     pos = lo
     while (m := regex.search(text, pos)) is not None and m.start() < hi:
         if m.end() <= hi:
