@@ -155,13 +155,19 @@ class Ruleset:
 
     @property
     def hash(self) -> str:
-        """Content hash of what the matchers compile (patterns, prefilters, keywords, flags, order)."""
+        """Content hash of what the matchers compile (patterns, prefilters, keywords,
+        flags, order, and the context words and category that document gates are
+        built from: dlp/engine/gate.py)."""
         if self._hash is None:
             h = hashlib.sha256()
             for rule in self.rules:
                 h.update(rule.id.encode() + b"\0" + rule.pattern.encode() + b"\0" + (rule.prefilter or "").encode())
                 h.update(b"\0".join(k.encode() for k in rule.keywords) + b"\1")
                 h.update(b"m" if rule.multiline else b"s")
+                h.update(rule.category.value.encode() + b"\0")
+                if rule.context is not None:
+                    h.update(b"r" if rule.context.required else b"o")
+                    h.update(b"\0".join(w.encode() for w in rule.context.words) + b"\1")
             self._hash = h.hexdigest()
         return self._hash
 

@@ -56,3 +56,26 @@ def test_parsed_rules_cache_tracks_file_changes(tmp_path: Path, monkeypatch: pyt
     os.utime(pack, ns=(1, 1))
     monkeypatch.setattr(module, "_PACK_CACHE", {})
     assert "t-aws-key-id-2" in [r.id for r in module._load_cached(pack, "p")[1]]
+
+
+def test_ruleset_hash_covers_what_the_matchers_are_built_from() -> None:
+    """The hash keys the database cache and the hook snapshot's matcher: every
+    input of the compiled database, document gates included, must change it."""
+    import dataclasses
+
+    from dlp.ruleset import Context, Selection, load_ruleset
+
+    rules = list(load_pack_file(CORE_RULES)[1])
+    gated = next(r for r in load_ruleset(Selection(enable_packs=("all",))).rules
+                 if r.context is not None and r.context.required and len(r.context.words) > 1)
+    base = Ruleset([*rules, gated]).hash
+    assert Ruleset([*rules, gated]).hash == base
+    words, window = gated.context.words, gated.context.window
+    changed = {
+        "context words": dataclasses.replace(gated, context=Context(words[1:], window, True)),
+        "context required": dataclasses.replace(gated, context=Context(words, window, False)),
+        "pattern": dataclasses.replace(gated, pattern=gated.pattern + "x"),
+        "keywords": dataclasses.replace(gated, keywords=(*gated.keywords, "zzz")),
+    }
+    for what, rule in changed.items():
+        assert Ruleset([*rules, rule]).hash != base, what

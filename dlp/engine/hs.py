@@ -132,15 +132,6 @@ def _gated(rule: Rule) -> bool:
             and bool(rule.context.words))
 
 
-def _gate_key(ruleset: Ruleset) -> bytes:
-    """What the gates depend on beyond the ruleset hash (which covers patterns and keywords, not context words)."""
-    h = hashlib.sha256()
-    for rule in ruleset.rules:
-        if _gated(rule):
-            h.update(rule.id.encode() + b"\0" + "\0".join(rule.context.words).encode() + b"\1")  # type: ignore[union-attr]
-    return h.digest()
-
-
 def _expressions(ruleset: Ruleset) -> tuple[list[tuple[bytes, int]], list[list[int]], list[bool]]:
     """Distinct (expression, flags) pairs, for each the rules that use it, and
     whether it is a document gate (dlp/engine/gate.py) rather than a span
@@ -184,8 +175,7 @@ def _database(ruleset: Ruleset) -> tuple[hyperscan.Database | None, list[list[in
     one, whether it is a document gate; a rule with a split prefilter is in several
     groups), loaded from the cache when this ruleset was compiled before: a cold
     process then neither compiles nor even derives the expressions."""
-    key = hashlib.sha256(_FORMAT + ruleset.hash.encode() + str(hyperscan.__version__).encode()
-                         + _gate_key(ruleset)).hexdigest()[:32]
+    key = hashlib.sha256(_FORMAT + ruleset.hash.encode() + str(hyperscan.__version__).encode()).hexdigest()[:32]
     path = cache_dir() / f"hs-{key}.db"
     try:
         blob = path.read_bytes()
