@@ -3,8 +3,9 @@
 Two steps need the whole document rather than one match:
 
 * a Kubernetes Secret manifest (rules tagged ``kubernetes-secret``) is matched
-  as a block; it becomes one finding per ``data`` / ``stringData`` key, each
-  with its own line, after ``data`` values are base64-decoded and empty,
+  as a block; every Secret of its YAML document (``kind: List`` items too) is
+  read by :mod:`dlp.k8s_secret` and becomes one finding per ``data`` /
+  ``stringData`` key, on the key's line (block scalars included), after ``data`` values are base64-decoded and empty,
   placeholder, templated and low-entropy entries (and public certificates)
   are dropped;
 * generic findings in source code are checked against the syntax tree
@@ -22,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from dlp.codectx import CodeView, mode_for
+from dlp.k8s_secret import secret_entries
 from dlp.mask import fingerprint, mask
 from dlp.model import Finding
 from dlp.placeholders import is_placeholder
@@ -33,8 +35,6 @@ K8S_SECRET_TAG = "kubernetes-secret"
 _PUBLIC_KEYS = re.compile(
     r"(?i)^(?:user(?:name)?|login|host(?:name)?|port|database|db(?:name)?|name|namespace|region|"
     r"endpoint|server|schema|sslmode|type|kind|email)$|\.(?:crt|cert|pem\.pub|pub)$|^ca\b")
-_BLOCK_HEADER = re.compile(rb"^(data|stringData):[ \t]*\r?$", re.MULTILINE)
-_ENTRY = re.compile(rb"^([ \t]+)([\w.-]+):[ \t]*(.*?)[ \t]*\r?$")
 
 
 def refine(findings: list[Finding], data: bytes, path: str | None) -> list[Finding]:
@@ -66,38 +66,14 @@ def refine(findings: list[Finding], data: bytes, path: str | None) -> list[Findi
 
 
 def kubernetes_secret_entries(block: Finding, data: bytes) -> Iterator[Finding]:
-    """One finding per credential-bearing key of the Secret document holding ``block``."""
-    doc_start = max(data.rfind(b"\n---", 0, block.start) + 1, 0)
-    doc_end = data.find(b"\n---", block.end)
-    doc_end = len(data) if doc_end < 0 else doc_end
-    for header in _BLOCK_HEADER.finditer(data, doc_start, doc_end):
-        encoded = header.group(1) == b"data"
-        pos = header.end() + 1
-        indent: bytes | None = None
-        while pos < doc_end:
-            eol = data.find(b"\n", pos, doc_end)
-            eol = doc_end if eol < 0 else eol
-            line = data[pos:eol]
-            entry = _ENTRY.match(line)
-            if not line.strip() or line.lstrip().startswith(b"#"):
-                pos = eol + 1
-                continue
-            if entry is None or indent is not None and entry.group(1) != indent:
-                break
-            indent = entry.group(1)
-            raw = entry.group(3)
-            value_start = pos + entry.start(3)
-            if raw[:1] in (b'"', b"'") and raw[-1:] == raw[:1] and len(raw) >= 2:
-                raw, value_start = raw[1:-1], value_start + 1
-            key = entry.group(2).decode("utf-8", "replace")
-            text = raw.decode("utf-8", "replace")
-            if _secret_entry(key, text, encoded=encoded):
-                yield _entry_finding(block, data, value_start, value_start + len(raw), text)
-            pos = eol + 1
+    """One finding per credential-bearing key of the Secrets in the YAML document holding ``block``."""
+    for entry in secret_entries(data, block.start):
+        if _secret_entry(entry.key, entry.value, encoded=entry.encoded):
+            yield _entry_finding(block, data, entry.start, entry.end, entry.value)
 
 
 def _secret_entry(key: str, value: str, *, encoded: bool) -> bool:
-    if not value or _PUBLIC_KEYS.search(key) or value[0] in "|>{$<&*!":
+    if not value or _PUBLIC_KEYS.search(key) or value[0] in "$<":
         return False
     plain = value
     if encoded:
