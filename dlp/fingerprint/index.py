@@ -386,15 +386,24 @@ class Index:
                 )))
             return out
 
+    def _load_common(self) -> frozenset[int]:
+        if self._common is None:  # the frequent ones and the stop set are few: kept in memory
+            frequent = {h for (h,) in self._db.execute("SELECT hash FROM common")}
+            self._common = frozenset(frequent | boilerplate.stop_set(self.k))
+            self._has_public = self._db.execute("SELECT 1 FROM public_hashes LIMIT 1").fetchone() is not None
+        return self._common
+
+    def frequent(self) -> frozenset[int] | None:
+        """Every hash that does not count, if the index has no public hashes (else None: use common())."""
+        with self._lock:
+            common = self._load_common()
+            return None if self._has_public else common
+
     def common(self, hashes: Iterable[int]) -> set[int]:
         """Those of ``hashes`` that do not count: frequent, public or boilerplate."""
         with self._lock:
-            if self._common is None:  # the frequent ones and the stop set are few: kept in memory
-                frequent = {h for (h,) in self._db.execute("SELECT hash FROM common")}
-                self._common = frozenset(frequent | boilerplate.stop_set(self.k))
-                self._has_public = self._db.execute("SELECT 1 FROM public_hashes LIMIT 1").fetchone() is not None
             unique = set(hashes)
-            found = unique & self._common
+            found = unique & self._load_common()
             if self._has_public:
                 rest = list(unique - found)
                 for i in range(0, len(rest), _CHUNK):

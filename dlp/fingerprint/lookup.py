@@ -475,7 +475,7 @@ def _verify(
     file_id: int,
     aligned: tuple[list[tuple[int, int]], bytes, Sequence[int]],
     spans: list[tuple[int, int]],
-    frequent: set[int],
+    frequent: set[int] | frozenset[int],
     k: int,
     *,
     min_matches: int,
@@ -647,8 +647,9 @@ def lookup(
                     aligned.append((file_id, found_pairs, _neighbourhood(reading, found_pairs[0], reach)))
             if not aligned:
                 continue
-            frequent = common_among({reading.hashes[p] for _, _, spans in aligned for lo, hi in spans
-                                     for p in range(lo, hi)})
+            in_memory = index.frequent()  # all of them held in memory: no need to ask about each hash
+            frequent: set[int] | frozenset[int] = in_memory if in_memory is not None else common_among(
+                {reading.hashes[p] for _, _, spans in aligned for lo, hi in spans for p in range(lo, hi)})
             for file_id, found_pairs, spans in aligned:
                 for found in _verify(reading, file_id, found_pairs, spans, frequent, k,
                                      min_matches=min_matches, min_span=_MIN_SPAN, threshold=threshold):
