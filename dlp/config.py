@@ -17,12 +17,14 @@ from typing import TYPE_CHECKING, Any
 from dlp.errors import ConfigError
 from dlp.model import Category, Severity
 from dlp.ruleset import Selection
-from dlp.sources.files import DEFAULT_MAX_FILE_SIZE
 
 if TYPE_CHECKING:
     import pathspec  # imported where a spec is built: most runs never need one
 
 CONFIG_NAMES = (".dlp.yaml", ".dlp.yml")
+# Same value as dlp.sources.files.DEFAULT_MAX_FILE_SIZE (a test checks): not
+# imported from there, so the hooks load a policy without the file walker.
+DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 # Sections parsed elsewhere (dlp.policy); accepted here as mappings or lists.
 POLICY_SECTIONS = ("actions", "proprietary", "destinations", "on_error", "audit", "pii", "index", "vault")
 _TOP_KEYS = {"version", "rules", "exclude", "max_file_size", "allowlist", "baseline", *POLICY_SECTIONS}

@@ -15,12 +15,11 @@ from __future__ import annotations
 import json
 import os
 import re
-import shlex
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dlp.config import Allowlist
 from dlp.errors import InputError
@@ -28,8 +27,10 @@ from dlp.mask import fingerprint
 from dlp.model import Action, Category, Finding, Origin, Severity
 from dlp.payloads import mentions
 from dlp.policy import PATH_RULE_ID, Policy, stronger
-from dlp.proprietary import ProprietaryIndex, open_index
 from dlp.report import ReportedFinding, finding_record
+
+if TYPE_CHECKING:  # the index module is imported when a policy names an index
+    from dlp.proprietary import ProprietaryIndex
 
 MAX_INPUT = 10 * 1024 * 1024  # bytes of text one call will look at
 _NO_ORIGIN = Origin()
@@ -126,7 +127,11 @@ class Egress:
             policy = replace(policy, root=Path(cwd).resolve())
         ruleset = load_ruleset(selection_for(config.selection, policy))
         index_file = index_path or policy.index_path
-        index = open_index(index_file) if index_file is not None else None
+        index = None
+        if index_file is not None:
+            from dlp.proprietary import open_index
+
+            index = open_index(index_file)
         return cls(policy, ruleset, allowlist=config.allowlist, engine=engine, index=index, config_path=path)
 
     # ----------------------------------------------------------------- core
@@ -432,6 +437,8 @@ _SHELL_SPLIT = re.compile(r"[|;&<>()]+|\s+")
 def command_paths(command: str, *, cwd: Path | None = None) -> list[str]:
     """Words of a shell command that look like paths (contain a slash or a dot,
     or name an existing file)."""
+    import shlex
+
     try:
         words = shlex.split(command, comments=True, posix=True)
     except ValueError:
@@ -448,3 +455,13 @@ def command_paths(command: str, *, cwd: Path | None = None) -> list[str]:
             if "/" in piece or "." in piece or _is_file(piece, cwd):
                 out.append(piece)
     return out
+
+
+def __getattr__(name: str) -> Any:
+    # ``open_index`` and ``ProprietaryIndex`` are still importable from here,
+    # without loading the index module for every hook process.
+    if name in ("open_index", "ProprietaryIndex"):
+        from dlp import proprietary
+
+        return getattr(proprietary, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

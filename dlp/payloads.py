@@ -21,7 +21,6 @@ the input is never mutated.
 """
 from __future__ import annotations
 
-import copy
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -113,6 +112,8 @@ def rebuild(payload: dict, replacements: dict[Path_, Any]) -> dict:
     are shared with the input (treat the result as read-only, like the input)."""
     if not replacements:
         return payload
+    import copy
+
     out = copy.copy(payload)
     copied: dict[Path_, Any] = {(): out}
     for path, value in replacements.items():

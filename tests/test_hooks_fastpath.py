@@ -170,3 +170,27 @@ def test_prefilter_snapshot_covers_every_positive_example() -> None:
             elif scan(data, ruleset, engine="hyperscan") and not rebuilt.spans(data):
                 missed.append((rule.id, "finding without span"))
     assert not missed
+
+
+def test_full_prompt_path_leaves_unneeded_modules_unloaded(env: Path) -> None:
+    """A prompt answered by the full path (fresh process, as a hook runs) does
+    not import the file walker, the index, the vault or click: start-up time
+    is most of a hook's cost (benchmarks/bench_hook.py)."""
+    import subprocess
+    import sys
+
+    from dlp.config import DEFAULT_MAX_FILE_SIZE
+    from dlp.sources.files import DEFAULT_MAX_FILE_SIZE as WALKER_LIMIT
+
+    assert DEFAULT_MAX_FILE_SIZE == WALKER_LIMIT  # config keeps its own copy of the walker's limit
+    run_hook("claude-code", prompt(env, "hello"))  # fills the rule cache (no YAML parsing below)
+    code = ("import sys; from dlp.integrations.hooks import run_hook; "
+            "r = run_hook('claude-code', sys.stdin.buffer.read()); "
+            "print(' '.join(sorted(sys.modules))); print(r.stdout.strip() or 'allow')")
+    out = subprocess.run([sys.executable, "-c", code], input=prompt(env, f"use {TOKEN}"), capture_output=True,
+                         check=True, env=dict(os.environ, DLP_NO_FASTPATH="1"), cwd=env).stdout.decode()
+    loaded, answer = out.splitlines()[-2].split(), out.splitlines()[-1]
+    assert json.loads(answer)["decision"] == "block"  # the full path ran: rules, scan, policy
+    assert "dlp.scan" in loaded and "dlp.policy" in loaded
+    for module in ("dlp.sources.files", "dlp.proprietary", "dlp.redact", "click", "shlex", "yaml"):
+        assert module not in loaded, module
