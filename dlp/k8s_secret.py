@@ -13,7 +13,7 @@ with no dependency and no failure mode beyond "no entry found". Pure.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 
 _SEPARATOR = re.compile(rb"^(?:---|\.\.\.)(?:[ \t].*)?\r?$", re.MULTILINE)
@@ -134,7 +134,7 @@ def _object(lines: list[_Line], at: int, column: int) -> tuple[int, int]:
 
 
 def _section(data: bytes, lines: list[_Line], i: int, last: int, column: int,
-             encoded: bool) -> Iterator[SecretEntry]:
+             encoded: bool) -> Generator[SecretEntry, None, int]:
     """Entries of one data/stringData section starting at line ``i``; returns the next line."""
     entry_column: int | None = None
     while i < last:
@@ -193,9 +193,9 @@ def _entry(data: bytes, lines: list[_Line], encoded: bool) -> SecretEntry | None
     raw = _COMMENT_TAIL.sub(b"", raw)
     if raw[:1] in (b"{", b"[", b"&", b"*", b"!"):
         return None  # flow collections, anchors, aliases and tags: not read here
-    texts = [raw] if raw else []
-    texts += [_COMMENT_TAIL.sub(b"", data[line.start:line.end]).strip() for line in more if not line.blank]
-    value = ("" if encoded else " ").join(t.decode("utf-8", "replace") for t in texts)
+    chunks = [raw] if raw else []
+    chunks += [_COMMENT_TAIL.sub(b"", data[line.start:line.end]).strip() for line in more if not line.blank]
+    value = ("" if encoded else " ").join(c.decode("utf-8", "replace") for c in chunks)
     end = more[-1].end if more else start + len(raw)
     return _make(key, value, start, end, encoded)
 
