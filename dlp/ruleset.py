@@ -11,7 +11,7 @@ import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
 
 from dlp.errors import RuleError
 from dlp.model import Category, Severity
@@ -130,13 +130,21 @@ def _compiled_str(pattern: str) -> re.Pattern[str]:
 class Ruleset:
     """An ordered, immutable collection of rules, with matchers built on demand."""
 
-    __slots__ = ("rules", "_by_id", "_matchers", "_hash")
+    __slots__ = ("rules", "_ids", "_matchers", "_hash")
 
     def __init__(self, rules: Iterable[Rule]) -> None:
-        self.rules: tuple[Rule, ...] = tuple(rules)
-        self._by_id = {rule.id: rule for rule in self.rules}
+        # Rules from the disk cache stay undecoded until used (a hook scan
+        # touches the few rules with candidates): a read-only sequence.
+        self.rules: Sequence[Rule] = rules if isinstance(rules, _Picked) else tuple(rules)
+        self._ids: dict[str, int] | None = None
         self._matchers: dict[str, Matcher] = {}
         self._hash: str | None = None
+
+    @property
+    def _by_id(self) -> dict[str, int]:
+        if self._ids is None:
+            self._ids = {_field(self.rules, i, "id"): i for i in range(len(self.rules))}
+        return self._ids
 
     def __len__(self) -> int:
         return len(self.rules)
@@ -149,7 +157,7 @@ class Ruleset:
 
     def get(self, rule_id: str) -> Rule:
         try:
-            return self._by_id[rule_id]
+            return self.rules[self._by_id[rule_id]]
         except KeyError:
             raise RuleError(f"unknown rule {rule_id!r}") from None
 
@@ -159,15 +167,8 @@ class Ruleset:
         flags, order, and the context words and category that document gates are
         built from: dlp/engine/gate.py)."""
         if self._hash is None:
-            h = hashlib.sha256()
-            for rule in self.rules:
-                h.update(rule.id.encode() + b"\0" + rule.pattern.encode() + b"\0" + (rule.prefilter or "").encode())
-                h.update(b"\0".join(k.encode() for k in rule.keywords) + b"\1")
-                h.update(b"m" if rule.multiline else b"s")
-                h.update(rule.category.value.encode() + b"\0")
-                if rule.context is not None:
-                    h.update(b"r" if rule.context.required else b"o")
-                    h.update(b"\0".join(w.encode() for w in rule.context.words) + b"\1")
+            rules = self.rules
+            h = hashlib.sha256(b"".join(_hash_bytes_at(rules, i) for i in range(len(rules))))
             self._hash = h.hexdigest()
         return self._hash
 
@@ -486,44 +487,54 @@ def load_ruleset(selection: Selection = Selection(), *, pack_files: Mapping[str,
     for selector in (*selection.enable_packs, *selection.disable_packs):
         if not any(_pack_matches(p, selector) for p in files):
             raise RuleError(f"unknown rule pack {selector!r} (see `dlp rules list --packs`)")
-    chosen: list[Rule] = []
+    # (pack's rules, index): rules from the disk cache are looked at through
+    # their plain fields (_field) and decoded only when a scan uses them
+    chosen: list[tuple[Sequence[Rule], int]] = []
     for pack, path in files.items():
         default, rules = load_pack_file(path, pack=pack) if examples else _load_cached(path, pack)
         enabled = default or any(_pack_matches(pack, s) for s in selection.enable_packs)
         if any(_pack_matches(pack, s) for s in selection.disable_packs):
             enabled = False
         if enabled:
-            chosen.extend(rules)
+            chosen.extend((rules, i) for i in range(len(rules)))
     for path in selection.extra_files:
         _, rules = load_pack_file(path, pack=f"extra/{path.stem}")
-        chosen.extend(rules)
-    seen: dict[str, Rule] = {}
-    for rule in chosen:
-        if rule.id in seen:
-            raise RuleError(f"{rule.source}: rule {rule.id!r}: duplicate id (also in {seen[rule.id].source})")
-        seen[rule.id] = rule
+        chosen.extend((rules, i) for i in range(len(rules)))
+    seen: dict[str, tuple[Sequence[Rule], int]] = {}
+    for rules, i in chosen:
+        rule_id = _field(rules, i, "id")
+        if rule_id in seen:
+            other, j = seen[rule_id]
+            raise RuleError(f"{_field(rules, i, 'source')}: rule {rule_id!r}: duplicate id "
+                            f"(also in {_field(other, j, 'source')})")
+        seen[rule_id] = (rules, i)
     for rule_id in (*selection.disable_rules, *selection.only_rules):
         if rule_id not in seen and not _known_anywhere(rule_id, files):
             raise RuleError(f"unknown rule {rule_id!r}")
-    selected = [
-        r for r in chosen
-        if r.id not in selection.disable_rules
-        and (not selection.only_rules or r.id in selection.only_rules)
-        and r.severity >= selection.min_severity
-        and (not selection.categories or r.category in selection.categories)
-    ]
-    return Ruleset(selected)
+    selected = chosen
+    if selection.disable_rules or selection.only_rules:
+        selected = [(rules, i) for rules, i in selected if _field(rules, i, "id") not in selection.disable_rules
+                    and (not selection.only_rules or _field(rules, i, "id") in selection.only_rules)]
+    if selection.min_severity > min(Severity):
+        selected = [(rules, i) for rules, i in selected if _field(rules, i, "severity") >= selection.min_severity]
+    if selection.categories:
+        selected = [(rules, i) for rules, i in selected if _field(rules, i, "category") in selection.categories]
+    return Ruleset(_Picked(selected))
 
 
 def _known_anywhere(rule_id: str, files: Mapping[str, Path]) -> bool:
-    return any(rule.id == rule_id for pack, path in files.items() for rule in _load_cached(path, pack)[1])
+    for pack, path in files.items():
+        rules = _load_cached(path, pack)[1]
+        if any(_field(rules, i, "id") == rule_id for i in range(len(rules))):
+            return True
+    return False
 
 
-_PACK_CACHE: dict[tuple[str, str, int, int], tuple[bool, list[Rule]]] = {}
-_DISK_FORMAT = "dlp-rules-3"
+_PACK_CACHE: dict[tuple[str, str, int, int], tuple[bool, Sequence[Rule]]] = {}
+_DISK_FORMAT = "dlp-rules-4"
 
 
-def _load_cached(path: Path, pack: str) -> tuple[bool, list[Rule]]:
+def _load_cached(path: Path, pack: str) -> tuple[bool, Sequence[Rule]]:
     """Parsing is a pure function of the file's content: memoise it by
     (path, mtime, size) in memory and on disk, so a cold process (a hook runs
     on every prompt) neither re-parses YAML nor recompiles validated regexes.
@@ -538,8 +549,9 @@ def _load_cached(path: Path, pack: str) -> tuple[bool, list[Rule]]:
         cached = _disk_load(key)
         if cached is None:
             default, rules = load_pack_file(path, pack=pack)
-            cached = (default, [replace(rule, positive=(), negative=()) for rule in rules])
-            _disk_store(key, cached)
+            stripped = [replace(rule, positive=(), negative=()) for rule in rules]
+            cached = (default, stripped)
+            _disk_store(key, (default, stripped))
         _PACK_CACHE[key] = cached
     return cached
 
@@ -618,19 +630,131 @@ def _decoder(names: tuple[str, ...]):  # type: ignore[no-untyped-def]
     return decode
 
 
-def _disk_load(key: tuple[str, str, int, int]) -> tuple[bool, list[Rule]] | None:
+def _disk_load(key: tuple[str, str, int, int]) -> tuple[bool, Sequence[Rule]] | None:
     import marshal
 
     try:
         with open(_disk_path(key), "rb") as fh:
             value = marshal.loads(fh.read())
-        names, default, rows = value
-        if tuple(names) != _rule_fields() or not isinstance(default, bool):
+        names, default, rows, hash_bytes = value
+        if tuple(names) != _rule_fields() or not isinstance(default, bool) or not isinstance(rows, list):
             return None
-        decode = _decoder(_rule_fields())
-        return default, [decode(row) for row in rows]
+        if not all(isinstance(row, tuple) and len(row) == len(names) for row in rows):
+            return None
+        if not isinstance(hash_bytes, list) or len(hash_bytes) != len(rows):
+            return None
+        return default, _CachedRules(rows, hash_bytes, _decoder(_rule_fields()))
     except Exception:  # noqa: BLE001 - a missing, stale or corrupt cache is only a miss
         return None
+
+
+class _CachedRules(Sequence[Rule]):
+    """One pack's rules as rows of the disk cache, each decoded into a
+    :class:`Rule` on first access (a process that scans a prompt uses a few of
+    hundreds; decoding them all costs more than the scan)."""
+
+    __slots__ = ("_decode", "_decoded", "hash_bytes", "rows")
+
+    def __init__(self, rows: list[tuple[Any, ...]], hash_bytes: list[bytes], decode: Any) -> None:
+        self.rows = rows
+        self.hash_bytes = hash_bytes
+        self._decode = decode
+        self._decoded: list[Rule | None] = [None] * len(rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self.rows)))]
+        rule = self._decoded[index]
+        if rule is None:
+            rule = self._decoded[index] = self._decode(self.rows[index])
+        return rule
+
+    def __iter__(self) -> Iterator[Rule]:
+        for i in range(len(self.rows)):
+            yield self[i]
+
+
+class _Picked(Sequence[Rule]):
+    """The rules a selection picked from packs' rule sequences, in order."""
+
+    __slots__ = ("picks",)
+
+    def __init__(self, picks: list[tuple[Sequence[Rule], int]]) -> None:
+        self.picks = picks
+
+    def __len__(self) -> int:
+        return len(self.picks)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return tuple(rules[i] for rules, i in self.picks[index])
+        rules, i = self.picks[index]
+        return rules[i]
+
+    def __iter__(self) -> Iterator[Rule]:
+        for rules, i in self.picks:
+            yield rules[i]
+
+    def __repr__(self) -> str:
+        return f"<{len(self.picks)} rules>"
+
+
+def _row_at(rules: Sequence[Rule], index: int) -> tuple[tuple[Any, ...] | None, Sequence[Rule], int]:
+    """(the undecoded cache row of ``rules[index]`` or None, and where the rule lives)."""
+    if type(rules) is _Picked:  # type(), not isinstance: ABC instance checks are slow
+        rules, index = rules.picks[index]
+    if type(rules) is _CachedRules and rules._decoded[index] is None:
+        return rules.rows[index], rules, index
+    return None, rules, index
+
+
+def _field(rules: Sequence[Rule], index: int, name: str) -> Any:
+    """``getattr(rules[index], name)`` without decoding a cached rule (id,
+    source, severity and category only)."""
+    row, rules, index = _row_at(rules, index)
+    if row is None:
+        return getattr(rules[index], name)
+    value = row[_field_index(name)]
+    if name == "severity":
+        return Severity(value)
+    if name == "category":
+        return Category(value)
+    return value
+
+
+def _hash_bytes_at(rules: Sequence[Rule], index: int) -> bytes:
+    """What :attr:`Ruleset.hash` covers of ``rules[index]`` (kept in the disk
+    cache: a cached rule is not decoded for it)."""
+    if type(rules) is _Picked:
+        rules, index = rules.picks[index]
+    if type(rules) is _CachedRules:
+        return rules.hash_bytes[index]
+    return _hash_bytes(rules[index])
+
+
+def _hash_bytes(rule: Rule) -> bytes:
+    out = [rule.id.encode(), b"\0", rule.pattern.encode(), b"\0", (rule.prefilter or "").encode(),
+           b"\0".join(k.encode() for k in rule.keywords), b"\1", b"m" if rule.multiline else b"s",
+           rule.category.value.encode(), b"\0"]
+    if rule.context is not None:
+        out += [b"r" if rule.context.required else b"o", b"\0".join(w.encode() for w in rule.context.words), b"\1"]
+    return b"".join(out)
+
+
+_FIELD_INDEX: dict[str, int] = {}
+
+
+def _field_index(name: str) -> int:
+    if not _FIELD_INDEX:
+        _FIELD_INDEX.update((n, i) for i, n in enumerate(_rule_fields()))
+    return _FIELD_INDEX[name]
+
+
+
+
 
 
 def _disk_store(key: tuple[str, str, int, int], value: tuple[bool, list[Rule]]) -> None:
@@ -640,7 +764,8 @@ def _disk_store(key: tuple[str, str, int, int], value: tuple[bool, list[Rule]]) 
 
     names = _rule_fields()
     try:
-        blob = marshal.dumps((names, value[0], [_encode_rule(rule, names) for rule in value[1]]))
+        blob = marshal.dumps((names, value[0], [_encode_rule(rule, names) for rule in value[1]],
+                              [_hash_bytes(rule) for rule in value[1]]))
     except ValueError:  # a value marshal cannot hold (a validator argument of another type): no cache
         return
     store_atomic(_disk_path(key), blob)

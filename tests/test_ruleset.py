@@ -7,6 +7,7 @@ import pytest
 import yaml
 
 from dlp.errors import RuleError
+from dlp.model import Category
 from dlp.ruleset import Selection, load_pack_file, load_ruleset
 
 GOOD = """\
@@ -136,10 +137,46 @@ def test_disk_cache_round_trips_every_builtin_rule(tmp_path: Path, monkeypatch: 
         default, rules = load_pack_file(path, pack=pack)
         key = (str(path), pack, 1, 2)
         module._disk_store(key, (default, rules))
-        assert module._disk_load(key) == (default, rules)
+        loaded = module._disk_load(key)
+        assert loaded is not None and loaded[0] == default and list(loaded[1]) == rules
         checked += len(rules)
     assert checked > 100
     assert any(r.validators and r.validators[0].args for r in load_ruleset(Selection(enable_packs=("all",))))
+
+
+def test_cached_rules_are_decoded_on_use_and_hash_as_decoded(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A ruleset from the disk cache decodes a rule only when it is used; its
+    selection, ids and hash are those of the decoded rules."""
+    import hashlib
+
+    from dlp import ruleset as module
+
+    monkeypatch.setenv("DLP_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(module, "_PACK_CACHE", {})
+    parsed = load_ruleset(Selection(enable_packs=("all",)))  # parses YAML, fills the disk cache
+    monkeypatch.setattr(module, "_PACK_CACHE", {})
+    cached = load_ruleset(Selection(enable_packs=("all",)))
+    packs = {id(rules): rules for rules, _ in cached.rules.picks}.values()
+    assert all(isinstance(rules, module._CachedRules) for rules in packs)
+    assert cached.hash == parsed.hash
+    assert not any(r is not None for rules in packs for r in rules._decoded)  # hashing decoded nothing
+    third = cached.rules[3]
+    assert cached.get(third.id) is third and third.id in cached and "no-such-rule" not in cached
+    assert sum(r is not None for rules in packs for r in rules._decoded) == 1
+    assert [r.id for r in cached] == [r.id for r in parsed] and list(cached) == list(parsed)
+    # the hash is the one of the fields the matchers compile, rule by rule
+    h = hashlib.sha256()
+    for rule in parsed:
+        h.update(rule.id.encode() + b"\0" + rule.pattern.encode() + b"\0" + (rule.prefilter or "").encode())
+        h.update(b"\0".join(k.encode() for k in rule.keywords) + b"\1")
+        h.update((b"m" if rule.multiline else b"s") + rule.category.value.encode() + b"\0")
+        if rule.context is not None:
+            h.update(b"r" if rule.context.required else b"o")
+            h.update(b"\0".join(w.encode() for w in rule.context.words) + b"\1")
+    assert cached.hash == h.hexdigest() == module.Ruleset(list(parsed)).hash
+    assert len(load_ruleset(Selection(enable_packs=("all",), categories=(Category.PII,)))) == sum(
+        r.category is Category.PII for r in parsed)
 
 
 def test_disk_cache_damage_is_a_miss(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -156,6 +193,9 @@ def test_disk_cache_damage_is_a_miss(tmp_path: Path, monkeypatch: pytest.MonkeyP
     # a cache written for another layout of Rule is not used
     import marshal
 
-    names, default, rows = marshal.loads(blob)
-    module._disk_path(key).write_bytes(marshal.dumps((names[:-1], default, [row[:-1] for row in rows])))
+    names, default, rows, hashed = marshal.loads(blob)
+    module._disk_path(key).write_bytes(marshal.dumps((names[:-1], default, [row[:-1] for row in rows], hashed)))
+    assert module._disk_load(key) is None
+    # nor one whose rows and hashed fields disagree
+    module._disk_path(key).write_bytes(marshal.dumps((names, default, rows, hashed[:-1])))
     assert module._disk_load(key) is None
