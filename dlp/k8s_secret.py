@@ -17,7 +17,7 @@ from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 
 _SEPARATOR = re.compile(rb"^(?:---|\.\.\.)(?:[ \t].*)?\r?$", re.MULTILINE)
-_KIND_SECRET = re.compile(rb"^([ \t]*(?:-[ \t]+)?)kind:[ \t]*([\"']?)Secret\2[ \t]*(?:#.*)?\r?$", re.MULTILINE)
+_KIND_SECRET = re.compile(rb"^([ \t]*(?:-[ \t]+)?)kind:[ \t]*([\"']?)[Ss]ecret\2[ \t]*(?:#.*)?\r?$", re.MULTILINE)
 _SECTION = re.compile(rb"(data|stringData):[ \t]*(?:#.*)?\r?$")
 _ENTRY = re.compile(rb"([\"']?)([\w.-]+)\1:(?:[ \t]+|$)")
 _BLOCK_INDICATOR = re.compile(rb"([|>])[-+0-9]*[ \t]*(?:#.*)?$")

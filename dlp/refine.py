@@ -88,7 +88,11 @@ def _secret_entry(key: str, value: str, *, encoded: bool) -> bool:
         if plain.startswith("-----BEGIN CERTIFICATE"):
             return False
     plain = plain.strip()
-    if len(plain) < 6 or is_placeholder(plain) or "{{" in plain or "${" in plain:
+    if len(plain) < 6 or "{{" in plain or "${" in plain:
+        return False
+    # a whole document (a JSON config, a multi-line file) is not judged by the
+    # filler words it may contain (an "example" host name, a "test" flag)
+    if not (plain.startswith(("{", "[")) or "\n" in plain) and is_placeholder(plain):
         return False
     return shannon_entropy(plain) >= 2.5
 

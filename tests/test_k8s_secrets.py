@@ -169,3 +169,15 @@ def test_list_item_with_data_before_kind() -> None:
         "  kind: ConfigMap\n"
     )
     assert [line for _, line, _ in _k8s(text)] == [5]
+
+
+def test_comment_before_the_first_key_and_tab_indentation() -> None:
+    # shapes from gitleaks' kubernetes-secret-yaml samples
+    text = f"apiVersion: v1\nkind: Secret\ndata:\n\t# abbreviated\n\tpassword: {_b64('S!B*d$zDsb=')}\n\tusername: {_b64('admin')}\n"
+    assert [line for _, line, _ in _k8s(text)] == [5]
+
+
+def test_a_json_document_is_not_judged_by_its_filler_words() -> None:
+    config = _b64('{"auths":{"https://registry.example/v1/":{"auth":"b3BlbnNlc2FtZTpxN3pMcDJ4Vg=="}}}')
+    text = f"kind: Secret\ndata:\n  .dockercfg: |\n    {config}\n  plain: {_b64('example-password')}\n"
+    assert [(line, value) for _, line, value in _k8s(text)] == [(3, config)]

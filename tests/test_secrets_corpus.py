@@ -109,11 +109,19 @@ def _synthetic_positives(rng: random.Random) -> list[tuple[str, str, str, str]]:
     return out
 
 
+def _external() -> dict:
+    return yaml.safe_load((EVAL / "external.yaml").read_text(encoding="utf-8"))
+
+
 def _external_positives() -> list[tuple[str, str, str, str]]:
     out = []
-    for entry in yaml.safe_load((EVAL / "external.yaml").read_text(encoding="utf-8")):
+    for entry in _external()["positives"]:
+        if "file" in entry:
+            text = (EVAL / entry["file"]).read_text(encoding="utf-8")
+            out.append((entry["family"], entry["secret"], entry["file"], text))
+            continue
         for text in entry["texts"]:
-            out.append((entry["family"], entry["secret"], "snippet.txt", text))
+            out.append((entry["family"], entry["secret"], entry.get("path", "snippet.txt"), text))
     return out
 
 
@@ -189,6 +197,8 @@ def _decoys(rng: random.Random) -> list[tuple[str, str, str]]:
         ("placeholder", "values.yaml", "password: {{ .Values.db.password | quote }}\n"),
         ("placeholder", "docker-compose.yml", "environment:\n  - POSTGRES_PASSWORD=${POSTGRES_PASSWORD}\n"),
     ]
+    for name in _external()["decoy_files"]:
+        out.append(("public decoy", name, (EVAL / name).read_text(encoding="utf-8")))
     return out
 
 
