@@ -15,6 +15,20 @@ def cache_dir() -> Path:
     return Path(base) / "dlp"
 
 
+def sha256(data: bytes = b"") -> Any:
+    """``hashlib.sha256(data)``, the same digest, without importing hashlib:
+    its import loads OpenSSL, several ms of a hook's start-up (CPython's own
+    SHA-256 module is used when present)."""
+    try:
+        from _sha256 import sha256 as new  # CPython <= 3.11
+    except ImportError:
+        try:
+            from _sha2 import sha256 as new  # CPython >= 3.12
+        except ImportError:
+            from hashlib import sha256 as new
+    return new(data)
+
+
 def store_atomic(path: Path, blob: bytes) -> None:
     """Best effort: a read-only or missing cache only costs a recompute next time."""
     import tempfile  # only a cache miss writes: a warm start need not import it
@@ -34,10 +48,9 @@ def memo_json(kind: str, text: str, parse: Callable[[], Any]) -> Any:
     ``text`` (so a cold process reading the same `.dlp.yaml` again need not
     import a YAML parser). Only values that JSON returns unchanged are kept;
     errors raised by ``parse`` are never cached."""
-    import hashlib
     import json
 
-    digest = hashlib.sha256(f"{kind}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    digest = sha256(f"{kind}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
     path = cache_dir() / f"{kind}-{digest}.json"
     try:
         with open(path, "rb") as fh:

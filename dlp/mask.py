@@ -1,8 +1,7 @@
 """Masked values and fingerprints: what reports show instead of a secret."""
 from __future__ import annotations
 
-import hashlib
-
+from dlp.cache import sha256
 from dlp.model import Category
 
 
@@ -37,5 +36,5 @@ def mask(value: str, category: Category = Category.SECRET) -> str:
 
 def fingerprint(rule_id: str, value: str) -> str:
     """Stable identity of (rule, value): the key of baselines and allowlists."""
-    digest = hashlib.sha256(f"{rule_id}:{value}".encode("utf-8", "surrogatepass")).hexdigest()
+    digest = sha256(f"{rule_id}:{value}".encode("utf-8", "surrogatepass")).hexdigest()
     return f"sha256:{digest}"

@@ -6,13 +6,13 @@ packs live in the ``dlp.rules`` package (the repository's ``rules/`` folder).
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
 
+from dlp.cache import sha256
 from dlp.errors import RuleError
 from dlp.model import Category, Severity
 
@@ -168,7 +168,7 @@ class Ruleset:
         built from: dlp/engine/gate.py)."""
         if self._hash is None:
             rules = self.rules
-            h = hashlib.sha256(b"".join(_hash_bytes_at(rules, i) for i in range(len(rules))))
+            h = sha256(b"".join(_hash_bytes_at(rules, i) for i in range(len(rules))))
             self._hash = h.hexdigest()
         return self._hash
 
@@ -584,7 +584,7 @@ def _disk_path(key: tuple[str, str, int, int]) -> Path:
 
         layout = tuple(tuple(f.name for f in fields(cls)) for cls in (Rule, Context, Example, ValidatorCall))
         _LAYOUT_DIGEST = repr((_DISK_FORMAT, __version__, layout, sys.version_info[:2]))
-    digest = hashlib.sha256(repr((_LAYOUT_DIGEST, key)).encode()).hexdigest()[:32]
+    digest = sha256(repr((_LAYOUT_DIGEST, key)).encode()).hexdigest()[:32]
     return cache_dir() / f"rules-{digest}.marshal"
 
 

@@ -98,3 +98,14 @@ def test_policy_pattern_check_is_remembered_only_when_valid(monkeypatch: pytest.
         with pytest.raises(ConfigError, match="invalid pattern"):
             policy.parse_policy({"proprietary": {"paths": ["src/", "!"]}})
     assert calls.count(("src/", "!")) == 2
+
+
+@pytest.mark.parametrize("data", [b"", b"abc", "r\0pattern \u00e9".encode(), bytes(range(256)) * 9])
+def test_sha256_is_hashlib_sha256(data: bytes) -> None:
+    import hashlib
+
+    assert cache.sha256(data).hexdigest() == hashlib.sha256(data).hexdigest()
+    h = cache.sha256()
+    h.update(data)
+    h.update(b"more")
+    assert h.hexdigest() == hashlib.sha256(data + b"more").hexdigest()

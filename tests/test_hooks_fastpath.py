@@ -174,8 +174,9 @@ def test_prefilter_snapshot_covers_every_positive_example() -> None:
 
 def test_full_prompt_path_leaves_unneeded_modules_unloaded(env: Path) -> None:
     """A prompt answered by the full path (fresh process, as a hook runs) does
-    not import the file walker, the index, the vault or click: start-up time
-    is most of a hook's cost (benchmarks/bench_hook.py)."""
+    not import the file walker, the index, the vault, click or hashlib (its
+    import loads OpenSSL): start-up time is most of a hook's cost
+    (benchmarks/bench_hook.py)."""
     import subprocess
     import sys
 
@@ -192,5 +193,5 @@ def test_full_prompt_path_leaves_unneeded_modules_unloaded(env: Path) -> None:
     loaded, answer = out.splitlines()[-2].split(), out.splitlines()[-1]
     assert json.loads(answer)["decision"] == "block"  # the full path ran: rules, scan, policy
     assert "dlp.scan" in loaded and "dlp.policy" in loaded
-    for module in ("dlp.sources.files", "dlp.proprietary", "dlp.redact", "click", "shlex", "yaml"):
+    for module in ("dlp.sources.files", "dlp.proprietary", "dlp.redact", "click", "shlex", "yaml", "hashlib"):
         assert module not in loaded, module

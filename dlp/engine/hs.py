@@ -1,7 +1,6 @@
 """Hyperscan matcher: one database for every rule, cached on disk by content hash."""
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -9,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import hyperscan
 
-from dlp.cache import cache_dir, store_atomic
+from dlp.cache import cache_dir, sha256, store_atomic
 from dlp.engine.gate import gate_expressions
 from dlp.engine.lines import line_has_keyword, line_span
 from dlp.errors import RuleError
@@ -175,7 +174,7 @@ def _database(ruleset: Ruleset) -> tuple[hyperscan.Database | None, list[list[in
     one, whether it is a document gate; a rule with a split prefilter is in several
     groups), loaded from the cache when this ruleset was compiled before: a cold
     process then neither compiles nor even derives the expressions."""
-    key = hashlib.sha256(_FORMAT + ruleset.hash.encode() + str(hyperscan.__version__).encode()).hexdigest()[:32]
+    key = sha256(_FORMAT + ruleset.hash.encode() + str(hyperscan.__version__).encode()).hexdigest()[:32]
     path = cache_dir() / f"hs-{key}.db"
     try:
         blob = path.read_bytes()

@@ -20,7 +20,6 @@ snapshot holds no scanned content.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
@@ -28,6 +27,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from dlp.cache import sha256
 from dlp.payloads import mentions
 
 _VERSION = 3
@@ -61,7 +61,7 @@ def find_config(start: Path) -> Path | None:
 def _snapshot_path(cwd: Path, config_path: Path | None) -> Path:
     key = json.dumps([_VERSION, str(cwd.resolve()), str(config_path) if config_path else None,
                       os.environ.get("DLP_RULES_DIR"), sys.version_info[:2]])
-    return cache_dir() / f"egress-{hashlib.sha256(key.encode()).hexdigest()[:24]}.snap"
+    return cache_dir() / f"egress-{sha256(key.encode()).hexdigest()[:24]}.snap"
 
 
 def _stat(path: str) -> list[int] | None:
