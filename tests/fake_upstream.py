@@ -289,7 +289,7 @@ class LoopThread:
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True, name="test-loop")
         self.thread.start()
-        self.runners: list[web.AppRunner] = []
+        self.runners: list[web.BaseRunner] = []
 
     def run(self, coro: Awaitable[Any], timeout: float = 30) -> Any:
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)  # type: ignore[arg-type]
@@ -299,6 +299,19 @@ class LoopThread:
 
         async def start() -> None:
             runner = web.AppRunner(app, access_log=None, handle_signals=False, **runner_options)
+            await runner.setup()
+            await web.TCPSite(runner, "127.0.0.1", port).start()
+            self.runners.append(runner)
+
+        self.run(start())
+        return f"http://127.0.0.1:{port}"
+
+    def serve_runner(self, make_runner: Any, port: int | None = None) -> str:
+        """Serve what ``make_runner()`` builds (an aiohttp runner, built on this loop)."""
+        port = port or free_port()
+
+        async def start() -> None:
+            runner = make_runner()
             await runner.setup()
             await web.TCPSite(runner, "127.0.0.1", port).start()
             self.runners.append(runner)

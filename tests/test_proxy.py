@@ -23,7 +23,7 @@ from fake_upstream import (  # noqa: E402
 
 from dlp.egress import Egress  # noqa: E402
 from dlp.proxy.gate import Gate  # noqa: E402
-from dlp.proxy.server import ProxySettings, make_app  # noqa: E402
+from dlp.proxy.server import ProxyRunner, ProxySettings, make_app  # noqa: E402
 
 PROMPT = f"deploy with token {SECRET} please"
 
@@ -35,8 +35,7 @@ class Stack:
     def add_proxy(self, egress: Any = None, **settings: Any) -> str:
         settings.setdefault("upstream", self.upstream)
         gate = settings.pop("gate", None)
-        return self.loop.serve(make_app(ProxySettings(**settings), egress or EGRESS[0], gate=gate),
-                               auto_decompress=False)
+        return self.loop.serve_runner(lambda: ProxyRunner(ProxySettings(**settings), egress or EGRESS[0], gate=gate))
 
     def openai(self, base: str | None = None, **kw: Any) -> Any:
         return openai.OpenAI(base_url=(base or self.proxy) + "/v1", api_key="sk-test", max_retries=0,
@@ -76,8 +75,7 @@ def stack(policy_path: Path) -> Any:
     loop = LoopThread()
     fake = FakeUpstream()
     upstream = loop.serve(fake.app())
-    proxy = loop.serve(make_app(ProxySettings(upstream=upstream, read_timeout=5), EGRESS[0]),
-                       auto_decompress=False)  # as `dlp proxy` runs it
+    proxy = loop.serve_runner(lambda: ProxyRunner(ProxySettings(upstream=upstream, read_timeout=5), EGRESS[0]))
     try:
         yield Stack(loop, fake, upstream, proxy)
     finally:
@@ -466,6 +464,17 @@ def test_scan_endpoint(stack: Stack) -> None:
     assert httpx.post(stack.proxy + "/v1/scan", json={"payload": {}}, timeout=20).status_code == 400
     assert httpx.post(stack.proxy + "/v1/scan", content=b"nope", timeout=20).status_code == 400
     assert not stack.fake.received
+
+
+def test_embeddable_app_serves_the_same_routes(stack: Stack) -> None:
+    proxy = stack.loop.serve(make_app(ProxySettings(upstream=stack.upstream), EGRESS[0]), auto_decompress=False)
+    assert httpx.get(proxy + "/dlp/health", timeout=20).json()["status"] == "ok"
+    r = httpx.post(proxy + "/v1/scan", json={"text": PROMPT}, timeout=20)
+    assert r.json()["decision"] == "redact" and SECRET not in r.text
+    answer = stack.openai(proxy).chat.completions.create(model="gpt-fake",
+                                                         messages=[{"role": "user", "content": PROMPT}])
+    assert SECRET in answer.choices[0].message.content
+    stack.assert_clean()
 
 
 # --------------------------------------------------------------------------- concurrency

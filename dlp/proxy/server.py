@@ -80,7 +80,7 @@ class _Proxy:
         self.session: ClientSession | None = None
         self.stats = {"requests": 0, "blocked": 0, "redacted": 0, "upstream_errors": 0, "active": 0}
 
-    async def start(self, app: web.Application) -> None:
+    async def start(self, app: web.Application | None = None) -> None:
         self.session = ClientSession(
             connector=TCPConnector(limit=self.settings.max_connections, limit_per_host=0, ttl_dns_cache=300),
             timeout=ClientTimeout(total=None, connect=self.settings.connect_timeout,
@@ -92,13 +92,22 @@ class _Proxy:
             cookie_jar=DummyCookieJar(),
         )
 
-    async def stop(self, app: web.Application) -> None:
+    async def stop(self, app: web.Application | None = None) -> None:
         if self.session is not None:
             await self.session.close()
 
+    async def handle(self, request: web.BaseRequest) -> web.StreamResponse:
+        """The one entry point: its own two routes, everything else forwarded."""
+        path = request.path
+        if path == "/v1/scan" and request.method == "POST":
+            return await self.scan(request)
+        if path == "/dlp/health" and request.method in ("GET", "HEAD"):
+            return await self.health(request)
+        return await self.forward(request)
+
     # ----------------------------------------------------------------- auth
 
-    def _authorized(self, request: web.Request, *, allow_authorization: bool = False) -> bool:
+    def _authorized(self, request: web.BaseRequest, *, allow_authorization: bool = False) -> bool:
         token = self.settings.token
         if not token:
             return True
@@ -111,10 +120,10 @@ class _Proxy:
 
     # ----------------------------------------------------------------- own routes
 
-    async def health(self, request: web.Request) -> web.Response:
+    async def health(self, request: web.BaseRequest) -> web.Response:
         return web.json_response({"status": "ok", "upstream": self.destination, **self.stats})
 
-    async def scan(self, request: web.Request) -> web.Response:
+    async def scan(self, request: web.BaseRequest) -> web.Response:
         if not self._authorized(request, allow_authorization=True):
             return web.json_response({"error": {"message": "dlp: missing or wrong token"}}, status=401)
         try:
@@ -133,24 +142,26 @@ class _Proxy:
 
     # ----------------------------------------------------------------- forwarding
 
-    async def forward(self, request: web.Request) -> web.StreamResponse:
+    async def forward(self, request: web.BaseRequest) -> web.StreamResponse:
         started = time.monotonic()
         route = classify(request.path, request.headers)
-        self.stats["requests"] += 1
-        self.stats["active"] += 1
+        stats = self.stats
+        stats["requests"] += 1
+        stats["active"] += 1
         try:
             response = await self._forward(request, route)
         finally:
-            self.stats["active"] -= 1
-        log.info("%s %s -> %s %s (%.1f ms)", request.method, request.path, route.name, response.status,
-                 (time.monotonic() - started) * 1000)
+            stats["active"] -= 1
+        if log.isEnabledFor(logging.INFO):
+            log.info("%s %s -> %s %s (%.1f ms)", request.method, request.path, route.name, response.status,
+                     (time.monotonic() - started) * 1000)
         return response
 
     def _error(self, route: Route, status: int, message: str, *, code: str) -> web.Response:
         return web.Response(status=status, body=error_body(route.family, status, message, code=code),
                             content_type="application/json", headers={"x-dlp-decision": "error"})
 
-    async def _forward(self, request: web.Request, route: Route) -> web.StreamResponse:
+    async def _forward(self, request: web.BaseRequest, route: Route) -> web.StreamResponse:
         if not self._authorized(request):
             return self._error(route, 401, "dlp proxy: missing or wrong token (X-DLP-Token)", code="dlp_unauthorized")
         try:
@@ -190,7 +201,7 @@ class _Proxy:
         finally:
             upstream.release()
 
-    async def _inspect(self, request: web.Request, route: Route, body: bytes, vault: Any = None) -> Verdict:
+    async def _inspect(self, request: web.BaseRequest, route: Route, body: bytes, vault: Any = None) -> Verdict:
         encoding = request.headers.get("Content-Encoding")
         if encoding and body[:1] in (b"{", b"["):
             encoding = None  # already decoded by a server running with aiohttp's auto_decompress
@@ -204,7 +215,7 @@ class _Proxy:
         if route.kind == "openai-responses" and verdict.restoring and isinstance(response_id, str):
             self.response_vaults.put(response_id, verdict.vault)
 
-    def _upstream_headers(self, request: web.Request, verdict: Verdict) -> CIMultiDict[str]:
+    def _upstream_headers(self, request: web.BaseRequest, verdict: Verdict) -> CIMultiDict[str]:
         """The client's headers minus hop-by-hop ones (repeated headers stay repeated, in order)."""
         headers = request.headers
         connection = headers.get("Connection")
@@ -222,7 +233,7 @@ class _Proxy:
         headers.append(("x-dlp-decision", str(verdict.action)))
         return headers
 
-    async def _respond(self, request: web.Request, route: Route, verdict: Verdict,
+    async def _respond(self, request: web.BaseRequest, route: Route, verdict: Verdict,
                        upstream: Any) -> web.StreamResponse:
         content_type = upstream.headers.get("Content-Type", "")
         is_sse = content_type.lower().startswith("text/event-stream")
@@ -272,7 +283,7 @@ class _Proxy:
         await response.write_eof()
         return response
 
-    async def _respond_json(self, request: web.Request, route: Route, verdict: Verdict,
+    async def _respond_json(self, request: web.BaseRequest, route: Route, verdict: Verdict,
                             upstream: Any) -> web.StreamResponse:
         limit = self.settings.max_response
         chunks: list[bytes] = []
@@ -323,17 +334,46 @@ def warm_up(egress: Any) -> None:
     egress.check_text("dlp warm-up")
 
 
+class ProxyRunner(web.BaseRunner):
+    """Runs the proxy on aiohttp's low-level server: one handler, no router, no
+    middlewares, no access log (what ``dlp proxy`` serves; use it with a
+    ``web.TCPSite``). Request bodies are never decompressed by aiohttp: the gate
+    decodes them within its own size bound (no zip bombs)."""
+
+    __slots__ = ("proxy",)
+
+    def __init__(self, settings: ProxySettings, egress: Any, *, gate: Gate | None = None, **kwargs: Any) -> None:
+        super().__init__(handle_signals=False, **kwargs)
+        self.proxy = _Proxy(settings, gate or Gate(egress, fail_open=settings.fail_open, max_body=settings.max_body))
+
+    async def shutdown(self) -> None:
+        pass
+
+    async def _make_server(self) -> web.Server:
+        await self.proxy.start()
+        loop = asyncio.get_running_loop()
+        max_body = self.proxy.settings.max_body
+
+        def request(message: Any, payload: Any, protocol: Any, writer: Any, task: Any) -> web.BaseRequest:
+            return web.BaseRequest(message, payload, protocol, writer, task, loop, client_max_size=max_body)
+
+        options = {"access_log": None, **self._kwargs, "auto_decompress": False}
+        return web.Server(self.proxy.handle, request_factory=request, **options)
+
+    async def _cleanup_server(self) -> None:
+        await self.proxy.stop()
+
+
 def make_app(settings: ProxySettings, egress: Any, *, gate: Gate | None = None) -> web.Application:
-    """The aiohttp application (tests and embedders run it with their own runner)."""
+    """The proxy as an aiohttp application, for embedders that mount it in their own
+    (run it with ``auto_decompress=False``); ``dlp proxy`` itself uses :class:`ProxyRunner`."""
     gate = gate or Gate(egress, fail_open=settings.fail_open, max_body=settings.max_body)
     proxy = _Proxy(settings, gate)
     app = web.Application(client_max_size=settings.max_body)
     app[PROXY_KEY] = proxy
     app.on_startup.append(proxy.start)
     app.on_cleanup.append(proxy.stop)
-    app.router.add_route("POST", "/v1/scan", proxy.scan)
-    app.router.add_route("GET", "/dlp/health", proxy.health)
-    app.router.add_route("*", "/{tail:.*}", proxy.forward)
+    app.router.add_route("*", "/{tail:.*}", proxy.handle)
     return app
 
 
@@ -342,9 +382,7 @@ async def serve(settings: ProxySettings, egress: Any, *, host: str, port: int,
     """Run until cancelled. ``ready(port)`` is called once listening (the rules
     are compiled before that, so the first request does not pay for it)."""
     await asyncio.get_running_loop().run_in_executor(None, warm_up, egress)
-    app = make_app(settings, egress)
-    # request bodies are decoded by the gate, within its size bound (no zip bombs)
-    runner = web.AppRunner(app, access_log=None, handle_signals=False, auto_decompress=False)
+    runner = ProxyRunner(settings, egress)
     await runner.setup()
     site = web.TCPSite(runner, host, port, backlog=1024, reuse_address=True)
     await site.start()
