@@ -148,12 +148,15 @@ def rules_list(packs: bool, show_all: bool, fmt: str) -> None:
 
 @rules_group.command("explain")
 @click.argument("rule_id")
-def rules_explain(rule_id: str) -> None:
+@click.option("--trace", "trace_path", type=click.Path(dir_okay=False),
+              help="Also show each match of the rule in FILE and the check that kept or dropped it.")
+def rules_explain(rule_id: str, trace_path: str | None) -> None:
     """Show one rule: what it finds, how it validates, its examples (masked)."""
     from dlp.mask import mask
     from dlp.ruleset import Selection, load_ruleset
 
-    rule = load_ruleset(Selection(enable_packs=("all",)), examples=True).get(rule_id)
+    ruleset = load_ruleset(Selection(enable_packs=("all",)), examples=True)
+    rule = ruleset.get(rule_id)
     lines = [
         f"{rule.id}: {rule.name}",
         f"  category    {rule.category}",
@@ -179,6 +182,17 @@ def rules_explain(rule_id: str) -> None:
         lines.append(f"  see         {ref}")
     lines.append(f"  examples    {len(rule.positive)} positive, {len(rule.negative)} negative, e.g. "
                  f"{mask(rule.positive[0].value or rule.positive[0].text, rule.category)}")
+    if trace_path is not None:
+        from dlp.errors import InputError
+        from dlp.rulecheck import trace_rule
+
+        try:
+            data = Path(trace_path).read_bytes()
+        except OSError as exc:
+            raise InputError(f"{trace_path}: cannot read ({exc.strerror or exc})") from None
+        steps = trace_rule(rule, data, trace_path, ruleset)
+        lines.append(f"  trace       {trace_path}: {len(steps)} match{'es' if len(steps) != 1 else ''}")
+        lines.extend(f"    {step}" for step in steps)
     click.echo("\n".join(lines))
 
 
