@@ -215,15 +215,17 @@ class _Proxy:
         if route.kind == "openai-responses" and verdict.restoring and isinstance(response_id, str):
             self.response_vaults.put(response_id, verdict.vault)
 
-    def _upstream_headers(self, request: web.BaseRequest, verdict: Verdict) -> CIMultiDict[str]:
-        """The client's headers minus hop-by-hop ones (repeated headers stay repeated, in order)."""
+    def _upstream_headers(self, request: web.BaseRequest, verdict: Verdict) -> list[tuple[str, str]]:
+        """The client's headers minus hop-by-hop ones (repeated headers stay repeated, in order),
+        as pairs: the client session builds its one multidict from them."""
         headers = request.headers
         connection = headers.get("Connection")
         dropped = _NOT_FORWARDED | {t.strip().lower() for t in connection.split(",")} if connection else _NOT_FORWARDED
-        out: CIMultiDict[str] = CIMultiDict([(k, v) for k, v in headers.items() if k.lower() not in dropped])
-        if "Content-Encoding" in headers and not verdict.changed:
-            out["Content-Encoding"] = headers["Content-Encoding"]
-        out["Accept-Encoding"] = "identity"
+        out = [(k, v) for k, v in headers.items() if k.lower() not in dropped]
+        encoding = headers.get("Content-Encoding")
+        if encoding is not None and not verdict.changed:
+            out.append(("Content-Encoding", encoding))  # dropped above: only one may go on
+        out.append(("Accept-Encoding", "identity"))
         return out
 
     def _response_headers(self, upstream: Any, verdict: Verdict) -> list[tuple[str, str]]:
