@@ -16,18 +16,21 @@ Pure: bytes and findings in, findings out.
 """
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 from collections.abc import Iterator
 from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
-from dlp.codectx import CodeView, mode_for
-from dlp.k8s_secret import secret_entries
 from dlp.mask import fingerprint, mask
 from dlp.model import Finding
 from dlp.placeholders import is_placeholder
 from dlp.validators.common import shannon_entropy
+
+if TYPE_CHECKING:
+    from dlp.codectx import CodeView
+
+# dlp.codectx and dlp.k8s_secret are imported when a finding needs them: a
+# hook process whose prompt has no finding loads neither.
 
 K8S_SECRET_TAG = "kubernetes-secret"
 
@@ -42,6 +45,10 @@ def refine(findings: list[Finding], data: bytes, path: str | None) -> list[Findi
     confirmed against the syntax tree of ``data`` (parsed at most once)."""
     if not findings:
         return findings
+    codectx: Any = None
+    if path:  # text without a path (a prompt) has no language to parse
+        from dlp import codectx
+
     out: list[Finding] = []
     view: CodeView | None = None
     entries: set[tuple[int, int]] = set()
@@ -52,10 +59,10 @@ def refine(findings: list[Finding], data: bytes, path: str | None) -> list[Findi
                     entries.add((entry.start, entry.end))
                     out.append(entry)
             continue
-        mode = mode_for(finding.tags)
+        mode = codectx.mode_for(finding.tags) if codectx is not None else None
         if mode is not None and path:
             if view is None:
-                view = CodeView.for_path(data, path)
+                view = codectx.CodeView.for_path(data, path)
             if view.language is not None and not view.verdict(finding.start, finding.end, mode).keep:
                 continue
         out.append(finding)
@@ -67,6 +74,8 @@ def refine(findings: list[Finding], data: bytes, path: str | None) -> list[Findi
 
 def kubernetes_secret_entries(block: Finding, data: bytes) -> Iterator[Finding]:
     """One finding per credential-bearing key of the Secrets in the YAML document holding ``block``."""
+    from dlp.k8s_secret import secret_entries
+
     for entry in secret_entries(data, block.start):
         if _secret_entry(entry.key, entry.value, encoded=entry.encoded):
             yield _entry_finding(block, data, entry.start, entry.end, entry.value)
@@ -77,6 +86,9 @@ def _secret_entry(key: str, value: str, *, encoded: bool) -> bool:
         return False
     plain = value
     if encoded:
+        import base64
+        import binascii
+
         try:
             decoded = base64.b64decode(value, validate=True)
         except (binascii.Error, ValueError):

@@ -174,7 +174,8 @@ def test_prefilter_snapshot_covers_every_positive_example() -> None:
 
 def test_full_prompt_path_leaves_unneeded_modules_unloaded(env: Path) -> None:
     """A prompt answered by the full path (fresh process, as a hook runs) does
-    not import the file walker, the index, the vault, click or hashlib (its
+    not import the file walker, the index, the vault, the syntax-tree and
+    Secret-manifest readers (no path, no manifest), click or hashlib (its
     import loads OpenSSL): start-up time is most of a hook's cost
     (benchmarks/bench_hook.py)."""
     import subprocess
@@ -193,5 +194,6 @@ def test_full_prompt_path_leaves_unneeded_modules_unloaded(env: Path) -> None:
     loaded, answer = out.splitlines()[-2].split(), out.splitlines()[-1]
     assert json.loads(answer)["decision"] == "block"  # the full path ran: rules, scan, policy
     assert "dlp.scan" in loaded and "dlp.policy" in loaded
-    for module in ("dlp.sources.files", "dlp.proprietary", "dlp.redact", "click", "shlex", "yaml", "hashlib"):
+    for module in ("dlp.sources.files", "dlp.proprietary", "dlp.redact", "click", "shlex", "yaml", "hashlib",
+                   "dlp.codectx", "dlp.k8s_secret"):
         assert module not in loaded, module
