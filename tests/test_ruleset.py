@@ -199,3 +199,16 @@ def test_disk_cache_damage_is_a_miss(tmp_path: Path, monkeypatch: pytest.MonkeyP
     # nor one whose rows and hashed fields disagree
     module._disk_path(key).write_bytes(marshal.dumps((names, default, rows, hashed[:-1])))
     assert module._disk_load(key) is None
+
+
+def test_pack_files_are_named_and_ordered_like_sorted_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dlp.ruleset import builtin_pack_files
+
+    for rel in ("b.yaml", "a-b/x.yaml", "a/b.yaml", "a/a/z.yaml", "a.b/c.yaml", "A/q.yaml", "notes.txt", "a/c.yml"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("rules: []\n")
+    monkeypatch.setenv("DLP_RULES_DIR", str(tmp_path))
+    expected = {p.relative_to(tmp_path).with_suffix("").as_posix(): p for p in sorted(tmp_path.rglob("*.yaml"))}
+    found = builtin_pack_files()
+    assert list(found.items()) == list(expected.items())
+    assert list(found) == ["A/q", "a/a/z", "a/b", "a-b/x", "a.b/c", "b"]
