@@ -536,7 +536,7 @@ def _known_anywhere(rule_id: str, files: Mapping[str, Path]) -> bool:
 
 
 _PACK_CACHE: dict[tuple[str, str, int, int], tuple[bool, Sequence[Rule]]] = {}
-_DISK_FORMAT = "dlp-rules-4"
+_DISK_FORMAT = "dlp-rules-5"
 
 
 def _load_cached(path: Path, pack: str) -> tuple[bool, Sequence[Rule]]:
@@ -641,28 +641,36 @@ def _disk_load(key: tuple[str, str, int, int]) -> tuple[bool, Sequence[Rule]] | 
     try:
         with open(_disk_path(key), "rb") as fh:
             value = marshal.loads(fh.read())
-        names, default, rows, hash_bytes = value
+        names, default, heads, hash_bytes, rows = value
         if tuple(names) != _rule_fields() or not isinstance(default, bool) or not isinstance(rows, list):
             return None
-        if not all(isinstance(row, tuple) and len(row) == len(names) for row in rows):
+        if not isinstance(heads, list) or not isinstance(hash_bytes, list) or not len(heads) == len(hash_bytes) == len(rows):
             return None
-        if not isinstance(hash_bytes, list) or len(hash_bytes) != len(rows):
+        if not all(isinstance(head, tuple) and len(head) == len(_HEAD) for head in heads):
             return None
-        return default, _CachedRules(rows, hash_bytes, _decoder(_rule_fields()))
+        return default, _CachedRules(heads, hash_bytes, rows, _decoder(_rule_fields()))
     except Exception:  # noqa: BLE001 - a missing, stale or corrupt cache is only a miss
         return None
 
 
+# The fields a selection looks at, kept apart from each rule's marshalled row.
+_HEAD = {"id": 0, "source": 1, "severity": 2, "category": 3}
+
+
 class _CachedRules(Sequence[Rule]):
-    """One pack's rules as rows of the disk cache, each decoded into a
-    :class:`Rule` on first access (a process that scans a prompt uses a few of
-    hundreds; decoding them all costs more than the scan)."""
+    """One pack's rules from the disk cache: each rule's row stays a marshal
+    blob until the rule is used, then becomes a :class:`Rule` (a process that
+    scans a prompt uses a few of hundreds; decoding them all costs more than
+    the scan). ``heads`` (id, source, severity, category) and ``hash_bytes``
+    serve selection and :attr:`Ruleset.hash` without decoding."""
 
-    __slots__ = ("_decode", "_decoded", "hash_bytes", "rows")
+    __slots__ = ("_decode", "_decoded", "hash_bytes", "heads", "rows")
 
-    def __init__(self, rows: list[tuple[Any, ...]], hash_bytes: list[bytes], decode: Any) -> None:
-        self.rows = rows
+    def __init__(self, heads: list[tuple[Any, ...]], hash_bytes: list[bytes], rows: list[bytes],
+                 decode: Any) -> None:
+        self.heads = heads
         self.hash_bytes = hash_bytes
+        self.rows = rows
         self._decode = decode
         self._decoded: list[Rule | None] = [None] * len(rows)
 
@@ -674,7 +682,9 @@ class _CachedRules(Sequence[Rule]):
             return [self[i] for i in range(*index.indices(len(self.rows)))]
         rule = self._decoded[index]
         if rule is None:
-            rule = self._decoded[index] = self._decode(self.rows[index])
+            import marshal
+
+            rule = self._decoded[index] = self._decode(marshal.loads(self.rows[index]))
         return rule
 
     def __iter__(self) -> Iterator[Rule]:
@@ -707,22 +717,22 @@ class _Picked(Sequence[Rule]):
         return f"<{len(self.picks)} rules>"
 
 
-def _row_at(rules: Sequence[Rule], index: int) -> tuple[tuple[Any, ...] | None, Sequence[Rule], int]:
-    """(the undecoded cache row of ``rules[index]`` or None, and where the rule lives)."""
+def _head_at(rules: Sequence[Rule], index: int) -> tuple[tuple[Any, ...] | None, Sequence[Rule], int]:
+    """(the cached head of ``rules[index]`` if it is not decoded, else None; and where the rule lives)."""
     if type(rules) is _Picked:  # type(), not isinstance: ABC instance checks are slow
         rules, index = rules.picks[index]
     if type(rules) is _CachedRules and rules._decoded[index] is None:
-        return rules.rows[index], rules, index
+        return rules.heads[index], rules, index
     return None, rules, index
 
 
 def _field(rules: Sequence[Rule], index: int, name: str) -> Any:
     """``getattr(rules[index], name)`` without decoding a cached rule (id,
     source, severity and category only)."""
-    row, rules, index = _row_at(rules, index)
-    if row is None:
+    head, rules, index = _head_at(rules, index)
+    if head is None:
         return getattr(rules[index], name)
-    value = row[_field_index(name)]
+    value = head[_HEAD[name]]
     if name == "severity":
         return Severity(value)
     if name == "category":
@@ -749,19 +759,6 @@ def _hash_bytes(rule: Rule) -> bytes:
     return b"".join(out)
 
 
-_FIELD_INDEX: dict[str, int] = {}
-
-
-def _field_index(name: str) -> int:
-    if not _FIELD_INDEX:
-        _FIELD_INDEX.update((n, i) for i, n in enumerate(_rule_fields()))
-    return _FIELD_INDEX[name]
-
-
-
-
-
-
 def _disk_store(key: tuple[str, str, int, int], value: tuple[bool, list[Rule]]) -> None:
     import marshal
 
@@ -769,8 +766,11 @@ def _disk_store(key: tuple[str, str, int, int], value: tuple[bool, list[Rule]]) 
 
     names = _rule_fields()
     try:
-        blob = marshal.dumps((names, value[0], [_encode_rule(rule, names) for rule in value[1]],
-                              [_hash_bytes(rule) for rule in value[1]]))
+        rules = value[1]
+        blob = marshal.dumps((names, value[0],
+                              [(r.id, r.source, int(r.severity), r.category.value) for r in rules],
+                              [_hash_bytes(r) for r in rules],
+                              [marshal.dumps(_encode_rule(r, names)) for r in rules]))
     except ValueError:  # a value marshal cannot hold (a validator argument of another type): no cache
         return
     store_atomic(_disk_path(key), blob)

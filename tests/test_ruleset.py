@@ -193,12 +193,16 @@ def test_disk_cache_damage_is_a_miss(tmp_path: Path, monkeypatch: pytest.MonkeyP
     # a cache written for another layout of Rule is not used
     import marshal
 
-    names, default, rows, hashed = marshal.loads(blob)
-    module._disk_path(key).write_bytes(marshal.dumps((names[:-1], default, [row[:-1] for row in rows], hashed)))
+    names, default, heads, hashed, rows = marshal.loads(blob)
+    module._disk_path(key).write_bytes(marshal.dumps((names[:-1], default, heads, hashed, rows)))
     assert module._disk_load(key) is None
-    # nor one whose rows and hashed fields disagree
-    module._disk_path(key).write_bytes(marshal.dumps((names, default, rows, hashed[:-1])))
+    # nor one whose rows, heads and hashed fields disagree
+    module._disk_path(key).write_bytes(marshal.dumps((names, default, heads, hashed[:-1], rows)))
     assert module._disk_load(key) is None
+    module._disk_path(key).write_bytes(marshal.dumps((names, default, [h[:-1] for h in heads], hashed, rows)))
+    assert module._disk_load(key) is None
+    module._disk_path(key).write_bytes(marshal.dumps((names, default, heads, hashed, rows)))
+    assert module._disk_load(key) is not None
 
 
 def test_pack_files_are_named_and_ordered_like_sorted_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
