@@ -236,24 +236,24 @@ def load(cwd: Path, config_path: Path | None) -> Snapshot | None:
     """The snapshot for (cwd, config) if every file it depends on is unchanged."""
     try:
         with open(_snapshot_path(cwd, config_path), "rb") as fh:
-            blob = fh.read()
-        head, _, rest = blob.partition(b"\n")
-        header = json.loads(head)
-        if header.get("version") != _VERSION:
-            return None
-        for path, stat in header["deps"].items():
-            if _stat(path) != stat:
+            # the header first: a stale snapshot costs no read of the database
+            header = json.loads(fh.readline())
+            if header.get("version") != _VERSION:
                 return None
-        for path in header["absent"]:
-            if os.path.exists(path):
-                return None
-        import marshal
+            for path, stat in header["deps"].items():
+                if _stat(path) != stat:
+                    return None
+            for path in header["absent"]:
+                if os.path.exists(path):
+                    return None
+            import marshal
 
-        size = int.from_bytes(rest[:4], "big")
-        attrs = marshal.loads(rest[4:4 + size])
+            size = int.from_bytes(fh.read(4), "big")
+            attrs = marshal.loads(fh.read(size))
+            db = fh.read()
         if not isinstance(attrs, dict):
             return None
-        return Snapshot(header, rebuild_matcher(header["matcher"], attrs, header["db_attr"], rest[4 + size:]))
+        return Snapshot(header, rebuild_matcher(header["matcher"], attrs, header["db_attr"], db))
     except Exception:  # noqa: BLE001 - any doubt: take the full path
         return None
 
