@@ -44,7 +44,7 @@ EXAMPLE_VALUES: frozenset[str] = frozenset(v.lower() for v in (
     "1234567890",
 ))
 
-_TEMPLATE = re.compile(
+_TEMPLATE_PATTERN = (
     r"""\$\{[^}]*\}          # ${VAR}
       | \$\([^)]*\)          # $(cmd)
       | \{\{.*?\}\}          # {{ var }}
@@ -58,18 +58,30 @@ _TEMPLATE = re.compile(
       | ^\[[^\[\]]{1,64}\]$  # [your-key]
       | ^\{[A-Za-z_][\w.-]{0,63}\}$   # {api_key}
       | ^__[A-Z0-9_]+__$     # __TOKEN__
-    """,
-    re.VERBOSE,
+    """
 )
 
-_FILLER_WORDS = re.compile(
+_FILLER_WORDS_PATTERN = (
     r"(?i)(?:your|my)[_\- ]?(?:api[_\- ]?)?(?:key|token|secret|password|pass)"
     r"|placeholder|example|redacted|changeme|change[_-]me|insert[_\- ]?(?:your|here)|replace[_\- ]?me"
     r"|(?<![a-z])(?:dummy|fake|sample|todo|fixme|xxx)(?![a-z])"
     r"|not[_-]?a[_-]?real|do[_-]?not[_-]?use"
 )
 
-_FILLER_RUN = re.compile(r"(?i)(x{5,}|\*{4,}|\.{4,}|#{5,}|-{6,}|_{6,}|0{10,}|(.)\2{7,})")
+_FILLER_RUN_PATTERN = r"(?i)(x{5,}|\*{4,}|\.{4,}|#{5,}|-{6,}|_{6,}|0{10,}|(.)\2{7,})"
+
+# compiled on the first value that is not a documented example (a hook process
+# often has none: compiling costs more than the check)
+_COMPILED: tuple[re.Pattern[str], ...] | None = None
+
+
+def _patterns() -> tuple[re.Pattern[str], ...]:
+    global _COMPILED
+    if _COMPILED is None:
+        _COMPILED = (re.compile(_TEMPLATE_PATTERN, re.VERBOSE), re.compile(_FILLER_WORDS_PATTERN),
+                     re.compile(_FILLER_RUN_PATTERN))
+    return _COMPILED
+
 
 _SEQUENCES = ("0123456789", "1234567890", "abcdefghij", "abcdefghijklmnop", "qwertyuiop")
 
@@ -81,6 +93,6 @@ def is_placeholder(value: str) -> bool:
     lowered = value.lower()
     if lowered in EXAMPLE_VALUES:
         return True
-    if _TEMPLATE.search(value) or _FILLER_WORDS.search(value) or _FILLER_RUN.search(value):
+    if any(pattern.search(value) for pattern in _patterns()):
         return True
     return any(seq in lowered for seq in _SEQUENCES)
