@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import os
 import re
-import threading
+from _thread import allocate_lock  # threading.Lock itself, without importing threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,7 +108,7 @@ class Egress:
         self.max_input = max_input
         # The matcher's Hyperscan scratch space is per process, and a scratch
         # may serve one scan at a time: scans through one Egress are serialised.
-        self._scan_lock = threading.Lock()
+        self._scan_lock = allocate_lock()
 
     @classmethod
     def from_config(cls, config_path: Path | None = None, *, cwd: Path | None = None,
