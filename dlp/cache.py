@@ -20,10 +20,10 @@ def sha256(data: bytes = b"") -> Any:
     its import loads OpenSSL, several ms of a hook's start-up (CPython's own
     SHA-256 module is used when present)."""
     try:
-        from _sha256 import sha256 as new  # CPython <= 3.11
+        from _sha256 import sha256 as new  # type: ignore[import-not-found]  # CPython <= 3.11
     except ImportError:
         try:
-            from _sha2 import sha256 as new  # CPython >= 3.12
+            from _sha2 import sha256 as new  # type: ignore[import-not-found]  # CPython >= 3.12
         except ImportError:
             from hashlib import sha256 as new
     return new(data)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from dlp.cache import sha256
 from dlp.errors import RuleError
@@ -644,7 +645,7 @@ def _disk_load(key: tuple[str, str, int, int]) -> tuple[bool, Sequence[Rule]] | 
         names, default, heads, hash_bytes, rows = value
         if tuple(names) != _rule_fields() or not isinstance(default, bool) or not isinstance(rows, list):
             return None
-        if not isinstance(heads, list) or not isinstance(hash_bytes, list) or not len(heads) == len(hash_bytes) == len(rows):
+        if not (isinstance(heads, list) and isinstance(hash_bytes, list) and len(heads) == len(hash_bytes) == len(rows)):
             return None
         if not all(isinstance(head, tuple) and len(head) == len(_HEAD) for head in heads):
             return None

@@ -194,6 +194,6 @@ def test_full_prompt_path_leaves_unneeded_modules_unloaded(env: Path) -> None:
     loaded, answer = out.splitlines()[-2].split(), out.splitlines()[-1]
     assert json.loads(answer)["decision"] == "block"  # the full path ran: rules, scan, policy
     assert "dlp.scan" in loaded and "dlp.policy" in loaded
-    for module in ("dlp.sources.files", "dlp.proprietary", "dlp.redact", "click", "shlex", "yaml", "hashlib", "threading",
-                   "dlp.codectx", "dlp.k8s_secret"):
+    for module in ("dlp.sources.files", "dlp.proprietary", "dlp.redact", "click", "shlex", "yaml", "hashlib",
+                   "threading", "dlp.codectx", "dlp.k8s_secret"):
         assert module not in loaded, module
