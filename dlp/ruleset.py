@@ -645,7 +645,9 @@ def _disk_load(key: tuple[str, str, int, int]) -> tuple[bool, Sequence[Rule]] | 
         names, default, heads, hash_bytes, rows = value
         if tuple(names) != _rule_fields() or not isinstance(default, bool) or not isinstance(rows, list):
             return None
-        if not (isinstance(heads, list) and isinstance(hash_bytes, list) and len(heads) == len(hash_bytes) == len(rows)):
+        if not isinstance(heads, list) or not isinstance(hash_bytes, list):
+            return None
+        if not len(heads) == len(hash_bytes) == len(rows):
             return None
         if not all(isinstance(head, tuple) and len(head) == len(_HEAD) for head in heads):
             return None
