@@ -197,8 +197,11 @@ def _decoys(rng: random.Random) -> list[tuple[str, str, str]]:
         ("placeholder", "values.yaml", "password: {{ .Values.db.password | quote }}\n"),
         ("placeholder", "docker-compose.yml", "environment:\n  - POSTGRES_PASSWORD=${POSTGRES_PASSWORD}\n"),
     ]
-    for name in _external()["decoy_files"]:
+    external = _external()
+    for name in external["decoy_files"]:
         out.append(("public decoy", name, (EVAL / name).read_text(encoding="utf-8")))
+    for item in external["decoys"]:
+        out.append(("public decoy", item.get("path", "snippet.txt"), item["text"] + "\n"))
     return out
 
 
