@@ -1,6 +1,7 @@
 """Throughput, memory and cold start of `dlp scan`, against detect-secrets.
 
 Run:  python benchmarks/bench_scan.py [--max-mb 64] [--repeat 3] [--no-detect-secrets] [--json FILE]
+      python benchmarks/bench_scan.py --cpu-split [--max-mb 64] [--repeat 5]
 
 The corpus is real source code already on the machine, so nothing is
 downloaded: the running interpreter's standard library, then its
@@ -14,6 +15,13 @@ It reports, for one process (`--jobs 1`) with the default rules:
   * peak RSS of each run (from wait4)
   * cold start of `dlp scan` on one small file: median of 10 fresh processes,
     plus the very first run with an empty cache (rules parsed, database compiled)
+
+--cpu-split measures in this process instead, in CPU time (time.process_time,
+so other load on a shared machine counts less than in wall time): the cost of
+the personal-data packs (every pack vs secret packs only, Hyperscan engine)
+split into the Hyperscan scan itself (a no-op match callback), the matcher's
+Python work (match callbacks, lines, gates) and the scanner's (rule regexes on
+the spans, validation, context, findings). Min and median of --repeat passes.
 """
 from __future__ import annotations
 
@@ -74,12 +82,64 @@ def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, int
     return seconds, rusage.ru_maxrss, code
 
 
+def cpu_split(corpus: Path, repeat: int) -> dict[str, dict[str, float]]:
+    """CPU seconds per stage, secrets only vs every pack (see the module docstring)."""
+    from dlp.model import Origin
+    from dlp.ruleset import Selection, load_ruleset
+    from dlp.scan import scan
+
+    docs = [(p.name, p.read_bytes()) for p in sorted(corpus.iterdir())]
+    modes = {"secrets": load_ruleset(Selection(disable_packs=("pii",))),
+             "all": load_ruleset(Selection(enable_packs=("all",)))}
+    runs: dict[str, dict[str, list[float]]] = {m: {"hyperscan": [], "matcher": [], "total": []} for m in modes}
+
+    def noop(*_args: object) -> None:
+        return None
+
+    for ruleset in modes.values():  # warm-up: database compiled, validators imported
+        for name, data in docs:
+            scan(data, ruleset, origin=Origin(path=name), engine="hyperscan")
+    for _ in range(repeat):
+        for mode, ruleset in modes.items():  # interleaved: load changes hit both modes alike
+            matcher = ruleset.matcher("hyperscan")
+            db, scratch = matcher._db, matcher._get_scratch()  # type: ignore[attr-defined]
+            start = time.process_time()
+            for _, data in docs:
+                db.scan(data, match_event_handler=noop, scratch=scratch)
+            runs[mode]["hyperscan"].append(time.process_time() - start)
+            start = time.process_time()
+            for _, data in docs:
+                matcher.spans(data)
+            runs[mode]["matcher"].append(time.process_time() - start)
+            start = time.process_time()
+            for name, data in docs:
+                scan(data, ruleset, origin=Origin(path=name), engine="hyperscan")
+            runs[mode]["total"].append(time.process_time() - start)
+    out: dict[str, dict[str, float]] = {}
+    for mode, stages in runs.items():
+        hs, matcher_, total = (statistics.median(stages[k]) for k in ("hyperscan", "matcher", "total"))
+        out[mode] = {"hyperscan": hs, "matcher_python": matcher_ - hs, "scanner": total - matcher_,
+                     "total": total, "total_min": min(stages["total"])}
+    return out
+
+
+def print_cpu_split(split: dict[str, dict[str, float]]) -> None:
+    sec, every = split["secrets"], split["all"]
+    print("CPU seconds (median; total also min)  secrets only   every pack   extra")
+    for stage in ("hyperscan", "matcher_python", "scanner", "total", "total_min"):
+        print(f"  {stage:<34} {sec[stage]:10.2f} {every[stage]:12.2f} {every[stage] - sec[stage]:+8.2f}")
+    for stage in ("total", "total_min"):
+        print(f"every pack vs secrets only ({stage}): {(every[stage] / sec[stage] - 1) * 100:+.0f}% CPU time")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--max-mb", type=float, default=64.0)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-detect-secrets", action="store_true")
     parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument("--cpu-split", action="store_true",
+                        help="in-process CPU time of the personal-data packs, split by stage (nothing else)")
     args = parser.parse_args()
 
     results: dict[str, object] = {}
@@ -90,6 +150,12 @@ def main() -> int:
         mb = nbytes / 1e6
         results["corpus"] = {"files": files, "bytes": nbytes}
         print(f"corpus: {files} files, {mb:.1f} MB of Python source")
+        if args.cpu_split:
+            split = cpu_split(corpus, args.repeat)
+            print_cpu_split(split)
+            if args.json:
+                Path(args.json).write_text(json.dumps({**results, "cpu_split": split}, indent=2))
+            return 0
 
         # an installed package has its bytecode compiled; do not let the caller's
         # PYTHONDONTWRITEBYTECODE make every run recompile dlp's sources
