@@ -235,7 +235,7 @@ def summary(latencies: list[float]) -> dict:
         return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000
 
     return {"median_ms": statistics.median(ordered) * 1000, "p90_ms": pct(0.90), "p99_ms": pct(0.99),
-            "mean_ms": statistics.fmean(ordered) * 1000}
+            "mean_ms": statistics.fmean(ordered) * 1000, "p1_ms": pct(0.01)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -342,7 +342,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"  ({n / r['seconds']:.0f} req/s)")
         if added:
             print(f"  added per request  median {added['median_ms']:6.2f} ms  mean {added['mean_ms']:6.2f} ms"
-                  f"  p90 {added['p90_ms']:6.2f} ms  p99 {added['p99_ms']:6.2f} ms")
+                  f"  p90 {added['p90_ms']:6.2f} ms  p99 {added['p99_ms']:6.2f} ms"
+                  f"  (p1 {added['p1_ms']:6.2f} ms: how far the direct request was the slower one)")
         print(f"  difference of the distributions  median {result['added_median_ms']:6.2f} ms"
               f"  p99 {result['added_p99_ms']:6.2f} ms")
         print(f"  lost or garbled: {result['lost_or_garbled']}   secrets seen upstream: {leaks}")
