@@ -14,6 +14,10 @@ What it does (all on 127.0.0.1, three processes):
    so that the machine's other load falls on both paths alike;
 4. checks every answer (none lost, none garbled: the id comes back, the token
    comes back restored) and that the upstream never saw a token through the proxy;
+   Each block's C clients start spread over one upstream wait (client k after
+   k/C of it), as C clients in a steady loop are; ``--burst`` starts them at one
+   instant, so that every block begins with C requests queued in the proxy
+   (about C x its CPU per request for the last of them);
 5. prints median / p90 / p99 latency of both paths; the added latency per request
    (request i proxied minus request i direct: same prompt, same upstream wait) with
    its median, mean, p90 and p99; the difference of the two distributions' medians
@@ -167,7 +171,7 @@ def prompt(i: int, size: int, rng: random.Random, with_secret: bool) -> str:
 
 
 async def run(url: str, ids: list[int], prompts: list[str], concurrency: int, stream: bool, *,
-              via_proxy: bool) -> dict:
+              via_proxy: bool, ramp: float = 0.0) -> dict:
     """Send the requests ``ids`` (C at a time, one connection pool); their latencies by id."""
     import aiohttp
 
@@ -206,7 +210,9 @@ async def run(url: str, ids: list[int], prompts: list[str], concurrency: int, st
         elif via_proxy and SECRET in prompts[i] and SECRET not in text:
             failures.append(f"{i}: placeholder not restored")
 
-    async def worker(session: aiohttp.ClientSession) -> None:
+    async def worker(session: aiohttp.ClientSession, k: int) -> None:
+        # client k starts k/C of the ramp late: C clients in a steady loop, not C requests at one instant
+        await asyncio.sleep(ramp * k / concurrency)
         while True:
             try:
                 i = queue.get_nowait()
@@ -223,7 +229,7 @@ async def run(url: str, ids: list[int], prompts: list[str], concurrency: int, st
 
         await asyncio.gather(*(touch() for _ in range(concurrency)), return_exceptions=True)
         started = time.perf_counter()
-        await asyncio.gather(*(worker(session) for _ in range(concurrency)))
+        await asyncio.gather(*(worker(session, k) for k in range(concurrency)))
         elapsed = time.perf_counter() - started
     return {"latencies": latencies, "failures": failures, "seconds": elapsed}
 
@@ -253,6 +259,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rounds", type=int, default=10,
                     help="the requests are sent in this many blocks, each block direct and through the proxy "
                          "back to back (order alternating), so that the machine's other load hits both alike")
+    ap.add_argument("--burst", action="store_true",
+                    help="start every block's C clients at the same instant (C simultaneous arrivals per block, "
+                         "each round starting with a queue in the proxy) instead of spreading their first "
+                         "requests over one upstream wait")
     ap.add_argument("--json", action="store_true", help="print a JSON summary")
     args = ap.parse_args(argv)
     if args.requests < 1 or args.concurrency < 1 or args.rounds < 1:
@@ -281,18 +291,19 @@ def main(argv: list[str] | None = None) -> int:
         rss_start = rss_kib(proxy.pid)
         cpu_proxy = 0.0
         rounds = min(args.rounds, n)
+        ramp = 0.0 if args.burst else args.upstream_delay
         for r in range(rounds):
             block = list(range(r * n // rounds, (r + 1) * n // rounds))
             order = ("direct", "proxy") if r % 2 == 0 else ("proxy", "direct")
             for side in order:
                 if side == "direct":
                     got = asyncio.run(run(direct_url, block, prompts, args.concurrency, args.stream,
-                                          via_proxy=False))
+                                          via_proxy=False, ramp=ramp))
                     into = direct
                 else:
                     cpu_before = cpu_seconds(proxy.pid)
                     got = asyncio.run(run(proxy_url, block, prompts, args.concurrency, args.stream,
-                                          via_proxy=True))
+                                          via_proxy=True, ramp=ramp))
                     cpu_proxy += cpu_seconds(proxy.pid) - cpu_before
                     into = via
                 into["latencies"].update(got["latencies"])
@@ -318,7 +329,7 @@ def main(argv: list[str] | None = None) -> int:
     added = summary(paired) if paired else {}
     result = {
         "requests": n, "concurrency": args.concurrency, "prompt_bytes": args.size, "rounds": rounds,
-        "stream": args.stream, "engine": args.engine, "upstream_delay_s": args.upstream_delay,
+        "stream": args.stream, "burst": args.burst, "engine": args.engine, "upstream_delay_s": args.upstream_delay,
         "direct": {k: round(x, 3) for k, x in d.items()} | {"rps": round(n / direct["seconds"], 1)},
         "proxy": {k: round(x, 3) for k, x in v.items()} | {"rps": round(n / via["seconds"], 1)},
         "added_per_request": {k: round(x, 3) for k, x in added.items()},
@@ -336,7 +347,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{n} requests, {args.concurrency} concurrent, {args.size}-byte prompts"
               f"{', streamed' if args.stream else ''}, engine {args.engine}"
               f"{f', upstream answers after {args.upstream_delay:g} s' if args.upstream_delay else ''}"
-              f", {rounds} interleaved rounds")
+              f", {rounds} interleaved rounds, {'clients started at once (--burst)' if args.burst else 'clients started over one upstream wait'}")
         for name, s, r in (("direct", d, direct), ("proxy ", v, via)):
             print(f"  {name}  median {s['median_ms']:7.2f} ms  p90 {s['p90_ms']:7.2f} ms  p99 {s['p99_ms']:7.2f} ms"
                   f"  ({n / r['seconds']:.0f} req/s)")
