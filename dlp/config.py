@@ -22,8 +22,8 @@ if TYPE_CHECKING:
     import pathspec  # imported where a spec is built: most runs never need one
 
 CONFIG_NAMES = (".dlp.yaml", ".dlp.yml")
-# Same value as dlp.sources.files.DEFAULT_MAX_FILE_SIZE (a test checks): not
-# imported from there, so the hooks load a policy without the file walker.
+# The one definition: the file walker (dlp.sources.files) imports it from here,
+# so the hooks load a policy without importing the walker.
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 # Sections parsed elsewhere (dlp.policy); accepted here as mappings or lists.
 POLICY_SECTIONS = ("actions", "proprietary", "destinations", "on_error", "audit", "pii", "index", "vault")

@@ -184,7 +184,7 @@ def test_full_prompt_path_leaves_unneeded_modules_unloaded(env: Path) -> None:
     from dlp.config import DEFAULT_MAX_FILE_SIZE
     from dlp.sources.files import DEFAULT_MAX_FILE_SIZE as WALKER_LIMIT
 
-    assert DEFAULT_MAX_FILE_SIZE == WALKER_LIMIT  # config keeps its own copy of the walker's limit
+    assert DEFAULT_MAX_FILE_SIZE == WALKER_LIMIT  # one limit: the walker takes the config's
     run_hook("claude-code", prompt(env, "hello"))  # fills the rule cache (no YAML parsing below)
     code = ("import sys; from dlp.integrations.hooks import run_hook; "
             "r = run_hook('claude-code', sys.stdin.buffer.read()); "

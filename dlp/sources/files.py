@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
+from dlp.config import DEFAULT_MAX_FILE_SIZE
 from dlp.model import Skipped
 
 if TYPE_CHECKING:
     import pathspec  # imported where a .gitignore is read: a git or stdin scan never needs it
 
-DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 _SNIFF = 8192
 _ALWAYS_SKIP_DIRS = frozenset({".git", ".hg", ".svn"})
 
