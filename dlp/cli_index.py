@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 import click
 
-from dlp.errors import DlpError, ExitCode, InputError, UsageError
+from dlp.errors import InputError, UsageError
 
 _MAX_QUERY_BYTES = 64 * 1024 * 1024
 
@@ -178,31 +178,11 @@ def query_command(file: str, text_file: str, threshold: float | None, min_matche
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Standalone entry point: `python -m dlp.cli_index ...`."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    try:
-        index_group.main(args=args, prog_name="dlp index", standalone_mode=False)
-        return ExitCode.CLEAN
-    except click.exceptions.Exit as done:
-        return done.exit_code
-    except click.ClickException as exc:
-        exc.show()
-        return ExitCode.USAGE
-    except click.exceptions.Abort:
-        _err("aborted")
-        return 130
-    except DlpError as exc:
-        _err(str(exc))
-        return exc.exit_code
-    except KeyboardInterrupt:
-        _err("interrupted")
-        return 130
-    except Exception as exc:
-        if os.environ.get("DLP_DEBUG"):
-            raise
-        first = (str(exc).strip().splitlines() or [""])[0]
-        _err(f"internal error: {exc.__class__.__name__}: {first} (set DLP_DEBUG=1 for a traceback)")
-        return ExitCode.INTERNAL
+    """Standalone entry point: `python -m dlp.cli_index ...`, the same as `dlp index ...`
+    (the same error handling and exit codes: dlp.cli.main)."""
+    from dlp.cli import main as dlp_main
+
+    return dlp_main(["index", *(sys.argv[1:] if argv is None else argv)], fast=False)
 
 
 if __name__ == "__main__":

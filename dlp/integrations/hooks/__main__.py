@@ -10,7 +10,8 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
-    from dlp.cli_argv import parse_hook  # the parser of `dlp hook`'s fast route: same options, same forms
+    # the parser of `dlp hook`'s fast route: the same options in the same forms
+    from dlp.cli_argv import parse_hook
 
     params = parse_hook(list(sys.argv[1:] if argv is None else argv))
     if params is None:
