@@ -555,9 +555,8 @@ def _load_cached(path: Path, pack: str) -> tuple[bool, Sequence[Rule]]:
         cached = _disk_load(key)
         if cached is None:
             default, rules = load_pack_file(path, pack=pack)
-            stripped = [replace(rule, positive=(), negative=()) for rule in rules]
-            cached = (default, stripped)
-            _disk_store(key, (default, stripped))
+            cached = (default, [replace(rule, positive=(), negative=()) for rule in rules])
+            _disk_store(key, cached)
         _PACK_CACHE[key] = cached
     return cached
 
