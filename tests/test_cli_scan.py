@@ -316,3 +316,23 @@ def test_colour_report_does_not_interpret_markup(tree: Path, capsys: pytest.Capt
     (tree / "[red]x[bold].py").write_text(f'T = "{GITHUB_TOKEN}"\n')
     _, out, _ = run("scan", "repo", "--color", capsys=capsys)
     assert "[red]x[bold].py" in out and "\x1b[" in out
+
+
+def test_readme_audit_runs_on_a_core_install(tmp_path: Path) -> None:
+    """The README's first command installs dlp without extras: the audit of the
+    bundled example must not need an optional or undeclared package
+    (tree-sitter, typing_extensions, ...), which the test environment has."""
+    blocked = ["tree_sitter", "typing_extensions", "detect_secrets", "aiohttp", "litellm", "mitmproxy"]
+    code = ("import sys\n"
+            f"for name in {blocked!r}:\n"
+            "    sys.modules[name] = None  # import fails as if not installed\n"
+            "from dlp.cli import main\n"
+            "raise SystemExit(main(['scan', 'examples/leaky-repo', '--enable', 'all', '--format', 'json',"
+            " '--jobs', '1']))\n")
+    root = Path(__file__).resolve().parent.parent
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DLP_")}  # the built-in rules
+    env["DLP_CACHE_DIR"] = str(tmp_path)
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, env=env,
+                          timeout=300)
+    assert done.returncode == 1, done.stderr
+    assert json.loads(done.stdout)["findings"]

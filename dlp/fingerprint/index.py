@@ -50,9 +50,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import accumulate, chain, pairwise
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from typing_extensions import Self
+if TYPE_CHECKING:
+    from typing_extensions import Self  # typing.Self from 3.11; a type-checking name only
 
 from ..errors import InputError
 from . import boilerplate
