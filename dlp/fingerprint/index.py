@@ -52,8 +52,8 @@ from dataclasses import dataclass, field
 from itertools import accumulate, chain, pairwise
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-if TYPE_CHECKING:
-    from typing_extensions import Self  # typing.Self from 3.11; a type-checking name only
+if TYPE_CHECKING:  # a type-checking name only (typing.Self needs 3.11)
+    from typing_extensions import Self
 
 from ..errors import InputError
 from . import boilerplate
