@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dlp.errors import ConfigError
 from dlp.model import Category, Severity
+from dlp.records import field, record
 from dlp.ruleset import Selection
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ _UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "kib": 1024, "m": 1 << 20, "mb":
           "g": 1 << 30, "gb": 1 << 30, "gib": 1 << 30}
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Allowlist:
     rules: tuple[str, ...] = ()
     paths: pathspec.PathSpec | None = None
@@ -57,7 +57,7 @@ class Allowlist:
         return path if rel.startswith("..") else rel.replace(os.sep, "/")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Config:
     path: Path | None = None
     selection: Selection = Selection()

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
+from dlp.records import record
 from dlp.ruleset import Context
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
@@ -114,7 +114,7 @@ def _split_fields(line: bytes, delimiter: bytes) -> list[bytes]:
     return fields
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Tables:
     """What a document's table structure allows, computed once per document:
     whether it has an ``INSERT`` at all, and its first line split on each

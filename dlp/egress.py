@@ -17,7 +17,6 @@ import os
 import re
 from _thread import allocate_lock  # threading.Lock itself, without importing threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +26,7 @@ from dlp.mask import fingerprint
 from dlp.model import Action, Category, Finding, Origin, Severity
 from dlp.payloads import mentions
 from dlp.policy import PATH_RULE_ID, Policy, stronger
+from dlp.records import record
 from dlp.report import ReportedFinding, finding_record
 
 if TYPE_CHECKING:  # the index module is imported when a policy names an index
@@ -44,7 +44,7 @@ _COMMAND_KEYS = ("command", "cmd", "commandLine", "script")
 _OUTBOUND_TOOLS = re.compile(r"(?i)^(webfetch|websearch|web_fetch|google_web_search|fetch|mcp__.*|mcp_.*)$")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Decision:
     action: Action  # allow | redact | block (the strongest over all findings)
     findings: tuple[ReportedFinding, ...]  # each with its own action
@@ -122,7 +122,7 @@ class Egress:
         config = load_config(path)
         policy = load_policy(config)
         if path is None and cwd is not None:
-            from dataclasses import replace
+            from dlp.records import replace
 
             policy = replace(policy, root=Path(cwd).resolve())
         ruleset = load_ruleset(selection_for(config.selection, policy))

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+
+from dlp.records import field, record
 
 
 class Severity(enum.IntEnum):
@@ -37,7 +38,7 @@ class Action(str, enum.Enum):
         return self.value
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Origin:
     """Where scanned bytes came from. Every field is optional: a prompt has no path."""
 
@@ -49,7 +50,7 @@ class Origin:
     extra: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Finding:
     """One confirmed match. ``value`` is the sensitive text itself: it is never
     serialised by a report unless the user asks with ``--reveal``."""
@@ -83,7 +84,7 @@ class Finding:
         return default
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Skipped:
     """A path the scan passed over, and why (binary, too large, unreadable, ...)."""
 

@@ -51,13 +51,13 @@ import fnmatch
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from dlp.config import _strings
 from dlp.errors import ConfigError
 from dlp.model import Action, Category, Finding, Severity
+from dlp.records import field, record
 
 PATH_RULE_ID = "proprietary-path"
 _ACTIONS = {a.value: a for a in Action}
@@ -81,7 +81,7 @@ def stronger(a: Action, b: Action) -> Action:
     return a if _STRENGTH[a] >= _STRENGTH[b] else b
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ActionTable:
     """One action table. ``None`` entries mean "not set here"."""
 
@@ -114,14 +114,14 @@ class ActionTable:
         return self.default
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Destination:
     host: str  # exact host, a glob (``*.example.com``) or ``*``
     jurisdiction: str | None = None
     actions: ActionTable = ActionTable()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Policy:
     actions: ActionTable = ActionTable(
         default=Action.BLOCK,
@@ -474,8 +474,7 @@ def _action_table(where: str, key: str, raw: object, *, allow_unredactable: bool
 def selection_for(selection: Any, policy: Policy) -> Any:
     """The config's rule :class:`Selection` for egress decisions: every PII pack
     enabled, or with ``pii.jurisdictions`` those packs (and ``pii/global``) only."""
-    from dataclasses import replace
-
+    from dlp.records import replace
     from dlp.ruleset import builtin_pack_files
 
     packs = [p for p in builtin_pack_files() if p.startswith("pii/")]

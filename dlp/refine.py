@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from dlp.mask import fingerprint, mask
 from dlp.model import Finding
 from dlp.placeholders import is_placeholder
+from dlp.records import replace
 from dlp.validators.common import shannon_entropy
 
 if TYPE_CHECKING:

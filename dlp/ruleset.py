@@ -9,13 +9,13 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from dlp.cache import sha256
 from dlp.errors import RuleError
 from dlp.model import Category, Severity
+from dlp.records import field, field_names, record, replace
 
 if TYPE_CHECKING:
     from dlp.engine import Matcher
@@ -35,7 +35,7 @@ DEFAULT_CONTEXT_WINDOW = 64
 RE_FLAGS = re.MULTILINE
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ValidatorCall:
     name: str
     args: tuple[tuple[str, Any], ...] = ()
@@ -46,20 +46,20 @@ class ValidatorCall:
         return bool(VALIDATORS[self.name](value, **dict(self.args)))
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Context:
     words: tuple[str, ...] = ()
     window: int = DEFAULT_CONTEXT_WINDOW
     required: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Example:
     text: str
     value: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Rule:
     id: str
     name: str
@@ -468,7 +468,7 @@ _LOADER: type | None = None
 # --------------------------------------------------------------------------- selection
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Selection:
     """Which packs and rules to load (from .dlp.yaml or the command line)."""
 
@@ -571,9 +571,7 @@ _LAYOUT_DIGEST: str | None = None
 def _rule_fields() -> tuple[str, ...]:
     global _RULE_FIELDS
     if _RULE_FIELDS is None:
-        from dataclasses import fields
-
-        _RULE_FIELDS = tuple(f.name for f in fields(Rule))
+        _RULE_FIELDS = field_names(Rule)
     return _RULE_FIELDS
 
 
@@ -583,11 +581,10 @@ def _disk_path(key: tuple[str, str, int, int]) -> Path:
 
     if _LAYOUT_DIGEST is None:
         import sys
-        from dataclasses import fields
 
         from dlp import __version__
 
-        layout = tuple(tuple(f.name for f in fields(cls)) for cls in (Rule, Context, Example, ValidatorCall))
+        layout = tuple(field_names(cls) for cls in (Rule, Context, Example, ValidatorCall))
         _LAYOUT_DIGEST = repr((_DISK_FORMAT, __version__, layout, sys.version_info[:2]))
     digest = sha256(repr((_LAYOUT_DIGEST, key)).encode()).hexdigest()[:32]
     return cache_dir() / f"rules-{digest}.marshal"

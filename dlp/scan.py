@@ -6,7 +6,6 @@ compilations.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
 from itertools import accumulate
 from typing import Iterator
 
@@ -14,6 +13,7 @@ from dlp.context import has_context, inline_allowed
 from dlp.mask import fingerprint, mask
 from dlp.model import Finding, Origin, Severity
 from dlp.placeholders import is_placeholder
+from dlp.records import record
 from dlp.refine import refine
 from dlp.ruleset import Rule, Ruleset
 
@@ -21,7 +21,7 @@ GENERIC_TAG = "generic"
 TEST_VALUE_TAG = "test-value"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Candidate:
     """A regex match before filtering (exposed for `dlp rules explain --trace`)."""
 

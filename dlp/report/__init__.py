@@ -5,21 +5,21 @@ it never includes the value unless ``reveal`` is set.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Callable
 
 from dlp.model import Action, Finding, Skipped
+from dlp.records import record
 
 FORMATS = ("text", "json", "jsonl", "sarif", "summary")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ReportedFinding:
     finding: Finding
     action: Action
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ScanReport:
     findings: tuple[ReportedFinding, ...]
     skipped: tuple[Skipped, ...]
