@@ -159,7 +159,7 @@ def test_prefilter_snapshot_covers_every_positive_example() -> None:
         pytest.skip(f"built-in packs do not load right now: {exc}")
     state = fastpath._encode_matcher(matcher)
     assert state is not None, "the core matcher holds state the snapshot cannot store"
-    state = marshal.loads(marshal.dumps(state["attrs"])), state["db_attr"], state["db"]
+    state = marshal.loads(marshal.dumps((state["attrs"], state["dbs"])))
     rebuilt = fastpath.rebuild_matcher(f"{type(matcher).__module__}:{type(matcher).__qualname__}", *state)
     missed = []
     for rule in ruleset.rules:
@@ -175,8 +175,8 @@ def test_prefilter_snapshot_covers_every_positive_example() -> None:
 def test_full_prompt_path_leaves_unneeded_modules_unloaded(env: Path) -> None:
     """A prompt answered by the full path (fresh process, as a hook runs) does
     not import the file walker, the index, the vault, the syntax-tree and
-    Secret-manifest readers (no path, no manifest), click or hashlib (its
-    import loads OpenSSL): start-up time is most of a hook's cost
+    Secret-manifest readers (no path, no manifest), click, hashlib (its
+    import loads OpenSSL) or dataclasses (records are dlp.records): start-up time is most of a hook's cost
     (benchmarks/bench_hook.py)."""
     import subprocess
     import sys
@@ -195,5 +195,5 @@ def test_full_prompt_path_leaves_unneeded_modules_unloaded(env: Path) -> None:
     assert json.loads(answer)["decision"] == "block"  # the full path ran: rules, scan, policy
     assert "dlp.scan" in loaded and "dlp.policy" in loaded
     for module in ("dlp.sources.files", "dlp.proprietary", "dlp.redact", "click", "shlex", "yaml", "hashlib",
-                   "threading", "dlp.codectx", "dlp.k8s_secret"):
+                   "threading", "dlp.codectx", "dlp.k8s_secret", "dataclasses", "inspect"):
         assert module not in loaded, module

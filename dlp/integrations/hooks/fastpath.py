@@ -30,7 +30,7 @@ from typing import Any
 from dlp.cache import sha256
 from dlp.payloads import mentions
 
-_VERSION = 3
+_VERSION = 4
 _CONFIG_NAMES = (".dlp.yaml", ".dlp.yml")
 
 
@@ -124,13 +124,14 @@ def _save(egress: Any, *, cwd: Path, config_path: Path | None) -> bool:
         "max_input": egress.max_input,
         "matcher": f"{type(matcher).__module__}:{type(matcher).__qualname__}",
         "ruleset": egress.ruleset.hash,
-        "db_attr": state["db_attr"],
+        "dbs": [[attr, len(db)] for attr, db in state["dbs"].items()],
     }
     import marshal
     import tempfile
 
     attrs = marshal.dumps(state["attrs"])
-    blob = json.dumps(header).encode() + b"\n" + len(attrs).to_bytes(4, "big") + attrs + state["db"]
+    blob = b"".join([json.dumps(header).encode(), b"\n", len(attrs).to_bytes(4, "big"), attrs,
+                     *state["dbs"].values()])
     target = _snapshot_path(cwd, config_path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".egress-")
@@ -141,10 +142,12 @@ def _save(egress: Any, *, cwd: Path, config_path: Path | None) -> bool:
 
 
 def _encode_matcher(matcher: Any) -> dict[str, Any] | None:
-    """The matcher's instance state (its Hyperscan database apart, its scratch
-    space as None), or None if it holds anything but plain data (None, bool,
-    numbers, str, bytes, and lists, tuples, sets, frozensets and dicts of them:
-    what marshal restores exactly). The snapshot stores the core matcher itself, so the fast path
+    """The matcher's instance state: ``attrs`` (its scratch space, ``_scratch``,
+    emptied: None, or {} for scratch spaces by database) and ``dbs`` (its
+    Hyperscan databases, serialised, by attribute); or None if it holds
+    anything but plain data (None, bool, numbers, str, bytes, and lists,
+    tuples, sets, frozensets and dicts of them: what marshal restores
+    exactly). The snapshot stores the core matcher itself, so the fast path
     runs the core's own ``spans``."""
     import hyperscan
 
@@ -152,23 +155,22 @@ def _encode_matcher(matcher: Any) -> dict[str, Any] | None:
     if attrs is None:
         return None
     out: dict[str, Any] = {}
-    db_attr = None
-    db = b""
+    dbs: dict[str, bytes] = {}
     for key, value in attrs.items():
         if isinstance(value, hyperscan.Database):
-            if db_attr is not None:
-                return None
-            db_attr, db = key, hyperscan.dumpb(value)
-            continue
-        if isinstance(value, hyperscan.Scratch) or (key == "_scratch" and value is None):
+            dbs[key] = hyperscan.dumpb(value)
+        elif key == "_scratch" and (value is None or isinstance(value, hyperscan.Scratch)):
             out[key] = None
-            continue
-        if not _plain(value):
+        elif key == "_scratch" and isinstance(value, dict) and all(isinstance(v, hyperscan.Scratch)
+                                                                   for v in value.values()):
+            out[key] = {}
+        elif _plain(value):
+            out[key] = value
+        else:
             return None
-        out[key] = value
-    if db_attr is None:
+    if not dbs:
         return None
-    return {"attrs": out, "db_attr": db_attr, "db": db}
+    return {"attrs": out, "dbs": dbs}
 
 
 def _plain(value: Any) -> bool:
@@ -215,7 +217,7 @@ class Snapshot:
         return bool(self.matcher.spans(data))
 
 
-def rebuild_matcher(name: str, attrs: dict[str, Any], db_attr: str, db: bytes) -> Any:
+def rebuild_matcher(name: str, attrs: dict[str, Any], dbs: dict[str, bytes]) -> Any:
     """The matcher saved by :func:`_encode_matcher`."""
     import importlib
 
@@ -228,7 +230,8 @@ def rebuild_matcher(name: str, attrs: dict[str, Any], db_attr: str, db: bytes) -
     matcher = object.__new__(cls)
     for key, value in attrs.items():
         setattr(matcher, key, value)
-    setattr(matcher, db_attr, hyperscan.loadb(db, hyperscan.HS_MODE_BLOCK))
+    for key, db in dbs.items():
+        setattr(matcher, key, hyperscan.loadb(db, hyperscan.HS_MODE_BLOCK))
     return matcher
 
 
@@ -248,12 +251,11 @@ def load(cwd: Path, config_path: Path | None) -> Snapshot | None:
                     return None
             import marshal
 
-            size = int.from_bytes(fh.read(4), "big")
-            attrs = marshal.loads(fh.read(size))
-            db = fh.read()
-        if not isinstance(attrs, dict):
+            attrs = marshal.loads(fh.read(int.from_bytes(fh.read(4), "big")))
+            dbs = {attr: fh.read(size) for attr, size in header["dbs"]}  # one copy of each database
+        if not isinstance(attrs, dict) or any(len(db) != size for (_, size), db in zip(header["dbs"], dbs.values())):
             return None
-        return Snapshot(header, rebuild_matcher(header["matcher"], attrs, header["db_attr"], db))
+        return Snapshot(header, rebuild_matcher(header["matcher"], attrs, dbs))
     except Exception:  # noqa: BLE001 - any doubt: take the full path
         return None
 
