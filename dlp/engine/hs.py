@@ -4,44 +4,28 @@ from __future__ import annotations
 import json
 import os
 import re
+from bisect import bisect_right
 from typing import TYPE_CHECKING
 
 import hyperscan
 
 from dlp.cache import cache_dir, sha256, store_atomic
 from dlp.engine.gate import gate_expressions
+from dlp.engine.keywords import distinctive
 from dlp.engine.lines import line_has_keyword, line_span
 from dlp.errors import RuleError
 
 if TYPE_CHECKING:
+    from dlp.engine.trigger import Trigger
     from dlp.ruleset import Rule, Ruleset
 
-_FORMAT = b"dlp-hs-6"
+_FORMAT = b"dlp-hs-11"
 _BASE_FLAGS = hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_ALLOWEMPTY
 
 
 def _flags(multiline: bool) -> int:
     # A multiline rule only needs to know whether it matches at all.
     return _BASE_FLAGS | (hyperscan.HS_FLAG_SINGLEMATCH if multiline else 0)
-
-
-# Keywords common in ordinary code: a line holding one is no evidence of anything,
-# so rules keyed on them keep their full pattern in the database.
-_COMMON_KEYWORDS = frozenset("""
-key keys token tokens secret secrets password passwords passwd pass pwd auth bearer private
-credential credentials client access api apikey user login config data http https url host
-basic oauth session cookie webhook hook account sign signing hash salt cert admin bot app
-id name email phone date code number mobile address test_ key_ api_ app_ self. this. test.
-return import default value_ token_ secret_ client_ access_ public private_""".split())
-
-
-def _distinctive(keyword: str) -> bool:
-    if keyword in _COMMON_KEYWORDS:
-        return False
-    # short keywords are substrings of too much ordinary text ("re_", "sk_", "ably")
-    if any(not c.isalpha() for c in keyword):
-        return len(keyword) >= 4
-    return len(keyword) >= 5
 
 
 def expression(rule: Rule) -> tuple[bytes, int]:
@@ -56,7 +40,7 @@ def expression(rule: Rule) -> tuple[bytes, int]:
     """
     if rule.prefilter is not None:
         return rule.prefilter.encode("utf-8"), _flags(rule.multiline)
-    if rule.keywords and all(_distinctive(k) for k in rule.keywords):
+    if rule.keywords and all(distinctive(k) for k in rule.keywords):
         alternation = "|".join(_escape(k) for k in sorted(set(rule.keywords)))
         flags = hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_MULTILINE
         return alternation.encode("utf-8"), flags | (hyperscan.HS_FLAG_SINGLEMATCH if rule.multiline else 0)
@@ -168,39 +152,133 @@ def _expressions(ruleset: Ruleset) -> tuple[list[tuple[bytes, int]], list[list[i
 # Distinguishes a gate from a span expression with the same text while grouping (never compiled).
 _GATE_MARK = 1 << 30
 
+# What each database entry is (see :class:`_Plan`).
+SPAN, WHOLE, GATE, RESCAN, TRIGGER, LINE_TRIGGER = "span", "whole", "gate", "rescan", "trigger", "line"
 
-def _database(ruleset: Ruleset) -> tuple[hyperscan.Database | None, list[list[int]], list[bool], list[bool]]:
-    """(database, rules of each expression, whether each expression is a whole-document
-    one, whether it is a document gate; a rule with a split prefilter is in several
-    groups), loaded from the cache when this ruleset was compiled before: a cold
-    process then neither compiles nor even derives the expressions."""
+
+def _cheap(triggers: tuple[Trigger, ...]) -> bool:
+    """Whether a rule's triggers are rare enough in code to be worth a second
+    pass: 5-digit runs, digit groups, ``@``, distinctive literals (not ``name``
+    or a 4-digit year)."""
+    from dlp.engine.trigger import CHEAP
+
+    return all(t.rank <= CHEAP for t in triggers)
+
+
+def _rule_triggers(rule: Rule) -> tuple[Trigger, ...] | None:
+    """Triggers one of which is on every line where ``rule`` can match, or
+    None: from the rule's own regex or from its database expressions,
+    whichever holds on fewer lines."""
+    from dlp.engine.trigger import cost, expression_triggers, pattern_triggers  # noqa: F811
+
+    if rule.multiline or rule.category.value != "pii":
+        return None
+    options = [pattern_triggers(rule.pattern)]
+    per_expression = [expression_triggers(e, bool(f & hyperscan.HS_FLAG_CASELESS)) for e, f in expressions(rule)]
+    if all(t is not None for t in per_expression):
+        options.append(tuple(dict.fromkeys(t for ts in per_expression for t in ts)))  # type: ignore[union-attr]
+    found = [o for o in options if o is not None and _cheap(o)]
+    return min(found, key=cost) if found else None
+
+
+def _plan(ruleset: Ruleset) -> tuple[list[tuple[bytes, int]], list[list[int]], list[str]]:
+    """Every database entry (expression, flags), the rules of each, and its kind:
+
+    - ``span``/``whole``: the first pass over the document reports the lines
+      (or the whole document, for multiline rules) where the rules may match;
+    - ``trigger``: a cheap necessary condition (dlp/engine/trigger.py) of the
+      ``rescan`` entries: the first pass collects the lines where one fired;
+    - ``rescan``: personal-data shapes whose rules all have a trigger, run on
+      those lines only (a second, much smaller pass);
+    - ``gate``: document gates, scanned only when a gated rule has spans.
+    """
+    from dlp.engine.trigger import line_trigger
+
+    expressions_, groups, gates = _expressions(ruleset)
+    rules = ruleset.rules
+    chosen = {i: _rule_triggers(rule) for i, rule in enumerate(rules) if rule.category.value == "pii"}
+    kinds: list[str] = []
+    for (_, flags), members, gate in zip(expressions_, groups, gates):
+        if gate:
+            kinds.append(GATE)
+        elif flags & hyperscan.HS_FLAG_SINGLEMATCH:
+            kinds.append(WHOLE)
+        elif all(chosen.get(i) is not None for i in members):
+            kinds.append(RESCAN)
+        else:
+            kinds.append(SPAN)
+    needed: dict[Trigger, None] = {}
+    for members, kind in zip(groups, kinds):
+        if kind == RESCAN:
+            for i in members:
+                needed.update(dict.fromkeys(chosen[i]))  # type: ignore[arg-type]
+    literals = sorted((t for t in needed if t.kind == "literal"), key=repr)
+    for trigger in literals:
+        text, caseless = trigger.expression()
+        expressions_.append((text, hyperscan.HS_FLAG_MULTILINE | (hyperscan.HS_FLAG_CASELESS if caseless else 0)))
+        groups.append([])
+        kinds.append(TRIGGER)
+    shapes = sorted({t.expression()[0] for t in needed if t.kind != "literal"})
+    if shapes:
+        # one alternation to the end of the line: as separate entries the same
+        # shapes cost Hyperscan five times as much (measured)
+        expressions_.append((line_trigger(shapes), hyperscan.HS_FLAG_MULTILINE))
+        groups.append([])
+        kinds.append(LINE_TRIGGER)
+    return expressions_, groups, kinds
+
+
+def _compile_kinds(expressions_: list[tuple[bytes, int]], kinds: list[str], wanted: tuple[str, ...]
+                   ) -> hyperscan.Database | None:
+    """One database of the entries of the ``wanted`` kinds; Hyperscan ids are
+    the entries' global indexes, so every pass shares the same tables."""
+    ids = [g for g, kind in enumerate(kinds) if kind in wanted]
+    if not ids:
+        return None
+    db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    db.compile(expressions=[expressions_[g][0] for g in ids], ids=ids, elements=len(ids),
+               flags=[expressions_[g][1] for g in ids])
+    return db
+
+
+_PASSES = ((SPAN, WHOLE, TRIGGER, LINE_TRIGGER), (RESCAN,), (GATE,))
+
+
+def _database(ruleset: Ruleset) -> tuple[list[hyperscan.Database | None], list[list[int]], list[str]]:
+    """(the three databases: first pass, rescan of triggered lines, gates;
+    rules of each entry; kind of each entry), loaded from the cache when this
+    ruleset was compiled before: a cold process then neither compiles nor
+    even derives the expressions."""
     key = sha256(_FORMAT + ruleset.hash.encode() + str(hyperscan.__version__).encode()).hexdigest()[:32]
     path = cache_dir() / f"hs-{key}.db"
     try:
         blob = path.read_bytes()
         size = int.from_bytes(blob[:4], "big")
         meta = json.loads(blob[4:4 + size])
-        db = hyperscan.loadb(blob[4 + size:], hyperscan.HS_MODE_BLOCK) if meta["groups"] else None
-        return db, meta["groups"], meta["whole"], meta["gate"]
-    except (OSError, ValueError, KeyError, hyperscan.error):  # type: ignore[attr-defined]
+        dbs: list[hyperscan.Database | None] = []
+        offset = 4 + size
+        for length in meta["sizes"]:
+            dbs.append(hyperscan.loadb(blob[offset:offset + length], hyperscan.HS_MODE_BLOCK) if length else None)
+            offset += length
+        if len(dbs) != len(_PASSES) or offset != len(blob):
+            raise ValueError("truncated")
+        return dbs, meta["groups"], meta["kinds"]
+    except (OSError, ValueError, KeyError, TypeError, hyperscan.error):  # type: ignore[attr-defined]
         pass  # a missing or corrupt cache is only a miss
-    expressions_, groups, gates = _expressions(ruleset)
-    whole = [bool(flags & hyperscan.HS_FLAG_SINGLEMATCH) and not gate
-             for (_, flags), gate in zip(expressions_, gates)]
-    db = None
-    if expressions_:
-        try:
-            db = _compile([e for e, _ in expressions_], [f for _, f in expressions_])
-        except hyperscan.error:  # type: ignore[attr-defined]
-            for rule in ruleset.rules:
-                try:
-                    _compile([e for e, _ in expressions(rule)], [f for _, f in expressions(rule)])
-                except hyperscan.error as exc:  # type: ignore[attr-defined]
-                    raise RuleError(f"{rule.source}: rule {rule.id!r}: Hyperscan rejects the pattern: {exc}") from None
-            raise
-    meta_bytes = json.dumps({"groups": groups, "whole": whole, "gate": gates}).encode()
-    store_atomic(path, len(meta_bytes).to_bytes(4, "big") + meta_bytes + (hyperscan.dumpb(db) if db else b""))
-    return db, groups, whole, gates
+    expressions_, groups, kinds = _plan(ruleset)
+    try:
+        dbs = [_compile_kinds(expressions_, kinds, wanted) for wanted in _PASSES]
+    except hyperscan.error:  # type: ignore[attr-defined]
+        for rule in ruleset.rules:
+            try:
+                _compile([e for e, _ in expressions(rule)], [f for _, f in expressions(rule)])
+            except hyperscan.error as exc:  # type: ignore[attr-defined]
+                raise RuleError(f"{rule.source}: rule {rule.id!r}: Hyperscan rejects the pattern: {exc}") from None
+        raise
+    blobs = [hyperscan.dumpb(db) if db is not None else b"" for db in dbs]
+    meta_bytes = json.dumps({"groups": groups, "kinds": kinds, "sizes": [len(b) for b in blobs]}).encode()
+    store_atomic(path, len(meta_bytes).to_bytes(4, "big") + meta_bytes + b"".join(blobs))
+    return dbs, groups, kinds
 
 
 class HyperscanMatcher:
@@ -209,41 +287,49 @@ class HyperscanMatcher:
     def __init__(self, ruleset: Ruleset) -> None:
         self._multiline = [rule.multiline for rule in ruleset.rules]
         self._keywords = [tuple(k.encode("utf-8") for k in rule.keywords) for rule in ruleset.rules]
-        self._db, self._groups, self._group_multiline, self._group_gate = _database(ruleset)
+        (self._db, self._rescan_db, self._gate_db), self._groups, kinds = _database(ruleset)
+        self._kind = kinds
         # rule index -> its gate expressions: the rule has no spans in a document where none fired
-        self._rule_gates: dict[int, list[int]] = {}
-        for g, is_gate in enumerate(self._group_gate):
-            if is_gate:
-                for i in self._groups[g]:
-                    self._rule_gates.setdefault(i, []).append(g)
-        self._gated_rules = frozenset(self._rule_gates)
-        self._scratch: hyperscan.Scratch | None = None
+        self._gated_rules = frozenset(i for g, kind in enumerate(kinds) if kind == GATE for i in self._groups[g])
+        self._needs_gates = [any(i in self._gated_rules for i in rules) for rules in self._groups]
+        self._scratch: dict[int, hyperscan.Scratch] = {}
         self._pid = -1
 
-    def _get_scratch(self) -> hyperscan.Scratch:
-        # scratch space is per process (a forked worker must allocate its own)
-        if self._scratch is None or self._pid != os.getpid():
-            self._scratch = hyperscan.Scratch(self._db)
+    def _get_scratch(self, db: hyperscan.Database | None = None) -> hyperscan.Scratch:
+        # scratch space is per process (a forked worker must allocate its own) and per database
+        db = self._db if db is None else db
+        if self._pid != os.getpid():
+            self._scratch = {}
             self._pid = os.getpid()
-        return self._scratch
+        scratch = self._scratch.get(id(db))
+        if scratch is None:
+            scratch = self._scratch[id(db)] = hyperscan.Scratch(db)
+        return scratch
 
     def spans(self, data: bytes) -> dict[int, list[tuple[int, int]]]:
-        if self._db is None or not data:
+        if not data or (self._db is None and self._rescan_db is None):
             return {}
         hits: dict[int, list[tuple[int, int]]] = {}
-        whole = self._group_multiline
-        gate = self._group_gate
+        kind = self._kind
         last_line: dict[int, tuple[int, int]] = {}
-        opened: set[int] = set()
+        triggered: list[tuple[int, int]] = []
+        last_trigger = [(-1, -1)]
 
         def on_match(group: int, _from: int, to: int, _flags: int, _ctx: object) -> None:
-            if whole[group]:
-                hits[group] = []
-                return
-            if gate[group]:
-                opened.add(group)
+            what = kind[group]
+            if what == LINE_TRIGGER:  # reported once per line, at its end
+                triggered.append((data.rfind(b"\n", 0, to) + 1, to))
                 return
             pos = to - 1 if to > 0 else 0
+            if what == TRIGGER:
+                seen = last_trigger[0]
+                if not seen[0] <= pos <= seen[1]:
+                    span = last_trigger[0] = line_span(data, pos)
+                    triggered.append(span)
+                return
+            if what == WHOLE:
+                hits[group] = []
+                return
             seen = last_line.get(group)
             # skip ends on the line already recorded for this expression (cheap
             # pre-dedup; correct whatever order Hyperscan reports matches in)
@@ -252,7 +338,48 @@ class HyperscanMatcher:
             span = last_line[group] = line_span(data, pos)
             hits.setdefault(group, []).append(span)
 
-        self._db.scan(data, match_event_handler=on_match, scratch=self._get_scratch())
+        if self._db is not None:
+            self._db.scan(data, match_event_handler=on_match, scratch=self._get_scratch(self._db))
+        if triggered and self._rescan_db is not None:
+            self._rescan(data, triggered, hits)
+        opened: set[int] = set()
+        if self._gate_db is not None and any(self._needs_gates[g] for g in hits):
+            def on_gate(group: int, _from: int, _to: int, _flags: int, _ctx: object) -> None:
+                opened.add(group)
+
+            self._gate_db.scan(data, match_event_handler=on_gate, scratch=self._get_scratch(self._gate_db))
+        return self._rule_spans(data, hits, opened)
+
+    def _rescan(self, data: bytes, triggered: list[tuple[int, int]],
+                hits: dict[int, list[tuple[int, int]]]) -> None:
+        """Run the ``rescan`` entries on the triggered lines only: one buffer of
+        those lines, each with a newline before and after it (as in the
+        document: trigger.py's line-locality makes the result the same), and
+        every match mapped back to its line."""
+        lines = sorted(set(triggered))
+        starts: list[int] = []
+        pieces: list[bytes] = [b""]
+        offset = 1
+        for start, end in lines:
+            starts.append(offset)
+            pieces.append(data[start:end])
+            offset += end - start + 1
+        pieces.append(b"")
+        buffer = b"\n".join(pieces)
+        seen: dict[int, int] = {}
+
+        def on_match(group: int, _from: int, to: int, _flags: int, _ctx: object) -> None:
+            index = bisect_right(starts, to - 1) - 1
+            if index < 0 or seen.get(group) == index:
+                return
+            seen[group] = index
+            hits.setdefault(group, []).append(lines[index])
+
+        self._rescan_db.scan(buffer, match_event_handler=on_match,  # type: ignore[union-attr]
+                             scratch=self._get_scratch(self._rescan_db))
+
+    def _rule_spans(self, data: bytes, hits: dict[int, list[tuple[int, int]]], opened: set[int]
+                    ) -> dict[int, list[tuple[int, int]]]:
         # rules none of whose context words is in the document: no spans at all
         closed = self._gated_rules.difference(*(self._groups[g] for g in opened)) if self._gated_rules else ()
         out: dict[int, list[tuple[int, int]]] = {}

@@ -1,0 +1,20 @@
+"""Which keywords are distinctive enough to stand for a rule in the database."""
+from __future__ import annotations
+
+# Keywords common in ordinary code: a line holding one is no evidence of anything,
+# so rules keyed on them keep their full pattern in the database.
+COMMON_KEYWORDS = frozenset("""
+key keys token tokens secret secrets password passwords passwd pass pwd auth bearer private
+credential credentials client access api apikey user login config data http https url host
+basic oauth session cookie webhook hook account sign signing hash salt cert admin bot app
+id name email phone date code number mobile address test_ key_ api_ app_ self. this. test.
+return import default value_ token_ secret_ client_ access_ public private_""".split())
+
+
+def distinctive(keyword: str) -> bool:
+    if keyword in COMMON_KEYWORDS:
+        return False
+    # short keywords are substrings of too much ordinary text ("re_", "sk_", "ably")
+    if any(not c.isalpha() for c in keyword):
+        return len(keyword) >= 4
+    return len(keyword) >= 5
