@@ -85,6 +85,23 @@ def test_full_path_reuses_the_snapshot_matcher(env: Path, monkeypatch: pytest.Mo
     assert (fast.stdout, fast.stderr, fast.exit_code) == (slow.stdout, slow.stderr, slow.exit_code)
 
 
+def test_other_full_paths_reuse_the_snapshot_matcher(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A prompt that mentions a file (the fast path declines before reading the
+    snapshot) and a tool's output also take the snapshot's matcher."""
+    import dlp.engine
+
+    run_hook("claude-code", prompt(env, "hello"))  # writes the snapshot
+    builds: list[str] = []
+    original = dlp.engine.build_matcher
+    monkeypatch.setattr(dlp.engine, "build_matcher", lambda name, rs: builds.append(name) or original(name, rs))
+    mention = run_hook("claude-code", prompt(env, "explain @src/a.py"))
+    assert json.loads(mention.stdout)["decision"] == "block" and builds == []
+    output = run_hook("claude-code", json.dumps({
+        "session_id": "s", "cwd": str(env), "hook_event_name": "PostToolUse", "tool_name": "Bash",
+        "tool_input": {"command": "env"}, "tool_response": {"stdout": f"T={TOKEN}\n"}}).encode())
+    assert TOKEN not in output.stdout and "updatedToolOutput" in output.stdout and builds == []
+
+
 def test_a_matcher_for_other_rules_is_not_adopted(env: Path) -> None:
     from dlp.egress import Egress
 

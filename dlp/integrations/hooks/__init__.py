@@ -74,7 +74,9 @@ class HookContext:
         self.config_path = config_path
         self.session = session
         self._egress = _egress
-        self._snapshot = _snapshot  # the fast path's snapshot, when it could not decide
+        # the fast path's snapshot when it could not decide; False when it
+        # found none; None when it did not look (the full path then does)
+        self._snapshot = _snapshot
 
     @property
     def egress(self):  # type: ignore[no-untyped-def]
@@ -82,10 +84,14 @@ class HookContext:
             from dlp.egress import Egress
 
             self._egress = Egress.from_config(self.config_path, cwd=self.cwd)
-            if self._snapshot is not None:
+            if self._snapshot is not False:
+                # its matcher, already built: every full path (a prompt that
+                # mentions a file, a tool call, a tool's output) reuses it
                 from dlp.integrations.hooks import fastpath
 
-                fastpath.adopt(self._egress, self._snapshot)
+                snapshot = self._snapshot or fastpath.load(self.cwd, self.config_path)
+                if snapshot is not None:
+                    fastpath.adopt(self._egress, snapshot)
         return self._egress
 
     @property
@@ -123,7 +129,8 @@ def run_hook(tool: str, raw: bytes, *, event: str | None = None, config_path: Pa
     tool = resolve_tool(tool)
     snapshot_wanted = False
     spare: list[Any] = []
-    if egress is None and not env.get("DLP_NO_FASTPATH"):
+    no_snapshot = bool(env.get("DLP_NO_FASTPATH"))  # neither its answer nor its matcher
+    if egress is None and not no_snapshot:
         answer, snapshot_wanted = _fast_allow(tool, raw, event, config_path, destination, env, spare)
         if answer is not None:
             return HookResult(answer)
@@ -147,7 +154,7 @@ def run_hook(tool: str, raw: bytes, *, event: str | None = None, config_path: Pa
             tool=tool, event=str(name or ""), payload=payload, cwd=cwd,
             destination=destination or module.destination(env),
             config_path=config_path, session=_session(payload), _egress=egress,
-            _snapshot=spare[0] if spare else None,
+            _snapshot=spare[0] if spare else (False if snapshot_wanted or no_snapshot else None),
         )
         handler: Callable[[HookContext], HookResult] | None = module.HANDLERS.get(ctx.event)
         if handler is None:
