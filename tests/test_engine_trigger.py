@@ -1,0 +1,135 @@
+"""Triggers (dlp/engine/trigger.py): what a database expression or a rule's
+regex certainly holds on a line, and that the Hyperscan matcher's second pass
+over triggered lines loses nothing."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dlp.engine import hyperscan_available
+from dlp.engine.trigger import Trigger, expression_triggers, pattern_triggers
+from dlp.ruleset import Rule, Ruleset, Selection, load_ruleset
+from dlp.scan import scan
+
+
+def _show(triggers: tuple[Trigger, ...] | None) -> str | None:
+    if triggers is None:
+        return None
+    parts = []
+    for t in triggers:
+        if t.kind == "digits":
+            parts.append(f"digits{t.digits}")
+        elif t.kind == "groups":
+            parts.append(f"groups{t.digits}.{t.after}")
+        elif t.kind == "suffix":
+            parts.append(f"suffix{t.digits}")
+        else:
+            parts.append(("i:" if t.caseless else "") + t.value.decode())
+    return " | ".join(parts)
+
+
+# Hyperscan expression -> what it needs on its line (None: stays in the first pass)
+EXPRESSIONS = [
+    (rb"(?:^|[^\w.-])\d{12}(?:[^\w@+\n-]|$)", "digits5"),
+    (rb"\d{4}[ -]\d{4}", "groups4.1"),
+    (rb"\d{3}[ -]\d{3}[ -]\d{3}", "groups3.3"),
+    (rb"\d{4}-[A-Z]", "suffix4"),
+    (rb"[A-Za-z0-9._%+-]@[A-Za-z0-9-]+\.[A-Za-z]", "@"),
+    (rb"(?i:jalan|jln\x20)", "i:jalan | i:jln "),
+    (rb"\+(?:60|62)", None),  # "+6" alone: too short to be worth it
+    (rb"\s\d{12}", "digits5"),  # one character at the edge may be the newline
+    (rb"a\sb", None),  # a newline inside: not line-local
+    (rb"\d\.\d{1,3}\.\d{1,3}\.\d", None),  # no run, no group, no literal
+    (rb"(?:19|20)\d\d[/-]\d{1,2}", "groups4.1"),
+    (rb"(?:19|20)\d\d", "digits4"),
+    (rb"x(?=\d{5})", None),  # Hyperscan has no lookahead; unparseable here
+]
+
+
+@pytest.mark.parametrize(("expression", "expected"), EXPRESSIONS)
+def test_expression_triggers(expression: bytes, expected: str | None) -> None:
+    assert _show(expression_triggers(expression)) == expected
+
+
+# rule regex -> what every match of it holds
+PATTERNS = [
+    (r"(?<![\w.-])(?P<value>\d{6}-\d{2}-\d{4})(?!\d)", "digits5"),
+    # an optional separator: either 6+ digits in a row or two groups of 3
+    (r"0\d{2}[ -]?\d{3}", "groups3.3 | digits5"),
+    (r"(?i)\b(?:jalan|jln)\.?\s+\w+", "i:jalan | i:jln"),
+    (r"\d{4}(?: \d{4}){3}|\d{15,16}", "groups4.1 | digits5"),
+    (r"(?P<value>\+60\d{9})", "digits5"),
+    (r"[a-z]+@[a-z]+\.com", ".com"),  # the longest literal
+    (r"[a-z]+@[a-z]+", "@"),
+    (r"(\d)\1{5}", None),  # a back-reference: unknown text
+]
+
+
+@pytest.mark.parametrize(("pattern", "expected"), PATTERNS)
+def test_pattern_triggers(pattern: str, expected: str | None) -> None:
+    assert _show(pattern_triggers(pattern)) == expected
+
+
+def _trigger_regex(triggers: tuple[Trigger, ...]) -> re.Pattern[bytes]:
+    parts = []
+    for t in triggers:
+        text, caseless = t.expression()
+        parts.append(b"(?i:" + text + b")" if caseless else text)
+    return re.compile(b"|".join(parts))
+
+
+@pytest.fixture(scope="module")
+def pii_rules() -> list[tuple[Rule, tuple[Trigger, ...]]]:
+    ruleset = load_ruleset(Selection(enable_packs=("pii",)), examples=True)
+    out = []
+    for rule in ruleset.rules:
+        triggers = pattern_triggers(rule.pattern)
+        if triggers is not None:
+            out.append((rule, triggers))
+    assert len(out) > 40  # nearly every personal-data rule has one
+    return out
+
+
+def test_every_positive_example_holds_its_rules_trigger(pii_rules) -> None:  # type: ignore[no-untyped-def]
+    for rule, triggers in pii_rules:
+        needed = _trigger_regex(triggers)
+        for example in rule.positive:
+            for line in example.text.encode().split(b"\n"):
+                for m in rule.regex.finditer(line):
+                    assert needed.search(line), (rule.id, example.text)
+
+
+_PIECES = st.sampled_from(["0", "1", "9", "12", "123", "1234", "12345", "-", " ", ".", "/", "+", "(", ")",
+                           "+60", "S", "T", "A", "Z", "a", "@", "x.com", "bin", "Jalan ", "IC ", "\t", ","])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pieces=st.lists(_PIECES, max_size=14))
+def test_a_rule_never_matches_a_line_without_its_trigger(pii_rules, pieces: list[str]) -> None:  # type: ignore[no-untyped-def]
+    line = "".join(pieces).encode()
+    for rule, triggers in pii_rules:
+        if rule.regex.search(line):
+            assert _trigger_regex(triggers).search(line), (rule.id, line)
+
+
+pytestmark_hs = pytest.mark.skipif(not hyperscan_available(), reason="hyperscan is not installed")
+
+
+@pytestmark_hs
+def test_second_pass_reads_the_edges_of_the_document(core_ruleset) -> None:  # type: ignore[no-untyped-def]
+    """Triggered lines are rescanned apart from the document: the first and
+    last line (no newline before or after), CRLF endings, and a line that only
+    a trigger of another rule brought in give what the reference engine gives."""
+    every = Ruleset((*load_ruleset(Selection(enable_packs=("all",))).rules, *core_ruleset.rules))
+    lines = ["+60 12-345 6789 call me", "x = 1", "IC: 900101-14-5677", "ahmad@fintech.com.my\r",
+             "card 4111 1111 1111 1111", "tel 03-2161 2345"]
+    for order in (lines, lines[::-1]):
+        for end in ("", "\n", "\r\n"):
+            blob = ("\n".join(order) + end).encode()
+            key = lambda fs: [(f.rule_id, f.start, f.end) for f in fs]  # noqa: E731
+            hs, py = scan(blob, every, engine="hyperscan"), scan(blob, every, engine="python")
+            assert key(hs) == key(py)
+            assert len(hs) >= 5
