@@ -4,7 +4,9 @@ from __future__ import annotations
 import json
 import os
 import re
+import weakref
 from bisect import bisect_right
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
 import hyperscan
@@ -281,6 +283,19 @@ def _database(ruleset: Ruleset) -> tuple[list[hyperscan.Database | None], list[l
     return dbs, groups, kinds
 
 
+# Matchers holding scratch space: a forked child must not share it with its parent.
+_LIVE: weakref.WeakSet[HyperscanMatcher] = weakref.WeakSet()
+
+
+def _drop_scratch_in_child() -> None:
+    for matcher in list(_LIVE):
+        matcher._scratch = {}
+    _LIVE.clear()
+
+
+os.register_at_fork(after_in_child=_drop_scratch_in_child)
+
+
 class HyperscanMatcher:
     name = "hyperscan"
 
@@ -293,16 +308,15 @@ class HyperscanMatcher:
         self._gated_rules = frozenset(i for g, kind in enumerate(kinds) if kind == GATE for i in self._groups[g])
         self._needs_gates = [any(i in self._gated_rules for i in rules) for rules in self._groups]
         self._scratch: dict[int, hyperscan.Scratch] = {}
-        self._pid = -1
 
     def _get_scratch(self, db: hyperscan.Database | None = None) -> hyperscan.Scratch:
-        # scratch space is per process (a forked worker must allocate its own) and per database
+        # scratch space is per database and per process: a forked worker
+        # allocates its own (the parent's is dropped in the child at fork)
         db = self._db if db is None else db
-        if self._pid != os.getpid():
-            self._scratch = {}
-            self._pid = os.getpid()
         scratch = self._scratch.get(id(db))
         if scratch is None:
+            if not self._scratch:
+                _LIVE.add(self)
             scratch = self._scratch[id(db)] = hyperscan.Scratch(db)
         return scratch
 
@@ -357,15 +371,9 @@ class HyperscanMatcher:
         document: trigger.py's line-locality makes the result the same), and
         every match mapped back to its line."""
         lines = sorted(set(triggered))
-        starts: list[int] = []
-        pieces: list[bytes] = [b""]
-        offset = 1
-        for start, end in lines:
-            starts.append(offset)
-            pieces.append(data[start:end])
-            offset += end - start + 1
-        pieces.append(b"")
-        buffer = b"\n".join(pieces)
+        # buffer offset of each line: 1 + sum of the previous lines' lengths + newlines
+        starts = list(accumulate([1, *(end - start + 1 for start, end in lines[:-1])]))
+        buffer = b"\n" + b"\n".join([data[start:end] for start, end in lines]) + b"\n"
         seen: dict[int, int] = {}
 
         def on_match(group: int, _from: int, to: int, _flags: int, _ctx: object) -> None:
