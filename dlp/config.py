@@ -30,7 +30,7 @@ POLICY_SECTIONS = ("actions", "proprietary", "destinations", "on_error", "audit"
 _TOP_KEYS = {"version", "rules", "exclude", "max_file_size", "allowlist", "baseline", *POLICY_SECTIONS}
 _RULES_KEYS = {"enable", "disable", "disable_rules", "only", "extra", "min_severity", "categories"}
 _ALLOW_KEYS = {"rules", "paths", "fingerprints", "values"}
-_SIZE = re.compile(r"^\s*(\d+)\s*([kmg]?i?b?)?\s*$", re.IGNORECASE)
+_SIZE = r"^\s*(\d+)\s*([kmg]?i?b?)?\s*$"  # compiled when a size is written as text (most configs: never)
 _UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "kib": 1024, "m": 1 << 20, "mb": 1 << 20, "mib": 1 << 20,
           "g": 1 << 30, "gb": 1 << 30, "gib": 1 << 30}
 
@@ -190,7 +190,7 @@ def _size(where: str, raw: object) -> int:
     if isinstance(raw, int) and not isinstance(raw, bool) and raw > 0:
         return raw
     if isinstance(raw, str):
-        m = _SIZE.match(raw)
+        m = re.match(_SIZE, raw, re.IGNORECASE)
         if m and (m.group(2) or "").lower() in _UNITS:
             return int(m.group(1)) * _UNITS[(m.group(2) or "").lower()]
     raise ConfigError(f"{where}: max_file_size must be a positive size such as 10MB")

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from dlp.records import record
 from dlp.ruleset import Context
@@ -11,18 +11,28 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 # Markers users already put in their code. The marker must follow a comment
 # opener on the same line, so a string literal alone cannot carry it.
+# The regexes below are compiled on first use (lines with a marker, tables):
+# most documents need none of them, and a hook process pays for each compile.
 _COMMENT = r"(?:#|//|/\*|--|<!--|;|%|\bREM\b|')"
-_ALLOW_LINE = re.compile(
-    _COMMENT + r".*?(?:"
-    r"dlp:allow(?!-next-line)(?P<ids>(?:[ \t]+[a-z0-9][a-z0-9-]*(?:[ \t]*,[ \t]*[a-z0-9][a-z0-9-]*)*)?)"
-    r"|pragma:\s*allowlist[ \t]+secret|gitleaks:allow|trufflehog:ignore|ggignore|kingfisher:(?:allow|ignore)"
-    r")",
-    re.IGNORECASE,
-)
-_ALLOW_NEXT = re.compile(
-    _COMMENT + r".*?(?:pragma:\s*allowlist[ \t]+nextline[ \t]+secret|dlp:allow-next-line)",
-    re.IGNORECASE,
-)
+
+
+@cache
+def _allow_line() -> re.Pattern[str]:
+    return re.compile(
+        _COMMENT + r".*?(?:"
+        r"dlp:allow(?!-next-line)(?P<ids>(?:[ \t]+[a-z0-9][a-z0-9-]*(?:[ \t]*,[ \t]*[a-z0-9][a-z0-9-]*)*)?)"
+        r"|pragma:\s*allowlist[ \t]+secret|gitleaks:allow|trufflehog:ignore|ggignore|kingfisher:(?:allow|ignore)"
+        r")",
+        re.IGNORECASE,
+    )
+
+
+@cache
+def _allow_next() -> re.Pattern[str]:
+    return re.compile(
+        _COMMENT + r".*?(?:pragma:\s*allowlist[ \t]+nextline[ \t]+secret|dlp:allow-next-line)",
+        re.IGNORECASE,
+    )
 
 
 def normalise(text: str) -> str:
@@ -88,12 +98,20 @@ def _search_inside(regex: re.Pattern[str], lead: str, window: str, trail: str) -
 # --------------------------------------------------------------------------- table columns
 
 _DELIMITERS = (b",", b"\t", b";", b"|")
-_INSERT = re.compile(
-    rb"INSERT\s+(?:IGNORE\s+)?INTO\s+[\w.`\"\[\]]+\s*\(([^()]{1,2000})\)\s*VALUES\s*", re.IGNORECASE
-)
 _SQL_LOOKBACK = 16384
-# A header field is a short column name: no digit runs, no sentence punctuation.
-_HEADER_FIELD = re.compile(rb"(?!.*\d{3})[^\d\s.!?,;:][^.!?,;:]{0,39}")
+
+
+@cache
+def _insert() -> re.Pattern[bytes]:
+    return re.compile(
+        rb"INSERT\s+(?:IGNORE\s+)?INTO\s+[\w.`\"\[\]]+\s*\(([^()]{1,2000})\)\s*VALUES\s*", re.IGNORECASE
+    )
+
+
+@cache
+def _header_field() -> re.Pattern[bytes]:
+    """A header field is a short column name: no digit runs, no sentence punctuation."""
+    return re.compile(rb"(?!.*\d{3})[^\d\s.!?,;:][^.!?,;:]{0,39}")
 
 
 def _split_fields(line: bytes, delimiter: bytes) -> list[bytes]:
@@ -137,7 +155,7 @@ def _tables(data: bytes) -> _Tables:
     for delimiter in _DELIMITERS:
         if header_line.count(delimiter):
             fields = _split_fields(header_line, delimiter)
-            header[delimiter] = (fields, all(_HEADER_FIELD.fullmatch(f.strip(b' "\'')) for f in fields))
+            header[delimiter] = (fields, all(_header_field().fullmatch(f.strip(b' "\'')) for f in fields))
     tables = _Tables(b"INSERT" in data or b"insert" in data, header, any(v for _, v in header.values()))
     _LAST_TABLES[:] = [(data, tables)]
     return tables
@@ -174,7 +192,7 @@ def _sql_column(data: bytes, start: int, tables: _Tables) -> str | None:
         at = data.rfind(b"insert", lookback, start)
     if at < 0:
         return None
-    m = _INSERT.match(data, at)
+    m = _insert().match(data, at)
     if not m or m.end() > start:
         return None
     columns = [c.strip(b' `"[]\t\r\n') for c in m.group(1).split(b",")]
@@ -221,9 +239,9 @@ def _has_marker(text: str) -> bool:
 def inline_allowed(line_text: str, previous_line: str, rule_id: str) -> bool:
     """Whether an allow comment on the line (or a next-line marker above it) covers ``rule_id``."""
     if _has_marker(line_text):
-        m = _ALLOW_LINE.search(line_text)
+        m = _allow_line().search(line_text)
         if m:
             ids = (m.group("ids") or "").replace(",", " ").split()
             if not ids or rule_id in ids:
                 return True
-    return bool(previous_line and _has_marker(previous_line) and _ALLOW_NEXT.search(previous_line))
+    return bool(previous_line and _has_marker(previous_line) and _allow_next().search(previous_line))

@@ -17,6 +17,7 @@ import os
 import re
 from _thread import allocate_lock  # threading.Lock itself, without importing threading
 from collections.abc import Iterable, Sequence
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,7 +42,13 @@ _PATH_KEYS = ("file_path", "filePath", "path", "absolute_path", "notebook_path",
               "directory", "relative_workspace_path", "target_directory", "file", "filename", "cwd")
 _PATH_LIST_KEYS = ("paths", "file_paths", "files", "include", "absolute_paths")
 _COMMAND_KEYS = ("command", "cmd", "commandLine", "script")
-_OUTBOUND_TOOLS = re.compile(r"(?i)^(webfetch|websearch|web_fetch|google_web_search|fetch|mcp__.*|mcp_.*)$")
+
+
+@cache
+def outbound_tools() -> re.Pattern[str]:
+    """Tools that send their arguments out (web fetches, MCP servers).
+    Compiled on first use: a prompt never needs it."""
+    return re.compile(r"(?i)^(webfetch|websearch|web_fetch|google_web_search|fetch|mcp__.*|mcp_.*)$")
 
 
 @record
@@ -328,7 +335,7 @@ class Egress:
             if checked < MAX_TOOL_FILES and _is_file(path, cwd):
                 checked += 1
                 findings.extend(self._file_findings(path, cwd, shown))
-        if _OUTBOUND_TOOLS.match(tool_name or "") and tool_input:
+        if outbound_tools().match(tool_name or "") and tool_input:
             text = tool_input if isinstance(tool_input, str) else json.dumps(tool_input, ensure_ascii=False)
             findings.extend(self.findings(text, origin=Origin(extra=(("field", "tool_input"),))))
         return self.decide(findings, destination=destination)
@@ -431,7 +438,7 @@ def tool_paths(tool_input: Any, *, cwd: Path | None = None) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-_SHELL_SPLIT = re.compile(r"[|;&<>()]+|\s+")
+_SHELL_SPLIT = r"[|;&<>()]+|\s+"
 
 
 def command_paths(command: str, *, cwd: Path | None = None) -> list[str]:
@@ -444,8 +451,9 @@ def command_paths(command: str, *, cwd: Path | None = None) -> list[str]:
     except ValueError:
         words = command.split()
     out = []
+    split = re.compile(_SHELL_SPLIT).split
     for word in words:
-        for piece in _SHELL_SPLIT.split(word):
+        for piece in split(word):
             if not piece or piece.startswith("-") and "=" not in piece:
                 continue
             if piece.startswith("-") and "=" in piece:

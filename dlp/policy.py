@@ -71,9 +71,9 @@ _PROPRIETARY_KEYS = {"paths", "action", "threshold"}
 _DESTINATION_KEYS = {"jurisdiction", "actions", "description"}
 _AUDIT_KEYS = {"path"}
 _VAULT_KEYS = {"ttl", "dir"}
-_TTL = re.compile(r"^\s*(\d+)\s*([smhd]?)\s*$")
+_TTL = r"^\s*(\d+)\s*([smhd]?)\s*$"  # compiled when used: most policies set neither
 _TTL_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
-_JURISDICTION = re.compile(r"^[a-z]{2,12}$")
+_JURISDICTION = r"^[a-z]{2,12}$"
 DEFAULT_TTL = 24 * 3600
 
 
@@ -300,7 +300,7 @@ def parse_policy(raw: Mapping[str, Any], *, where: str = "config", root: Path | 
         _mapping(where, "pii", pii, _PII_KEYS)
         jurisdictions = _strings(where, "pii.jurisdictions", pii.get("jurisdictions"))
         for j in jurisdictions:
-            if not _JURISDICTION.match(j):
+            if not re.match(_JURISDICTION, j):
                 raise ConfigError(f"{where}: pii.jurisdictions: {j!r} is not a jurisdiction code such as my or sg")
         tier_raw = pii.get("actions")
         if tier_raw is not None:
@@ -342,7 +342,7 @@ def parse_policy(raw: Mapping[str, Any], *, where: str = "config", root: Path | 
             settings = {} if settings is None else settings
             _mapping(where, key, settings, _DESTINATION_KEYS)
             jurisdiction = settings.get("jurisdiction")
-            if jurisdiction is not None and (not isinstance(jurisdiction, str) or not _JURISDICTION.match(jurisdiction)):
+            if jurisdiction is not None and (not isinstance(jurisdiction, str) or not re.match(_JURISDICTION, jurisdiction)):
                 raise ConfigError(f"{where}: {key}.jurisdiction must be a code such as my, sg, us or eu")
             table = ActionTable()
             if settings.get("actions") is not None:
@@ -402,7 +402,7 @@ def _ttl(where: str, raw: object) -> int:
     if isinstance(raw, int) and not isinstance(raw, bool) and raw > 0:
         return raw
     if isinstance(raw, str):
-        m = _TTL.match(raw)
+        m = re.match(_TTL, raw)
         if m and int(m.group(1)) > 0:
             return int(m.group(1)) * _TTL_UNITS[m.group(2)]
     raise ConfigError(f"{where}: vault.ttl must be a positive duration such as 3600, 30m, 24h or 7d")

@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from dlp.mask import fingerprint, mask
 from dlp.model import Finding
 from dlp.placeholders import is_placeholder
 from dlp.records import replace
-from dlp.validators.common import shannon_entropy
 
 if TYPE_CHECKING:
     from dlp.codectx import CodeView
@@ -34,10 +34,13 @@ if TYPE_CHECKING:
 
 K8S_SECRET_TAG = "kubernetes-secret"
 
-# keys of a Secret that hold no credential
-_PUBLIC_KEYS = re.compile(
-    r"(?i)^(?:user(?:name)?|login|host(?:name)?|port|database|db(?:name)?|name|namespace|region|"
-    r"endpoint|server|schema|sslmode|type|kind|email)$|\.(?:crt|cert|pem\.pub|pub)$|^ca\b")
+
+@cache
+def _public_keys() -> re.Pattern[str]:
+    """Keys of a Secret that hold no credential (compiled when a manifest is found)."""
+    return re.compile(
+        r"(?i)^(?:user(?:name)?|login|host(?:name)?|port|database|db(?:name)?|name|namespace|region|"
+        r"endpoint|server|schema|sslmode|type|kind|email)$|\.(?:crt|cert|pem\.pub|pub)$|^ca\b")
 
 
 def refine(findings: list[Finding], data: bytes, path: str | None) -> list[Finding]:
@@ -82,7 +85,7 @@ def kubernetes_secret_entries(block: Finding, data: bytes) -> Iterator[Finding]:
 
 
 def _secret_entry(key: str, value: str, *, encoded: bool) -> bool:
-    if not value or _PUBLIC_KEYS.search(key) or value[0] in "$<":
+    if not value or _public_keys().search(key) or value[0] in "$<":
         return False
     plain = value
     if encoded:
@@ -106,6 +109,8 @@ def _secret_entry(key: str, value: str, *, encoded: bool) -> bool:
     # filler words it may contain (an "example" host name, a "test" flag)
     if not (plain.startswith(("{", "[")) or "\n" in plain) and is_placeholder(plain):
         return False
+    from dlp.validators.common import shannon_entropy
+
     return shannon_entropy(plain) >= 2.5
 
 

@@ -111,10 +111,10 @@ def restore_tool_input(ctx: HookContext, tool_name: str, tool_input: Any) -> Any
     (web fetches, MCP servers): there the placeholder stays."""
     import json
 
-    from dlp.egress import _OUTBOUND_TOOLS
+    from dlp.egress import outbound_tools
     from dlp.redact import PLACEHOLDER_RE, restore_text
 
-    if tool_input is None or _OUTBOUND_TOOLS.match(tool_name or ""):
+    if tool_input is None or outbound_tools().match(tool_name or ""):
         return None
     if not PLACEHOLDER_RE.search(json.dumps(tool_input, ensure_ascii=False)):
         return None
