@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any
 from dlp.config import Allowlist
 from dlp.errors import InputError
 from dlp.mask import fingerprint
+from dlp.mentions import mentions
 from dlp.model import Action, Category, Finding, Origin, Severity
-from dlp.payloads import mentions
 from dlp.policy import PATH_RULE_ID, Policy, stronger
 from dlp.records import record
 from dlp.report import ReportedFinding, finding_record

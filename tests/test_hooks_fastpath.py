@@ -212,5 +212,5 @@ def test_full_prompt_path_leaves_unneeded_modules_unloaded(env: Path) -> None:
     assert json.loads(answer)["decision"] == "block"  # the full path ran: rules, scan, policy
     assert "dlp.scan" in loaded and "dlp.policy" in loaded
     for module in ("dlp.sources.files", "dlp.proprietary", "dlp.redact", "click", "shlex", "yaml", "hashlib",
-                   "threading", "dlp.codectx", "dlp.k8s_secret", "dataclasses", "inspect"):
+                   "threading", "dlp.codectx", "dlp.k8s_secret", "dataclasses", "inspect", "dlp.payloads"):
         assert module not in loaded, module

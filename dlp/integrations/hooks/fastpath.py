@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from dlp.cache import sha256
-from dlp.payloads import mentions
+from dlp.mentions import mentions
 
 _VERSION = 4
 _CONFIG_NAMES = (".dlp.yaml", ".dlp.yml")
