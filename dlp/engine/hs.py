@@ -283,6 +283,10 @@ def _database(ruleset: Ruleset) -> tuple[list[hyperscan.Database | None], list[l
     return dbs, groups, kinds
 
 
+# Past this many triggered lines a document is rescanned whole: cheaper than
+# copying most of it line by line (a CSV of numbers, a table of constants).
+_DENSE = 2048
+
 # Matchers holding scratch space: a forked child must not share it with its parent.
 _LIVE: weakref.WeakSet[HyperscanMatcher] = weakref.WeakSet()
 
@@ -331,11 +335,13 @@ class HyperscanMatcher:
 
         def on_match(group: int, _from: int, to: int, _flags: int, _ctx: object) -> None:
             what = kind[group]
-            if what == LINE_TRIGGER:  # reported once per line, at its end
-                triggered.append((data.rfind(b"\n", 0, to) + 1, to))
-                return
-            pos = to - 1 if to > 0 else 0
-            if what == TRIGGER:
+            if what == LINE_TRIGGER or what == TRIGGER:
+                if len(triggered) > _DENSE:
+                    return  # a table of numbers: the second pass reads the whole document
+                if what == LINE_TRIGGER:  # reported once per line, at its end
+                    triggered.append((data.rfind(b"\n", 0, to) + 1, to))
+                    return
+                pos = to - 1 if to > 0 else 0
                 seen = last_trigger[0]
                 if not seen[0] <= pos <= seen[1]:
                     span = last_trigger[0] = line_span(data, pos)
@@ -344,6 +350,7 @@ class HyperscanMatcher:
             if what == WHOLE:
                 hits[group] = []
                 return
+            pos = to - 1 if to > 0 else 0
             seen = last_line.get(group)
             # skip ends on the line already recorded for this expression (cheap
             # pre-dedup; correct whatever order Hyperscan reports matches in)
@@ -355,7 +362,12 @@ class HyperscanMatcher:
         if self._db is not None:
             self._db.scan(data, match_event_handler=on_match, scratch=self._get_scratch(self._db))
         if triggered and self._rescan_db is not None:
-            self._rescan(data, triggered, hits)
+            if len(triggered) > _DENSE:
+                # same spans as the triggered lines would give, and more: the
+                # rules' own regexes decide
+                self._rescan_db.scan(data, match_event_handler=on_match, scratch=self._get_scratch(self._rescan_db))
+            else:
+                self._rescan(data, triggered, hits)
         opened: set[int] = set()
         if self._gate_db is not None and any(self._needs_gates[g] for g in hits):
             def on_gate(group: int, _from: int, _to: int, _flags: int, _ctx: object) -> None:
