@@ -19,9 +19,11 @@ It reports, for one process (`--jobs 1`) with the default rules:
 --cpu-split measures in this process instead, in CPU time (time.process_time,
 so other load on a shared machine counts less than in wall time): the cost of
 the personal-data packs (every pack vs secret packs only, Hyperscan engine)
-split into the Hyperscan scan itself (a no-op match callback), the matcher's
-Python work (match callbacks, lines, gates) and the scanner's (rule regexes on
-the spans, validation, context, findings). Min and median of --repeat passes.
+split into the matcher's first Hyperscan pass over every document (a no-op
+match callback), the rest of the matcher (match callbacks, lines, the second
+pass over triggered lines, gates: dlp/engine/hs.py) and the scanner (rule
+regexes on the spans, validation, context, findings). Min and median of
+--repeat passes.
 """
 from __future__ import annotations
 
@@ -126,7 +128,7 @@ def cpu_split(corpus: Path, repeat: int) -> dict[str, dict[str, float]]:
 def print_cpu_split(split: dict[str, dict[str, float]]) -> None:
     sec, every = split["secrets"], split["all"]
     print("CPU seconds (median; total also min)  secrets only   every pack   extra")
-    for stage in ("hyperscan", "matcher_python", "scanner", "total", "total_min"):
+    for stage in ("hyperscan", "matcher_python", "scanner", "total", "total_min"):  # hyperscan: first pass
         print(f"  {stage:<34} {sec[stage]:10.2f} {every[stage]:12.2f} {every[stage] - sec[stage]:+8.2f}")
     for stage in ("total", "total_min"):
         print(f"every pack vs secrets only ({stage}): {(every[stage] / sec[stage] - 1) * 100:+.0f}% CPU time")
