@@ -78,8 +78,10 @@ _COMPILED: tuple[re.Pattern[str], ...] | None = None
 def _patterns() -> tuple[re.Pattern[str], ...]:
     global _COMPILED
     if _COMPILED is None:
-        _COMPILED = (re.compile(_TEMPLATE_PATTERN, re.VERBOSE), re.compile(_FILLER_WORDS_PATTERN),
-                     re.compile(_FILLER_RUN_PATTERN))
+        from dlp.regex_cache import compile as compile_cached
+
+        _COMPILED = (compile_cached(_TEMPLATE_PATTERN, re.VERBOSE), compile_cached(_FILLER_WORDS_PATTERN),
+                     compile_cached(_FILLER_RUN_PATTERN))
     return _COMPILED
 
 

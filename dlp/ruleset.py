@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
+from dlp import regex_cache
 from dlp.cache import sha256
 from dlp.errors import RuleError
 from dlp.model import Category, Severity
@@ -114,17 +115,19 @@ _STR_REGEX_CACHE: dict[str, re.Pattern[str]] = {}
 
 
 def _compiled(pattern: str) -> re.Pattern[bytes]:
-    # A memo of pure compilations (a function of the pattern text only).
+    # A memo of pure compilations (a function of the pattern text only), each
+    # program also kept on disk: a hook process compiles the few rules with
+    # candidates, up to several ms each.
     compiled = _REGEX_CACHE.get(pattern)
     if compiled is None:
-        compiled = _REGEX_CACHE[pattern] = re.compile(pattern.encode("utf-8"), RE_FLAGS)
+        compiled = _REGEX_CACHE[pattern] = regex_cache.compile(pattern.encode("utf-8"), RE_FLAGS)
     return compiled
 
 
 def _compiled_str(pattern: str) -> re.Pattern[str]:
     compiled = _STR_REGEX_CACHE.get(pattern)
     if compiled is None:
-        compiled = _STR_REGEX_CACHE[pattern] = re.compile(pattern)
+        compiled = _STR_REGEX_CACHE[pattern] = regex_cache.compile(pattern)
     return compiled
 
 
