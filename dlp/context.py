@@ -110,8 +110,12 @@ def _insert() -> re.Pattern[bytes]:
 
 @cache
 def _header_field() -> re.Pattern[bytes]:
-    """A header field is a short column name: no digit runs, no sentence punctuation."""
-    return re.compile(rb"(?!.*\d{3})[^\d\s.!?,;:][^.!?,;:]{0,39}")
+    """A header field is a short column name: no digit runs, no sentence
+    punctuation but an abbreviation's dot (``No. K/P``, ``Tel. No``), at most
+    40 characters (a UTF-8 character counts once: ``เลขบัตรประชาชน``)."""
+    char = rb"(?:[^.!?,;:\x80-\xff]|[\x80-\xff][\x80-\xbf]*)"
+    return re.compile(rb"(?!.*\d{3})(?:[A-Za-z]{1,4}\. ?)?(?:[^\d\s.!?,;:\x80-\xff]|[\x80-\xff][\x80-\xbf]*)"
+                      + char + rb"{0,39}")
 
 
 def _split_fields(line: bytes, delimiter: bytes) -> list[bytes]:

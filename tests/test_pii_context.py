@@ -30,6 +30,11 @@ SQL = (b"INSERT INTO customers (id, name, `nric`, phone) VALUES\n"
     (b"1,2,3\n850612105527,5,6\n", b"850612105527", 0, None),   # first line is data
     (b"IC saya 880921105331, tel 0127384916.\nNama Ali, IC 850612105527.\n", b"850612105527", 0, None),  # prose
     ("姓名,身份证号码\nAli,850612105527\n".encode(), b"850612105527", 0, "身份证号码"),
+    # abbreviations in Malaysian headers; a long Thai header is 14 characters, 42 bytes
+    (b"Nama,No. K/P,No. Telefon\nAli,850612105527,0127384916\n", b"850612105527", 0, "No. K/P"),
+    (b"Nama,No. K/P,No. Telefon\nAli,850612105527,0127384916\n", b"0127384916", 0, "No. Telefon"),
+    ("ชื่อ,เลขบัตรประชาชน,เบอร์โทร\nสมชาย,1304013691570,053848049\n".encode(), b"1304013691570", 0, "เลขบัตรประชาชน"),
+    (b"Totals. Sum of all rows, count\nAli,850612105527\n", b"850612105527", 0, None),   # a sentence, not a header
 ])
 def test_column_name(data: bytes, needle: bytes, occurrence: int, column: str | None) -> None:
     start = -1
