@@ -303,6 +303,18 @@ def test_my_vehicle_plate() -> None:
            ["IXY 1234", "WXY 0123", "EXY 1234", "WOY 1234", "WXY 12345", "WXY 1234 I"])
 
 
+def test_singapore_plates_are_not_malaysian() -> None:
+    # SG prefix and a valid LTA check letter: Singapore's alone
+    singapore = ["SBA 1234 G", "SKV5821T", "SJP 7314 X", "SGF2306R", "SHA9587P"]
+    assert all(pii.sg_vehicle_plate(p) and not pii.my_vehicle_plate(p) for p in singapore)
+    # Sabah's own three-letter series (SAB, SSA) stay Malaysian even when the
+    # letter happens to pass the LTA check; a wrong SG check letter is Malaysian
+    sabah = ["SAB 1234 M", "SSA 1234 E", "SAB 1234 A", "SBA 1234 H", "SB 1234 G", "SBA 1234"]
+    assert all(pii.my_vehicle_plate(p) for p in sabah)
+    # and Singapore never issued SA + a letter: Sabah West Coast's alone
+    assert not pii.sg_vehicle_plate("SAB 1234 M")
+
+
 def test_public_ipv6() -> None:
     _table(pii.public_ipv6,
            ["2001:4860:4860::8888", "2404:6800:4001:80a::200e", "2001:e68:5400:1::1", "2400:cb00:2048:1::6810:1a1a"],

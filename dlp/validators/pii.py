@@ -207,12 +207,16 @@ def sg_vehicle_plate(value: str) -> bool:
     """Singapore plate ``SBA 1234 G``: the check letter from the last two prefix
     letters (A=1..Z=26, one letter is preceded by 0) and the number padded to
     four digits, weights 9,4,5,4,3,2, sum mod 19 indexing AZYXUTSRPMLKJHGEDCB.
-    Prefixes never use I or O; the number is 1-9999."""
+    Prefixes never use I or O; the number is 1-9999. ``SA`` + a letter is
+    Sabah's West Coast series (``SAB 1234 M``), never issued in Singapore
+    (private cars began at SBA in 1984), so it is left to my_vehicle_plate."""
     m = _SG_PLATE.fullmatch(value.strip().upper())
     if not m:
         return False
     prefix, number, check = m.groups()
     if "I" in prefix or "O" in prefix or int(number) == 0 or number.startswith("0"):
+        return False
+    if len(prefix) == 3 and prefix.startswith("SA"):
         return False
     letters = [0, *(ord(c) - 64 for c in prefix)][-2:]
     digits = [int(d) for d in number.zfill(4)]
@@ -223,15 +227,26 @@ def sg_vehicle_plate(value: str) -> bool:
 _MY_PLATE = re.compile(r"([A-Z]{1,3}) ?(\d{1,4}) ?([A-Z]?)")
 # First letter: state or territory (A Perak ... W/V Kuala Lumpur), Z military.
 _MY_PLATE_STATES = frozenset("ABCDFJKLMNPQRSTVWZ")
+# Three-letter S prefixes Malaysia does not issue: Sabah's plates are S + a
+# division letter (A West Coast, B Beaufort, D Lahad Datu, K Kudat, S Sandakan,
+# T Tawau, U Keningau) + a serial suffix, and only West Coast (SAA-) and
+# Sandakan (SSA-, since 2017) have run out of two letters; Tawau (ST) is next.
+# Singapore's private cars run SBA .. SN? with a check letter.
+_SG_ONLY_PREFIX = re.compile(r"S[B-R][A-HJ-NP-Z]")
 
 
 def my_vehicle_plate(value: str) -> bool:
     """Malaysian plate ``WXY 1234`` / ``BKL 123 A``: a state letter first, no I
-    or O in the prefix, a number 1-9999 without a leading zero."""
+    or O in the prefix, a number 1-9999 without a leading zero. A Singapore
+    plate (``SBA 1234 G``: a three-letter S prefix Malaysia does not issue and
+    a valid LTA check letter) is left to ``sg_vehicle_plate``, so a plate is
+    reported once when both packs run."""
     m = _MY_PLATE.fullmatch(value.strip().upper())
     if not m:
         return False
     prefix, number, suffix = m.groups()
+    if suffix and _SG_ONLY_PREFIX.fullmatch(prefix) and sg_vehicle_plate(value):
+        return False
     return (prefix[0] in _MY_PLATE_STATES and "I" not in prefix and "O" not in prefix
             and not number.startswith("0") and suffix not in ("I", "O"))
 
