@@ -463,6 +463,11 @@ def more() -> list[Line]:
                      f"Kel. Karet, Kec. Setiabudi, Jakarta Selatan 12920"), ("id-address",)))
         out.append((f"Address: {R.randint(1, 999)} Rizal St., Brgy. San Antonio, Makati City 1203 Metro Manila",
                     ("ph-address",)))
+    for _ in range(3):
+        out.append((f"Địa chỉ: Số {R.randint(1, 300)} đường Nguyễn Huệ, phường Bến Nghé, quận 1, TP. Hồ Chí Minh",
+                     ("vn-address",)))
+        out.append((f"dia_chi: Thon {R.randint(1, 9)}, xa Hoa Phu, huyen Hoa Vang, thanh pho Da Nang", ("vn-address",)))
+        out.append((f"Giao tới {R.randint(1, 300)} Lê Lợi, P. Bến Thành, Q.1, TP.HCM giúp em", ("vn-address",)))
     return out
 
 
@@ -575,6 +580,8 @@ Call centre hours are 9 am to 6 pm, Monday to Friday.
 The meeting moved from 15/03/2027 to 22/03/2027.
 Bin sizes: small bin Medium bin Large.
 Contact the team via the #support channel, not by e-mail.
+The quan, xa and tinh columns of the survey are empty; huyện Hòa Vang has 11 communes.
+version 2.4, Q.3 target, TP 7 of the roadmap.
 """
 
 
