@@ -26,6 +26,8 @@ def _show(triggers: tuple[Trigger, ...] | None) -> str | None:
             parts.append(f"groups{t.digits}.{t.after}")
         elif t.kind == "suffix":
             parts.append(f"suffix{t.digits}")
+        elif t.kind == "mailbox":
+            parts.append("mailbox")
         else:
             parts.append(("i:" if t.caseless else "") + t.value.decode())
     return " | ".join(parts)
@@ -37,7 +39,8 @@ EXPRESSIONS = [
     (rb"\d{4}[ -]\d{4}", "groups4.1"),
     (rb"\d{3}[ -]\d{3}[ -]\d{3}", "groups3.3"),
     (rb"\d{4}-[A-Z]", "suffix4"),
-    (rb"[A-Za-z0-9._%+-]@[A-Za-z0-9-]+\.[A-Za-z]", "@"),
+    (rb"[A-Za-z0-9._%+-]@[A-Za-z0-9-]+\.[A-Za-z]", "mailbox"),  # not a decorator's @
+    (rb"\s@[a-z]+\.com", ".com"),
     (rb"(?i:jalan|jln\x20)", "i:jalan | i:jln "),
     (rb"\+(?:60|62)", None),  # "+6" alone: too short to be worth it
     (rb"\s\d{12}", "digits5"),  # one character at the edge may be the newline
@@ -62,8 +65,9 @@ PATTERNS = [
     (r"(?i)\b(?:jalan|jln)\.?\s+\w+", "i:jalan | i:jln"),
     (r"\d{4}(?: \d{4}){3}|\d{15,16}", "groups4.1 | digits5"),
     (r"(?P<value>\+60\d{9})", "digits5"),
-    (r"[a-z]+@[a-z]+\.com", ".com"),  # the longest literal
-    (r"[a-z]+@[a-z]+", "@"),
+    (r"[a-z]+@[a-z]+\.com", "mailbox"),  # rarer than the longest literal
+    (r"[a-z]+@[a-z]+", "mailbox"),
+    (r"[<(]@[a-z]+", "@"),
     (r"(\d)\1{5}", None),  # a back-reference: unknown text
 ]
 

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from dlp.engine.trigger import Trigger
     from dlp.ruleset import Rule, Ruleset
 
-_FORMAT = b"dlp-hs-11"
+_FORMAT = b"dlp-hs-13"
 _BASE_FLAGS = hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_ALLOWEMPTY
 
 
@@ -155,7 +155,8 @@ def _expressions(ruleset: Ruleset) -> tuple[list[tuple[bytes, int]], list[list[i
 _GATE_MARK = 1 << 30
 
 # What each database entry is (see :class:`_Plan`).
-SPAN, WHOLE, GATE, RESCAN, TRIGGER, LINE_TRIGGER = "span", "whole", "gate", "rescan", "trigger", "line"
+SPAN, WHOLE, GATE, RESCAN, TRIGGER, LINE_TRIGGER, UNUSED = (
+    "span", "whole", "gate", "rescan", "trigger", "line", "unused")
 
 
 def _cheap(triggers: tuple[Trigger, ...]) -> bool:
@@ -183,32 +184,44 @@ def _rule_triggers(rule: Rule) -> tuple[Trigger, ...] | None:
     return min(found, key=cost) if found else None
 
 
-def _plan(ruleset: Ruleset) -> tuple[list[tuple[bytes, int]], list[list[int]], list[str]]:
+def _plan(ruleset: Ruleset, *, own_patterns: bool = True
+          ) -> tuple[list[tuple[bytes, int]], list[list[int]], list[str]]:
     """Every database entry (expression, flags), the rules of each, and its kind:
 
     - ``span``/``whole``: the first pass over the document reports the lines
       (or the whole document, for multiline rules) where the rules may match;
-    - ``trigger``: a cheap necessary condition (dlp/engine/trigger.py) of the
-      ``rescan`` entries: the first pass collects the lines where one fired;
-    - ``rescan``: personal-data shapes whose rules all have a trigger, run on
-      those lines only (a second, much smaller pass);
-    - ``gate``: document gates, scanned only when a gated rule has spans.
+    - ``trigger``/``line``: a cheap necessary condition (dlp/engine/trigger.py)
+      of the rules of the second pass: the first pass collects the lines where
+      one fired;
+    - ``rescan``: the second pass, on those lines only: each personal-data
+      rule with a trigger, by its own pattern (``own_patterns``; the bytes are
+      few, so precision costs little there and spares the scanner the lines a
+      shared shape lets through) or by its shapes;
+    - ``gate``: document gates, scanned only when a gated rule has spans;
+    - ``unused``: a shape left with no rule.
     """
     from dlp.engine.trigger import line_trigger
 
     expressions_, groups, gates = _expressions(ruleset)
     rules = ruleset.rules
     chosen = {i: _rule_triggers(rule) for i, rule in enumerate(rules) if rule.category.value == "pii"}
+    second = {i for i, t in chosen.items() if t is not None}
     kinds: list[str] = []
-    for (_, flags), members, gate in zip(expressions_, groups, gates):
+    for g, ((_, flags), members, gate) in enumerate(zip(expressions_, groups, gates)):
         if gate:
             kinds.append(GATE)
         elif flags & hyperscan.HS_FLAG_SINGLEMATCH:
             kinds.append(WHOLE)
-        elif all(chosen.get(i) is not None for i in members):
-            kinds.append(RESCAN)
+        elif own_patterns:
+            groups[g] = [i for i in members if i not in second]
+            kinds.append(SPAN if groups[g] else UNUSED)
         else:
-            kinds.append(SPAN)
+            kinds.append(RESCAN if all(i in second for i in members) else SPAN)
+    if own_patterns:
+        for i in sorted(second):
+            expressions_.append((rules[i].pattern.encode("utf-8"), _flags(False)))
+            groups.append([i])
+            kinds.append(RESCAN)
     needed: dict[Trigger, None] = {}
     for members, kind in zip(groups, kinds):
         if kind == RESCAN:
@@ -271,12 +284,18 @@ def _database(ruleset: Ruleset) -> tuple[list[hyperscan.Database | None], list[l
     try:
         dbs = [_compile_kinds(expressions_, kinds, wanted) for wanted in _PASSES]
     except hyperscan.error:  # type: ignore[attr-defined]
-        for rule in ruleset.rules:
-            try:
-                _compile([e for e, _ in expressions(rule)], [f for _, f in expressions(rule)])
-            except hyperscan.error as exc:  # type: ignore[attr-defined]
-                raise RuleError(f"{rule.source}: rule {rule.id!r}: Hyperscan rejects the pattern: {exc}") from None
-        raise
+        # a rule's own pattern Hyperscan cannot take whole: its shapes instead
+        expressions_, groups, kinds = _plan(ruleset, own_patterns=False)
+        try:
+            dbs = [_compile_kinds(expressions_, kinds, wanted) for wanted in _PASSES]
+        except hyperscan.error:  # type: ignore[attr-defined]
+            for rule in ruleset.rules:
+                try:
+                    _compile([e for e, _ in expressions(rule)], [f for _, f in expressions(rule)])
+                except hyperscan.error as exc:  # type: ignore[attr-defined]
+                    raise RuleError(f"{rule.source}: rule {rule.id!r}: Hyperscan rejects the pattern: {exc}"
+                                    ) from None
+            raise
     blobs = [hyperscan.dumpb(db) if db is not None else b"" for db in dbs]
     meta_bytes = json.dumps({"groups": groups, "kinds": kinds, "sizes": [len(b) for b in blobs]}).encode()
     store_atomic(path, len(meta_bytes).to_bytes(4, "big") + meta_bytes + b"".join(blobs))

@@ -38,13 +38,15 @@ _RARE = frozenset({b"@"})  # single characters rare enough in code to be a trigg
 _DIGITS = frozenset(range(0x30, 0x3A))
 _SEPARATORS = frozenset(b" ./-")
 _UPPER = frozenset(range(0x41, 0x5B))
+# what may stand just before the @ of an e-mail address (not a decorator's indent)
+_MAILBOX = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-")
 _NEWLINE = 0x0A
 _MAX_VARIANTS = 16
 
 
 @dataclass(frozen=True)
 class Trigger:
-    kind: str  # "digits", "groups" (1234-5), "suffix" (1234-A) or "literal"
+    kind: str  # "digits", "groups" (1234-5), "suffix" (1234-A), "mailbox" (x@) or "literal"
     value: bytes = b""  # the literal (lower case when caseless)
     digits: int = 0  # digits: the run; groups: digits before the separator
     after: int = 0  # groups: digits after the separator
@@ -59,6 +61,8 @@ class Trigger:
             return b"[0-9]{%d}[ ./-][0-9]{%d}" % (self.digits, self.after), False
         if self.kind == "suffix":
             return b"[0-9]{%d}[ ./-][A-Z]" % self.digits, False
+        if self.kind == "mailbox":
+            return b"[A-Za-z0-9._%+-]@", False
         return b"".join(b"\\x%02x" % b for b in self.value), self.caseless
 
     @property
@@ -70,7 +74,7 @@ class Trigger:
         runs (6%), common literals (``name``, ``ten``: 8%)."""
         if self.kind == "digits":
             return {5: 0, 4: 3}.get(self.digits, 4)
-        if self.kind in ("groups", "suffix"):
+        if self.kind in ("groups", "suffix", "mailbox"):
             return 1
         return 2 if self.rare else 5
 
@@ -100,7 +104,7 @@ _REPEATS = (C.MAX_REPEAT, C.MIN_REPEAT) + ((C.POSSESSIVE_REPEAT,) if hasattr(C, 
 
 # Flat atoms of a sequence: ("c", byte, caseless) one literal byte;
 # ("d", n) at least n consecutive digits; ("p",) one separator of " ./-";
-# ("u",) one upper-case ASCII letter;
+# ("u",) one upper-case ASCII letter; ("m",) one character of a mailbox name;
 # ("o", atoms) an optional short sequence; ("s", literals, caseless) one of
 # these literal strings; ("t", triggers) a branch whose alternatives need one
 # of these triggers each; ("x",) anything else (breaks runs and literals).
@@ -135,6 +139,8 @@ def _flatten(items: list[tuple[object, object]], caseless: bool) -> list[_Atom]:
                 atoms.append(("p",))
             elif values is not None and values <= _UPPER and not caseless:
                 atoms.append(("u",))
+            elif values is not None and values <= _MAILBOX:
+                atoms.append(("m",))
             else:
                 atoms.append(("x",))
         elif op is C.NOT_LITERAL or op is C.ANY:
@@ -151,6 +157,8 @@ def _flatten(items: list[tuple[object, object]], caseless: bool) -> list[_Atom]:
                 atoms.append(("d", lo * sum(_digit_count(a) for a in inner)))
             elif lo == hi == 1:
                 atoms.extend(inner)
+            elif len(inner) == 1:
+                atoms.extend([("x",), *inner])  # X+ is X* then X: the last one is next to what follows
             else:
                 atoms.extend(inner)  # at least one copy, then unknown repetition
                 atoms.append(("x",))
@@ -280,6 +288,9 @@ def _options(atoms: list[_Atom]) -> list[tuple[Trigger, ...]]:
                 options.append((Trigger("groups", digits=4, after=1) if a >= 4 else Trigger("groups", digits=1, after=4),))
             elif a >= 3 and b >= 3:
                 options.append((Trigger("groups", digits=3, after=3),))
+    for before, at in zip(atoms, atoms[1:]):
+        if at[0] == "c" and at[1] == 0x40 and (before[0] in "mud" or before[0] == "c" and before[1] in _MAILBOX):
+            options.append((Trigger("mailbox"),))
     for length, _, end in runs:
         if length >= 4 and end + 2 < len(atoms) and _is_separator(atoms[end + 1]) and _is_upper(atoms[end + 2]):
             options.append((Trigger("suffix", digits=4),))
