@@ -169,11 +169,16 @@ class Ruleset:
     def hash(self) -> str:
         """Content hash of what the matchers compile (patterns, prefilters, keywords,
         flags, order, and the context words and category that document gates are
-        built from: dlp/engine/gate.py)."""
+        built from: dlp/engine/gate.py): SHA-256 over each rule's SHA-256 of
+        those fields (kept in the disk cache: a cold process hashes 32 bytes
+        a rule, not the patterns themselves)."""
         if self._hash is None:
             rules = self.rules
-            h = sha256(b"".join(_hash_bytes_at(rules, i) for i in range(len(rules))))
-            self._hash = h.hexdigest()
+            if type(rules) is _Picked:  # the usual case, without a call per rule
+                parts = [r.digests[i] if type(r) is _CachedRules else _digest(r[i]) for r, i in rules.picks]
+            else:
+                parts = [_digest_at(rules, i) for i in range(len(rules))]
+            self._hash = sha256(b"".join(parts)).hexdigest()
         return self._hash
 
     def subset(self, rule_ids: Iterable[str]) -> Ruleset:
@@ -499,6 +504,7 @@ def load_ruleset(selection: Selection = Selection(), *, pack_files: Mapping[str,
     # (pack's rules, index): rules from the disk cache are looked at through
     # their plain fields (_field) and decoded only when a scan uses them
     chosen: list[tuple[Sequence[Rule], int]] = []
+    ids: list[str] = []  # of the chosen rules
     for pack, path in files.items():
         default, rules = load_pack_file(path, pack=pack) if examples else _load_cached(path, pack)
         enabled = default or any(_pack_matches(pack, s) for s in selection.enable_packs)
@@ -506,17 +512,20 @@ def load_ruleset(selection: Selection = Selection(), *, pack_files: Mapping[str,
             enabled = False
         if enabled:
             chosen.extend((rules, i) for i in range(len(rules)))
+            ids.extend(_ids(rules))
     for path in selection.extra_files:
         _, rules = load_pack_file(path, pack=f"extra/{path.stem}")
         chosen.extend((rules, i) for i in range(len(rules)))
-    seen: dict[str, tuple[Sequence[Rule], int]] = {}
-    for rules, i in chosen:
-        rule_id = _field(rules, i, "id")
-        if rule_id in seen:
-            other, j = seen[rule_id]
-            raise RuleError(f"{_field(rules, i, 'source')}: rule {rule_id!r}: duplicate id "
-                            f"(also in {_field(other, j, 'source')})")
-        seen[rule_id] = (rules, i)
+        ids.extend(_ids(rules))
+    seen: dict[str, tuple[Sequence[Rule], int]] = dict(zip(ids, chosen))
+    if len(seen) != len(chosen):
+        seen = {}
+        for rule_id, (rules, i) in zip(ids, chosen):
+            if rule_id in seen:
+                other, j = seen[rule_id]
+                raise RuleError(f"{_field(rules, i, 'source')}: rule {rule_id!r}: duplicate id "
+                                f"(also in {_field(other, j, 'source')})")
+            seen[rule_id] = (rules, i)
     for rule_id in (*selection.disable_rules, *selection.only_rules):
         if rule_id not in seen and not _known_anywhere(rule_id, files):
             raise RuleError(f"unknown rule {rule_id!r}")
@@ -540,7 +549,7 @@ def _known_anywhere(rule_id: str, files: Mapping[str, Path]) -> bool:
 
 
 _PACK_CACHE: dict[tuple[str, str, int, int], tuple[bool, Sequence[Rule]]] = {}
-_DISK_FORMAT = "dlp-rules-5"
+_DISK_FORMAT = "dlp-rules-6"
 
 
 def _load_cached(path: Path, pack: str) -> tuple[bool, Sequence[Rule]]:
@@ -641,16 +650,16 @@ def _disk_load(key: tuple[str, str, int, int]) -> tuple[bool, Sequence[Rule]] | 
     try:
         with open(_disk_path(key), "rb") as fh:
             value = marshal.loads(fh.read())
-        names, default, heads, hash_bytes, rows = value
+        names, default, heads, digests, rows = value
         if tuple(names) != _rule_fields() or not isinstance(default, bool) or not isinstance(rows, list):
             return None
-        if not isinstance(heads, list) or not isinstance(hash_bytes, list):
+        if not isinstance(heads, list) or not isinstance(digests, list):
             return None
-        if not len(heads) == len(hash_bytes) == len(rows):
+        if not len(heads) == len(digests) == len(rows):
             return None
         if not all(isinstance(head, tuple) and len(head) == len(_HEAD) for head in heads):
             return None
-        return default, _CachedRules(heads, hash_bytes, rows, _decoder(_rule_fields()))
+        return default, _CachedRules(heads, digests, rows, _decoder(_rule_fields()))
     except Exception:  # noqa: BLE001 - a missing, stale or corrupt cache is only a miss
         return None
 
@@ -663,15 +672,15 @@ class _CachedRules(Sequence[Rule]):
     """One pack's rules from the disk cache: each rule's row stays a marshal
     blob until the rule is used, then becomes a :class:`Rule` (a process that
     scans a prompt uses a few of hundreds; decoding them all costs more than
-    the scan). ``heads`` (id, source, severity, category) and ``hash_bytes``
+    the scan). ``heads`` (id, source, severity, category) and ``digests``
     serve selection and :attr:`Ruleset.hash` without decoding."""
 
-    __slots__ = ("_decode", "_decoded", "hash_bytes", "heads", "rows")
+    __slots__ = ("_decode", "_decoded", "digests", "heads", "rows")
 
-    def __init__(self, heads: list[tuple[Any, ...]], hash_bytes: list[bytes], rows: list[bytes],
+    def __init__(self, heads: list[tuple[Any, ...]], digests: list[bytes], rows: list[bytes],
                  decode: Any) -> None:
         self.heads = heads
-        self.hash_bytes = hash_bytes
+        self.digests = digests
         self.rows = rows
         self._decode = decode
         self._decoded: list[Rule | None] = [None] * len(rows)
@@ -728,6 +737,13 @@ def _head_at(rules: Sequence[Rule], index: int) -> tuple[tuple[Any, ...] | None,
     return None, rules, index
 
 
+def _ids(rules: Sequence[Rule]) -> list[str]:
+    """The ids of one pack's rules, in order (a cached pack's without decoding)."""
+    if type(rules) is _CachedRules:
+        return [head[_HEAD["id"]] for head in rules.heads]
+    return [rule.id for rule in rules]
+
+
 def _field(rules: Sequence[Rule], index: int, name: str) -> Any:
     """``getattr(rules[index], name)`` without decoding a cached rule (id,
     source, severity and category only)."""
@@ -742,14 +758,19 @@ def _field(rules: Sequence[Rule], index: int, name: str) -> Any:
     return value
 
 
-def _hash_bytes_at(rules: Sequence[Rule], index: int) -> bytes:
-    """What :attr:`Ruleset.hash` covers of ``rules[index]`` (kept in the disk
-    cache: a cached rule is not decoded for it)."""
+def _digest_at(rules: Sequence[Rule], index: int) -> bytes:
+    """:func:`_digest` of ``rules[index]`` (kept in the disk cache: a cached
+    rule is not decoded for it)."""
     if type(rules) is _Picked:
         rules, index = rules.picks[index]
     if type(rules) is _CachedRules:
-        return rules.hash_bytes[index]
-    return _hash_bytes(rules[index])
+        return rules.digests[index]
+    return _digest(rules[index])
+
+
+def _digest(rule: Rule) -> bytes:
+    """What :attr:`Ruleset.hash` covers of ``rule``: the SHA-256 of :func:`_hash_bytes`."""
+    return sha256(_hash_bytes(rule)).digest()  # type: ignore[no-any-return]
 
 
 def _hash_bytes(rule: Rule) -> bytes:
@@ -771,7 +792,7 @@ def _disk_store(key: tuple[str, str, int, int], value: tuple[bool, list[Rule]]) 
         rules = value[1]
         blob = marshal.dumps((names, value[0],
                               [(r.id, r.source, int(r.severity), r.category.value) for r in rules],
-                              [_hash_bytes(r) for r in rules],
+                              [_digest(r) for r in rules],
                               [marshal.dumps(_encode_rule(r, names)) for r in rules]))
     except ValueError:  # a value marshal cannot hold (a validator argument of another type): no cache
         return

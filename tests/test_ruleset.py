@@ -168,12 +168,14 @@ def test_cached_rules_are_decoded_on_use_and_hash_as_decoded(tmp_path: Path,
     # the hash is the one of the fields the matchers compile, rule by rule
     h = hashlib.sha256()
     for rule in parsed:
-        h.update(rule.id.encode() + b"\0" + rule.pattern.encode() + b"\0" + (rule.prefilter or "").encode())
-        h.update(b"\0".join(k.encode() for k in rule.keywords) + b"\1")
-        h.update((b"m" if rule.multiline else b"s") + rule.category.value.encode() + b"\0")
+        one = hashlib.sha256()
+        one.update(rule.id.encode() + b"\0" + rule.pattern.encode() + b"\0" + (rule.prefilter or "").encode())
+        one.update(b"\0".join(k.encode() for k in rule.keywords) + b"\1")
+        one.update((b"m" if rule.multiline else b"s") + rule.category.value.encode() + b"\0")
         if rule.context is not None:
-            h.update(b"r" if rule.context.required else b"o")
-            h.update(b"\0".join(w.encode() for w in rule.context.words) + b"\1")
+            one.update(b"r" if rule.context.required else b"o")
+            one.update(b"\0".join(w.encode() for w in rule.context.words) + b"\1")
+        h.update(one.digest())
     assert cached.hash == h.hexdigest() == module.Ruleset(list(parsed)).hash
     assert len(load_ruleset(Selection(enable_packs=("all",), categories=(Category.PII,)))) == sum(
         r.category is Category.PII for r in parsed)
