@@ -99,7 +99,7 @@ def test_sg_nric_sku_trap() -> None:
 def test_sg_uen_and_postal_code() -> None:
     _table(pii.sg_uen, valid=["00192200M", "197401143C", "S16FC0121D", "T01FC6132D"],
            invalid=["197401143D", "00192200A", "12345678"])
-    _table(pii.sg_postal_code, valid=["560252", "079903", "018956"],
+    _table(pii.sg_postal_code, valid=["560252", "079903", "018956", "560505", "460101"],
            invalid=["990252", "000000", "830000", "12345"])
 
 
@@ -329,7 +329,8 @@ def test_bank_account_lengths_and_placeholders() -> None:
 
 @pytest.mark.parametrize(("country", "valid", "invalid"), [
     ("th", ["จังหวัดนนทบุรี 11120", "Bangkok 10110", "Chiang Mai 50200"], ["x 99120", "x 09120", "x 10000"]),
-    ("id", ["Jakarta Selatan 12920", "Kota Malang 65141"], ["x 00123", "x 11111"]),
+    ("id", ["Jakarta Selatan 12920", "Kota Malang 65141", "Bandung 40111", "Jakarta Pusat 10110"],
+     ["x 00123", "x 11111"]),
     ("ph", ["Makati City 1203", "Cebu City 6000", "Manila 0400"], ["x 0123", "x 9999"]),
 ])
 def test_address_postcodes_of_the_region(country: str, valid: list[str], invalid: list[str]) -> None:

@@ -166,9 +166,11 @@ def sg_uen(value: str) -> bool:
 
 
 def sg_postal_code(value: str) -> bool:
-    """Six-digit Singapore postal code whose sector (first two digits) is 01-82."""
+    """Six-digit Singapore postal code whose sector (first two digits) is 01-82,
+    not one repeated digit. (HDB codes repeat digits: Ang Mo Kio block 505 is
+    560505, so three distinct digits are ordinary.)"""
     digits = _digits(value)
-    return len(digits) == 6 and 1 <= int(digits[:2]) <= 82 and not trivial_digits(digits)
+    return len(digits) == 6 and 1 <= int(digits[:2]) <= 82 and not trivial_digits(digits, min_distinct=2)
 
 
 _FIVE_DIGITS = re.compile(r"(?<!\d)(\d{5})(?!\d)")
@@ -191,7 +193,7 @@ def address_postcode(value: str, *, country: str) -> bool:
     if country == "th":
         return 10 <= int(code[:2]) <= 96 and code[2:] != "000"
     if country == "id":
-        return 10000 <= int(code) <= 99999 and not trivial_digits(code)
+        return 10000 <= int(code) <= 99999 and not trivial_digits(code, min_distinct=2)  # Bandung 40111
     if country == "ph":
         return 400 <= int(code) <= 9811
     return sg_postal_code(code)
