@@ -12,6 +12,7 @@ as flagged when any finding overlaps it (known test values excepted).
 """
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from pathlib import Path
@@ -23,7 +24,7 @@ from dlp.model import Finding, Origin
 from dlp.ruleset import Ruleset, builtin_pack_files, load_pack_file
 from dlp.scan import TEST_VALUE_TAG, scan
 
-CORPUS = Path(__file__).parent / "corpus" / "pii_holdout"
+CORPUS = Path(os.environ.get("DLP_HOLDOUT_DIR") or Path(__file__).parent / "corpus" / "pii_holdout")
 LABELS = yaml.safe_load((CORPUS / "labels.yaml").read_text(encoding="utf-8"))
 MIN_RECALL = 0.97
 MAX_DECOY_RATE = 0.02

@@ -1,5 +1,8 @@
 """Regenerate the held-out personal-data corpus: ``python tests/corpus/pii_holdout/_generate.py``.
 
+``--seed N --out DIR`` writes a fresh draw of the same templates elsewhere
+(``DLP_HOLDOUT_DIR=DIR pytest -q tests/test_pii_holdout.py -s`` measures it).
+
 An evaluation written apart from the rules, the way the maintainers describe
 theirs in issue 4: valid identifiers of all six countries in code, CSV, JSON,
 SQL, YAML, logs and chat prompts in eight languages, plus decoys. Values come
@@ -17,6 +20,7 @@ without context is neither a positive nor a decoy and is left out.
 from __future__ import annotations
 
 import datetime
+import argparse
 import json
 import random
 import string
@@ -35,7 +39,12 @@ from stdnum.th import pin as std_pin
 from stdnum.vn import mst as std_mst
 
 HERE = Path(__file__).resolve().parent
-R = random.Random(40404)
+_parser = argparse.ArgumentParser(description="Regenerate the held-out personal-data corpus.")
+_parser.add_argument("--seed", type=int, default=40404)
+_parser.add_argument("--out", type=Path, default=HERE)
+ARGS = _parser.parse_args() if __name__ == "__main__" else _parser.parse_args([])
+OUT: Path = ARGS.out
+R = random.Random(ARGS.seed)
 TODAY = datetime.date(2026, 1, 1)
 
 
@@ -374,7 +383,7 @@ class Doc:
                     raise AssertionError(f"{self.name}: {value!r} not in {text!r}")
 
     def write(self) -> None:
-        (HERE / self.name).write_text("\n".join(self.lines) + "\n", encoding="utf-8")
+        (OUT / self.name).write_text("\n".join(self.lines) + "\n", encoding="utf-8")
 
 
 DOCS: list[Doc] = []
@@ -1014,6 +1023,7 @@ def _vn_orders(d: Doc) -> None:
 
 def main() -> int:
     labels: dict[str, dict[str, list[dict[str, object]]]] = {"positives": {}, "decoys": {}}
+    OUT.mkdir(parents=True, exist_ok=True)
     for d in DOCS:
         d.write()
         if d.positives:
@@ -1028,7 +1038,7 @@ def main() -> int:
             for item in items:
                 out.append(f"    - {{line: {item['line']}, kind: {item['kind']}, country: {item['country']}, "
                            f"value: {json.dumps(item['value'], ensure_ascii=False)}}}")
-    (HERE / "labels.yaml").write_text("\n".join(out) + "\n", encoding="utf-8")
+    (OUT / "labels.yaml").write_text("\n".join(out) + "\n", encoding="utf-8")
     return 0
 
 
