@@ -18,8 +18,9 @@ What it does
     whether it did), ``candidate`` (nothing to find, but a placeholder token
     gives a rule a candidate, so the full path loads rules and runs
     validators), ``secret`` (a GitHub token: block).
-  - Warms the Hyperscan database, the hook snapshot and Python's bytecode
-    cache (``PYTHONDONTWRITEBYTECODE`` is dropped for the runs) with untimed runs,
+  - Warms the Hyperscan database, the hook snapshot, dlp's caches of record
+    methods and rule regex programs, and Python's bytecode cache
+    (``PYTHONDONTWRITEBYTECODE`` is dropped for the runs) with untimed runs,
     then times ``runs`` fresh processes of the ``dlp`` console script for each
     prompt (wall clock, stdin from a file), and ``python -c pass`` as the
     machine's baseline (report both: a loaded machine inflates every figure).

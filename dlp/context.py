@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from functools import cache, lru_cache
 
+from dlp import regex_cache
 from dlp.records import record
 from dlp.ruleset import Context
 
@@ -49,7 +50,7 @@ def _words_regex(words: tuple[str, ...]) -> re.Pattern[str]:
         parts.append(r"(?<![a-z0-9])(?:" + "|".join(ascii_words) + r")(?![a-z0-9])")
     if other:
         parts.append("(?:" + "|".join(other) + ")")
-    return re.compile("|".join(parts))
+    return regex_cache.compile("|".join(parts))  # a rule's words: its program is kept on disk
 
 
 def has_context(data: bytes, start: int, end: int, context: Context) -> bool:
