@@ -137,3 +137,19 @@ def test_second_pass_reads_the_edges_of_the_document(core_ruleset) -> None:  # t
             hs, py = scan(blob, every, engine="hyperscan"), scan(blob, every, engine="python")
             assert key(hs) == key(py)
             assert len(hs) >= 5
+
+
+@pytestmark_hs
+def test_a_table_of_numbers_is_rescanned_whole() -> None:
+    """Past 2,048 triggered lines the second pass reads the whole document:
+    same findings as the reference engine."""
+    from dlp.engine import hs
+
+    ruleset = load_ruleset(Selection(enable_packs=("all",)))
+    rows = ["id,nric,phone"] + [f"{i},{i * 7919 % 100000:05d},x" for i in range(hs._DENSE + 100)]
+    rows[1500] = "1500,900101-14-5677,012-345 6789"
+    blob = "\n".join(rows).encode()
+    key = lambda fs: [(f.rule_id, f.start, f.end) for f in fs]  # noqa: E731
+    found = scan(blob, ruleset, engine="hyperscan")
+    assert key(found) == key(scan(blob, ruleset, engine="python"))
+    assert "my-nric" in {f.rule_id for f in found}
