@@ -262,6 +262,10 @@ def test_public_ip() -> None:
     ("2099-03-15", "ce", False), ("15 Foo 1990", "ce", False), ("03/15/1990", "ce", False),
     ("15/03/2533", "be", True), ("2535-07-21", "be", True), ("5 มีนาคม 2530", "be", True),
     ("15/03/2599", "be", False), ("15/03/1990", "be", False),
+    ("2496-12-17", "be", True), ("15/12/2442", "be", False),                    # BE 2496 = 1953; 2442 = 1899
+    ("26hb Disember 1989", "ce", True), ("1974年8月25日", "ce", True), ("1974 年 8 月 25 日", "ce", True),
+    ("1990年2月30日", "ce", False), ("12 tháng 1 năm 1969", "ce", True), ("9 thang 2 nam 1972", "ce", True),
+    ("31 tháng 2 năm 1990", "ce", False),
     ("15/03/2533", "any", True), ("15/03/1990", "any", True),
 ])
 def test_birth_date(value: str, era: str, ok: bool) -> None:

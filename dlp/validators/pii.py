@@ -611,7 +611,9 @@ _MONTHS = {
     "กรกฎาคม": 7, "สิงหาคม": 8, "กันยายน": 9, "ตุลาคม": 10, "พฤศจิกายน": 11, "ธันวาคม": 12,
 }
 _DATE_NUMERIC = re.compile(r"(\d{1,4})[./ -](\d{1,2})[./ -](\d{1,4})")
-_DATE_NAMED = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?[ -]([A-Za-z]+|[\u0e00-\u0e7f]+)\.?,?[ -](\d{4})")
+_DATE_NAMED = re.compile(r"(\d{1,2})(?:st|nd|rd|th|hb)?[ -]([A-Za-z]+|[\u0e00-\u0e7f]+)\.?,?[ -](\d{4})")
+_DATE_CJK = re.compile(r"(\d{4}) ?年 ?(\d{1,2}) ?月 ?(\d{1,2}) ?日")                       # 1974年8月25日
+_DATE_VI = re.compile(r"(\d{1,2}) (?:tháng|thang) (\d{1,2}),? (?:năm|nam) (\d{4})", re.IGNORECASE)  # 12 tháng 1 năm 1969
 _DATE_NAMED_US = re.compile(r"([A-Za-z]+)\.?[ -](\d{1,2})(?:st|nd|rd|th)?,?[ -](\d{4})")
 
 
@@ -633,6 +635,12 @@ def _parse_date(value: str) -> tuple[int, int, int] | None:
     m = _DATE_NAMED_US.fullmatch(text)
     if m and m[1].lower() in _MONTHS:
         return int(m[3]), _MONTHS[m[1].lower()], int(m[2])
+    m = _DATE_CJK.fullmatch(text)
+    if m:
+        return int(m[1]), int(m[2]), int(m[3])
+    m = _DATE_VI.fullmatch(text)
+    if m:
+        return int(m[3]), int(m[2]), int(m[1])
     return None
 
 
