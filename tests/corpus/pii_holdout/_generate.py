@@ -1021,6 +1021,49 @@ def _vn_orders(d: Doc) -> None:
         d.add(f"Khách báo giao sai địa chỉ {addr}, kiểm tra giúp mình.", ("vn-address", "vn", addr))
 
 
+def _paren_cc(region: str) -> str:
+    """``(+65) 9123 4567``: the country code in brackets, as forms and signatures write it."""
+    intl = phone(region, "intl", mobile=True)
+    cc, rest = intl.split(" ", 1)
+    return f"({cc}) {rest}"
+
+
+@doc("formats_more.py")
+def _formats_more(d: Doc) -> None:
+    """Writing habits of the region the fixtures above do not use."""
+    d.add("# contact formats seen in exported CRM data")
+    for region in ["MY", "SG", "TH", "ID", "PH", "VN"]:
+        tel = _paren_cc(region)
+        d.add(f'CONTACTS.append({{"region": "{region}", "phone": "{tel}"}})', (f"{region.lower()}-phone", region.lower(), tel))
+    for _ in range(3):
+        n = phone_number("MY", mobile=True)
+        nsn = phonenumbers.national_significant_number(n)
+        tel = f"60{nsn[:2]}-{nsn[2:]}"  # 6012-3456789: the country code without '+'
+        d.add(f'CONTACTS.append({{"region": "MY", "phone": "{tel}"}})', ("my-phone", "my", tel))
+    for _ in range(2):
+        n = phone_number("PH", mobile=False)
+        intl = phonenumbers.format_number(n, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+        d.add(f'CONTACTS.append({{"region": "PH", "landline": "{intl}"}})', ("ph-phone", "ph", intl))
+    d.add("\n# dates of birth as people type them")
+    for _ in range(3):
+        b = birth()
+        text = f"{b.year}年{b.month}月{b.day}日"
+        d.add(f'profile_zh = {{"姓名": "{R.choice(CHINESE)}", "出生日期": "{text}"}}', ("dob", "global", text))
+    for _ in range(3):
+        b = birth()
+        text = f"{b.day}hb {MONTHS_MS[b.month - 1]} {b.year}"
+        d.add(f'# Tarikh lahir: {text}', ("dob", "my", text))
+    for _ in range(3):
+        b = birth()
+        text = f"ngày {b.day} tháng {b.month} năm {b.year}"
+        d.add(f'ghi_chu = "Sinh {text} tại Hà Nội"', ("dob", "vn", text))
+    d.add("\n# semicolon CSV pasted from Excel (Indonesian locale)")
+    for _ in range(3):
+        n, tel = nik(), phone("ID", "national", mobile=True)
+        d.add(f'ROWS.append("Nama Lengkap;NIK;No. HP\\n{R.choice(INDO)};{n};{tel}")', ("id-nik", "id", n),
+              ("id-phone", "id", tel))
+
+
 def main() -> int:
     labels: dict[str, dict[str, list[dict[str, object]]]] = {"positives": {}, "decoys": {}}
     OUT.mkdir(parents=True, exist_ok=True)
