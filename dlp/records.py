@@ -182,9 +182,10 @@ def _compiled(source: str, filename: str) -> CodeType:
 
 
 def _codes_path() -> str:
-    from dlp.cache import cache_dir
+    from dlp.cache import cache_dir, sha256
 
-    return os.path.join(cache_dir(), f"records-{sys.implementation.cache_tag}.marshal")
+    interpreter = sha256(sys.version.encode()).hexdigest()[:12]  # two interpreters never take turns rewriting it
+    return os.path.join(cache_dir(), f"records-{sys.implementation.cache_tag}-{interpreter}.marshal")
 
 
 def _load_codes() -> dict[str, CodeType]:
