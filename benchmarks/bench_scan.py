@@ -9,7 +9,9 @@ site-packages, `.py` files in sorted order, copied into a temporary folder
 until --max-mb is reached (both tools scan the very same copy).
 
 It reports, for one process (`--jobs 1`) with the default rules:
-  * dlp MB/s (best of --repeat runs, after one warm-up that fills the rule cache)
+  * dlp MB/s (best of --repeat rounds, after one warm-up that fills the rule cache;
+    the three configurations are interleaved within each round, and the
+    every-pack vs secrets-only ratio of each round is printed too)
   * dlp MB/s with the secret packs only, and with every pack enabled
   * detect-secrets `scan --all-files` MB/s on the same corpus, and the ratio
   * peak RSS of each run (from wait4)
@@ -165,26 +167,42 @@ def main() -> int:
         env = {**base_env, "DLP_CACHE_DIR": str(Path(tmp) / "cache")}
         scan = [*DLP, "scan", str(corpus), "--format", "json", "--jobs", "1", "--no-progress", "--no-gitignore"]
 
-        def best(cmd: list[str]) -> tuple[float, int]:
+        configs = {"default": scan, "secrets": [*scan, "--disable", "pii"], "all": [*scan, "--enable", "all"]}
+        for cmd in configs.values():
             timed(cmd, env)  # warm-up: fills the rule cache and the database cache
-            runs = [timed(cmd, env) for _ in range(args.repeat)]
-            return min(r[0] for r in runs), max(r[1] for r in runs)
+        # interleaved: a change of machine load hits the three alike
+        runs: dict[str, list[tuple[float, int, int]]] = {name: [] for name in configs}
+        for _ in range(args.repeat):
+            for name, cmd in configs.items():
+                runs[name].append(timed(cmd, env))
 
-        secs, rss = best(scan)
+        def best(name: str) -> tuple[float, int]:
+            return min(r[0] for r in runs[name]), max(r[1] for r in runs[name])
+
+        secs, rss = best("default")
         results["dlp_default"] = {"seconds": secs, "mb_per_s": mb / secs, "peak_rss_kib": rss}
         print(f"dlp (default rules, 1 process):   {mb / secs:8.1f} MB/s  {secs:6.2f} s  peak RSS {rss / 1024:.0f} MiB")
 
-        secs_sec, rss_sec = best([*scan, "--disable", "pii"])
+        secs_sec, rss_sec = best("secrets")
         results["dlp_secrets_only"] = {"seconds": secs_sec, "mb_per_s": mb / secs_sec, "peak_rss_kib": rss_sec}
         print(f"dlp (secret packs only, 1 process): {mb / secs_sec:6.1f} MB/s  {secs_sec:6.2f} s  "
               f"peak RSS {rss_sec / 1024:.0f} MiB")
 
-        secs_all, rss_all = best([*scan, "--enable", "all"])
+        secs_all, rss_all = best("all")
         results["dlp_all_packs"] = {"seconds": secs_all, "mb_per_s": mb / secs_all, "peak_rss_kib": rss_all}
+        ratios = sorted(a[0] / s[0] - 1 for a, s in zip(runs["all"], runs["secrets"]))
+        results["dlp_all_packs"]["round_ratios"] = ratios
         print(f"dlp (every pack, 1 process):      {mb / secs_all:8.1f} MB/s  {secs_all:6.2f} s  "
-              f"peak RSS {rss_all / 1024:.0f} MiB  ({(secs_all / secs_sec - 1) * 100:+.0f}% time vs secrets only)")
+              f"peak RSS {rss_all / 1024:.0f} MiB  ({(secs_all / secs_sec - 1) * 100:+.0f}% time vs secrets only; "
+              f"per round {', '.join(f'{r * 100:+.0f}%' for r in ratios)}; median "
+              f"{statistics.median(ratios) * 100:+.0f}%)")
 
-        secs_par, _ = best([*DLP, "scan", str(corpus), "--format", "json", "--no-progress", "--no-gitignore"])
+        def best_of(cmd: list[str]) -> tuple[float, int]:
+            timed(cmd, env)
+            timings = [timed(cmd, env) for _ in range(args.repeat)]
+            return min(r[0] for r in timings), max(r[1] for r in timings)
+
+        secs_par, _ = best_of([*DLP, "scan", str(corpus), "--format", "json", "--no-progress", "--no-gitignore"])
         results["dlp_all_cores"] = {"seconds": secs_par, "mb_per_s": mb / secs_par, "jobs": os.cpu_count()}
         print(f"dlp (default rules, {os.cpu_count()} processes):  {mb / secs_par:8.1f} MB/s  {secs_par:6.2f} s")
 
