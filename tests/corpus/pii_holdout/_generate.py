@@ -19,8 +19,8 @@ without context is neither a positive nor a decoy and is left out.
 """
 from __future__ import annotations
 
-import datetime
 import argparse
+import datetime
 import json
 import random
 import string
