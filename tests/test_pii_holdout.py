@@ -71,6 +71,10 @@ KIND_RULES: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
     "name": ["person-name-malay", "person-name-indian", "person-name-honorific", "person-name-label"],
 }.items()}
 
+# Decoy kinds another rule may legitimately report (an SSM number is a company
+# number: reporting it as such is right, reporting it as a MyKad is the trap).
+DECOY_ALLOWED: dict[str, frozenset[str]] = {"ssm-as-mykad": frozenset({"my-ssm-company-number"})}
+
 _ALNUM = re.compile(r"[\W_]+")
 
 
@@ -132,7 +136,8 @@ def measure(ruleset: Ruleset, engine: str) -> Measure:
     for name, items in LABELS["decoys"].items():
         for item in items:
             decoys += 1
-            hits = [f.rule_id for f in findings(name) if f.line == item["line"]
+            allowed = DECOY_ALLOWED.get(item["kind"], frozenset())
+            hits = [f.rule_id for f in findings(name) if f.line == item["line"] and f.rule_id not in allowed
                     and TEST_VALUE_TAG not in f.tags and _overlaps(f, str(item["value"]))]
             if hits:
                 flagged.append(f"{name}:{item['line']} {item['kind']} <- {','.join(sorted(set(hits)))}")

@@ -1064,6 +1064,28 @@ def _formats_more(d: Doc) -> None:
               ("id-phone", "id", tel))
 
 
+@doc("decoys_registry.py")
+def _decoys_registry(d: Doc) -> None:
+    """Company numbers and stamps in the shapes of personal identifiers, next to
+    words that also occur near personal data (pic, person in charge, id)."""
+    d.add('"""Supplier registry fixtures."""')
+    for _ in range(10):
+        ssm = f"{R.randrange(2001, 2013)}{R.choice(['01', '02', '03'])}{nonzero_digits(6)}"
+        key = R.choice(["ssm_no", "company_no", "registration_no", "roc_no"])
+        d.add(f'    Supplier(name="Syarikat {R.choice(MALAY_FATHER)} Sdn Bhd", {key}="{ssm}", pic="{R.choice(MALAY_F)}")',
+              decoys=(("ssm-as-mykad", "-", ssm),))
+    for _ in range(8):
+        ts = timestamp12()
+        d.add(f'    audit = {{"pic": "{R.choice(CHINESE)}", "id": {R.randrange(1, 9999)}, "created": "{ts}"}}',
+              decoys=(("timestamp", "-", ts),))
+    for _ in range(8):
+        ms = epoch_ms()
+        d.add(f'    row = {{"id": {R.randrange(1, 99999)}, "user": "batch", "updated_ms": {ms}}}', decoys=(("epoch-ms", "-", ms),))
+    for _ in range(6):
+        sku = f"sku-{sg_nric(R.choice('STFG')).lower()}"
+        d.add(f'    PRODUCT_CODES.append("{sku}")', decoys=(("sku", "-", sku),))
+
+
 def main() -> int:
     labels: dict[str, dict[str, list[dict[str, object]]]] = {"positives": {}, "decoys": {}}
     OUT.mkdir(parents=True, exist_ok=True)
