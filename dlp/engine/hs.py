@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import weakref
 from bisect import bisect_right
 from itertools import accumulate
 from typing import TYPE_CHECKING
@@ -252,25 +251,27 @@ def _compile_kinds(expressions_: list[tuple[bytes, int]], kinds: list[str], want
 _PASSES = ((SPAN, WHOLE, TRIGGER, LINE_TRIGGER), (RESCAN,), (GATE,))
 
 
-def _database(ruleset: Ruleset) -> tuple[list[hyperscan.Database | None], list[list[int]], list[str]]:
-    """(the three databases: first pass, rescan of triggered lines, gates;
-    rules of each entry; kind of each entry), loaded from the cache when this
-    ruleset was compiled before: a cold process then neither compiles nor
-    even derives the expressions."""
+def _database(ruleset: Ruleset) -> tuple[hyperscan.Database | None, bytes, bytes, list[list[int]], list[str]]:
+    """(the first-pass database; the serialised rescan and gate databases,
+    loaded only when a document needs them (b"": none); rules of each entry;
+    kind of each entry), from the cache when this ruleset was compiled
+    before: a cold process then neither compiles nor even derives the
+    expressions."""
     key = sha256(_FORMAT + ruleset.hash.encode() + str(hyperscan.__version__).encode()).hexdigest()[:32]
     path = cache_dir() / f"hs-{key}.db"
     try:
         blob = path.read_bytes()
         size = int.from_bytes(blob[:4], "big")
         meta = json.loads(blob[4:4 + size])
-        dbs: list[hyperscan.Database | None] = []
+        parts: list[bytes] = []
         offset = 4 + size
         for length in meta["sizes"]:
-            dbs.append(hyperscan.loadb(blob[offset:offset + length], hyperscan.HS_MODE_BLOCK) if length else None)
+            parts.append(blob[offset:offset + length])
             offset += length
-        if len(dbs) != len(_PASSES) or offset != len(blob):
+        if len(parts) != len(_PASSES) or offset != len(blob):
             raise ValueError("truncated")
-        return dbs, meta["groups"], meta["kinds"]
+        first = hyperscan.loadb(parts[0], hyperscan.HS_MODE_BLOCK) if parts[0] else None
+        return first, parts[1], parts[2], meta["groups"], meta["kinds"]
     except (OSError, ValueError, KeyError, TypeError, hyperscan.error):  # type: ignore[attr-defined]
         pass  # a missing or corrupt cache is only a miss
     expressions_, groups, kinds = _plan(ruleset)
@@ -286,25 +287,12 @@ def _database(ruleset: Ruleset) -> tuple[list[hyperscan.Database | None], list[l
     blobs = [hyperscan.dumpb(db) if db is not None else b"" for db in dbs]
     meta_bytes = json.dumps({"groups": groups, "kinds": kinds, "sizes": [len(b) for b in blobs]}).encode()
     store_atomic(path, len(meta_bytes).to_bytes(4, "big") + meta_bytes + b"".join(blobs))
-    return dbs, groups, kinds
+    return dbs[0], blobs[1], blobs[2], groups, kinds
 
 
 # Past this many triggered lines a document is rescanned whole: cheaper than
 # copying most of it line by line (a CSV of numbers, a table of constants).
 _DENSE = 2048
-
-# Matchers holding scratch space: a forked child must not share it with its parent.
-_LIVE: weakref.WeakSet[HyperscanMatcher] = weakref.WeakSet()
-
-
-def _drop_scratch_in_child() -> None:
-    for matcher in list(_LIVE):
-        matcher._scratch = {}
-    _LIVE.clear()
-
-
-os.register_at_fork(after_in_child=_drop_scratch_in_child)
-
 
 class HyperscanMatcher:
     name = "hyperscan"
@@ -312,27 +300,41 @@ class HyperscanMatcher:
     def __init__(self, ruleset: Ruleset) -> None:
         self._multiline = [rule.multiline for rule in ruleset.rules]
         self._keywords = [tuple(k.encode("utf-8") for k in rule.keywords) for rule in ruleset.rules]
-        (self._db, self._rescan_db, self._gate_db), self._groups, kinds = _database(ruleset)
+        self._db, self._rescan_blob, self._gate_blob, self._groups, kinds = _database(ruleset)
+        # loaded on first use: a prompt without digits or names needs neither
+        self._rescan_db: hyperscan.Database | None = None
+        self._gate_db: hyperscan.Database | None = None
         self._kind = kinds
         # rule index -> its gate expressions: the rule has no spans in a document where none fired
         self._gated_rules = frozenset(i for g, kind in enumerate(kinds) if kind == GATE for i in self._groups[g])
         self._needs_gates = [any(i in self._gated_rules for i in rules) for rules in self._groups]
         self._scratch: dict[int, hyperscan.Scratch] = {}
+        self._pid = -1
 
     def _get_scratch(self, db: hyperscan.Database | None = None) -> hyperscan.Scratch:
-        # scratch space is per database and per process: a forked worker
-        # allocates its own (the parent's is dropped in the child at fork)
+        # scratch space is per database and per process (spans() drops it in a forked worker)
         db = self._db if db is None else db
         scratch = self._scratch.get(id(db))
         if scratch is None:
-            if not self._scratch:
-                _LIVE.add(self)
             scratch = self._scratch[id(db)] = hyperscan.Scratch(db)
         return scratch
 
+    def _rescan_database(self) -> hyperscan.Database | None:
+        if self._rescan_db is None and self._rescan_blob:
+            self._rescan_db = hyperscan.loadb(self._rescan_blob, hyperscan.HS_MODE_BLOCK)
+        return self._rescan_db
+
+    def _gate_database(self) -> hyperscan.Database | None:
+        if self._gate_db is None and self._gate_blob:
+            self._gate_db = hyperscan.loadb(self._gate_blob, hyperscan.HS_MODE_BLOCK)
+        return self._gate_db
+
     def spans(self, data: bytes) -> dict[int, list[tuple[int, int]]]:
-        if not data or (self._db is None and self._rescan_db is None):
+        if not data or (self._db is None and not self._rescan_blob):
             return {}
+        if self._pid != os.getpid():
+            self._scratch = {}
+            self._pid = os.getpid()
         hits: dict[int, list[tuple[int, int]]] = {}
         kind = self._kind
         last_line: dict[int, tuple[int, int]] = {}
@@ -367,19 +369,21 @@ class HyperscanMatcher:
 
         if self._db is not None:
             self._db.scan(data, match_event_handler=on_match, scratch=self._get_scratch(self._db))
-        if triggered and self._rescan_db is not None:
+        rescan_db = self._rescan_database() if triggered else None
+        if rescan_db is not None:
             if len(triggered) > _DENSE:
                 # same spans as the triggered lines would give, and more: the
                 # rules' own regexes decide
-                self._rescan_db.scan(data, match_event_handler=on_match, scratch=self._get_scratch(self._rescan_db))
+                rescan_db.scan(data, match_event_handler=on_match, scratch=self._get_scratch(rescan_db))
             else:
                 self._rescan(data, triggered, hits)
         opened: set[int] = set()
-        if self._gate_db is not None and any(self._needs_gates[g] for g in hits):
+        gate_db = self._gate_database() if any(self._needs_gates[g] for g in hits) else None
+        if gate_db is not None:
             def on_gate(group: int, _from: int, _to: int, _flags: int, _ctx: object) -> None:
                 opened.add(group)
 
-            self._gate_db.scan(data, match_event_handler=on_gate, scratch=self._get_scratch(self._gate_db))
+            gate_db.scan(data, match_event_handler=on_gate, scratch=self._get_scratch(gate_db))
         return self._rule_spans(data, hits, opened)
 
     def _rescan(self, data: bytes, triggered: list[tuple[int, int]],
@@ -401,8 +405,8 @@ class HyperscanMatcher:
             seen[group] = index
             hits.setdefault(group, []).append(lines[index])
 
-        self._rescan_db.scan(buffer, match_event_handler=on_match,  # type: ignore[union-attr]
-                             scratch=self._get_scratch(self._rescan_db))
+        db = self._rescan_db
+        db.scan(buffer, match_event_handler=on_match, scratch=self._get_scratch(db))  # type: ignore[union-attr]
 
     def _rule_spans(self, data: bytes, hits: dict[int, list[tuple[int, int]]], opened: set[int]
                     ) -> dict[int, list[tuple[int, int]]]:

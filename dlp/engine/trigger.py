@@ -25,11 +25,11 @@ the whole-document database.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from re import _constants as C  # type: ignore[attr-defined]
 from re import _parser as P  # type: ignore[attr-defined]
 
 from dlp.engine.keywords import distinctive
+from dlp.records import record
 
 MIN_DIGITS = 3
 MAX_DIGITS = 5
@@ -44,7 +44,7 @@ _NEWLINE = 0x0A
 _MAX_VARIANTS = 16
 
 
-@dataclass(frozen=True)
+@record
 class Trigger:
     kind: str  # "digits", "groups" (1234-5), "suffix" (1234-A), "mailbox" (x@) or "literal"
     value: bytes = b""  # the literal (lower case when caseless)
