@@ -140,10 +140,12 @@ def _split_fields(line: bytes, delimiter: bytes) -> list[bytes]:
 @record
 class _Tables:
     """What a document's table structure allows, computed once per document:
-    whether it has an ``INSERT`` at all, and its first line split on each
-    delimiter it holds (with whether those fields read as column names)."""
+    its first line split on each delimiter it holds (with whether those
+    fields read as column names). (Whether an ``INSERT`` precedes a value is
+    looked for in the value's look-back window only: searching the whole
+    document cost more than the rest of the context check when, as in most
+    files, one or two values need it.)"""
 
-    has_insert: bool
     header: dict[bytes, tuple[list[bytes], bool]]  # delimiter -> (header fields, a valid header)
     any_header: bool
 
@@ -161,7 +163,7 @@ def _tables(data: bytes) -> _Tables:
         if header_line.count(delimiter):
             fields = _split_fields(header_line, delimiter)
             header[delimiter] = (fields, all(_header_field().fullmatch(f.strip(b' "\'')) for f in fields))
-    tables = _Tables(b"INSERT" in data or b"insert" in data, header, any(v for _, v in header.values()))
+    tables = _Tables(header, any(v for _, v in header.values()))
     _LAST_TABLES[:] = [(data, tables)]
     return tables
 
@@ -188,9 +190,7 @@ def _csv_column(data: bytes, start: int, tables: _Tables) -> str | None:
     return fields[index].strip(b' "').decode("utf-8", "replace")
 
 
-def _sql_column(data: bytes, start: int, tables: _Tables) -> str | None:
-    if not tables.has_insert:
-        return None
+def _sql_column(data: bytes, start: int) -> str | None:
     lookback = max(0, start - _SQL_LOOKBACK)
     at = data.rfind(b"INSERT", lookback, start)
     if at < 0:
@@ -227,8 +227,7 @@ def column_name(data: bytes, start: int) -> str | None:
     the first (header) line at the same position in a CSV/TSV document, or the
     column of the enclosing row of an SQL ``INSERT ... (cols) VALUES (...)``.
     None when the value is not in such a table."""
-    tables = _tables(data)
-    return _sql_column(data, start, tables) or _csv_column(data, start, tables)
+    return _sql_column(data, start) or _csv_column(data, start, _tables(data))
 
 
 # Literal parts of every marker: a line without one needs no regex (the regexes
