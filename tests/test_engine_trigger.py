@@ -153,3 +153,19 @@ def test_a_table_of_numbers_is_rescanned_whole() -> None:
     found = scan(blob, ruleset, engine="hyperscan")
     assert key(found) == key(scan(blob, ruleset, engine="python"))
     assert "my-nric" in {f.rule_id for f in found}
+
+
+@pytestmark_hs
+@pytest.mark.parametrize("few", [-1, 8, 10_000])
+def test_gates_scanned_or_not_give_the_same_findings(monkeypatch: pytest.MonkeyPatch, few: int) -> None:
+    """Document gates are scanned only past a few candidate lines of gated
+    rules (-1: always; 10,000: never): the findings never change."""
+    from dlp.engine import hs
+
+    monkeypatch.setattr(hs, "_FEW_GATED", few)
+    ruleset = load_ruleset(Selection(enable_packs=("all",)))
+    numbers = "\n".join(f"x{i} = {900101145677 + i * 1000003}" for i in range(30))
+    key = lambda fs: [(f.rule_id, f.start, f.end) for f in fs]  # noqa: E731
+    for blob in (numbers, numbers + "\n# nric of the customer: 900101-14-5677\n", "nric\n" + numbers):
+        data = blob.encode()
+        assert key(scan(data, ruleset, engine="hyperscan")) == key(scan(data, ruleset, engine="python"))

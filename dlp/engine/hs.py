@@ -290,6 +290,10 @@ def _database(ruleset: Ruleset) -> tuple[hyperscan.Database | None, bytes, bytes
     return dbs[0], blobs[1], blobs[2], groups, kinds
 
 
+# Up to this many candidate lines of rules with document gates, the gates are
+# not scanned (see HyperscanMatcher.spans).
+_FEW_GATED = 8
+
 # Past this many triggered lines a document is rescanned whole: cheaper than
 # copying most of it line by line (a CSV of numbers, a table of constants).
 _DENSE = 2048
@@ -377,8 +381,14 @@ class HyperscanMatcher:
                 rescan_db.scan(data, match_event_handler=on_match, scratch=self._get_scratch(rescan_db))
             else:
                 self._rescan(data, triggered, hits)
+        gated_lines = sum(len(lines) for g, lines in hits.items() if self._needs_gates[g])
+        if gated_lines <= _FEW_GATED:
+            # a handful of lines: the scanner's own context check on them costs
+            # less than reading the whole document for the gates (same result:
+            # a closed gate only says that check would fail everywhere)
+            return self._rule_spans(data, hits, None)
         opened: set[int] = set()
-        gate_db = self._gate_database() if any(self._needs_gates[g] for g in hits) else None
+        gate_db = self._gate_database()
         if gate_db is not None:
             def on_gate(group: int, _from: int, _to: int, _flags: int, _ctx: object) -> None:
                 opened.add(group)
@@ -408,10 +418,12 @@ class HyperscanMatcher:
         db = self._rescan_db
         db.scan(buffer, match_event_handler=on_match, scratch=self._get_scratch(db))  # type: ignore[union-attr]
 
-    def _rule_spans(self, data: bytes, hits: dict[int, list[tuple[int, int]]], opened: set[int]
+    def _rule_spans(self, data: bytes, hits: dict[int, list[tuple[int, int]]], opened: set[int] | None
                     ) -> dict[int, list[tuple[int, int]]]:
-        # rules none of whose context words is in the document: no spans at all
-        closed = self._gated_rules.difference(*(self._groups[g] for g in opened)) if self._gated_rules else ()
+        # rules none of whose context words is in the document (opened: the
+        # gates that fired; None: not scanned, every rule kept): no spans at all
+        closed = (self._gated_rules.difference(*(self._groups[g] for g in opened))
+                  if self._gated_rules and opened is not None else ())
         out: dict[int, list[tuple[int, int]]] = {}
         merged: set[int] = set()
         lowered: bytes | None = None
