@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from dlp.engine.trigger import Trigger
     from dlp.ruleset import Rule, Ruleset
 
-_FORMAT = b"dlp-hs-16"
+_FORMAT = b"dlp-hs-17"
 _BASE_FLAGS = hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_ALLOWEMPTY
 
 
@@ -168,13 +168,16 @@ def _cheap(triggers: tuple[Trigger, ...]) -> bool:
 
 def _rule_triggers(rule: Rule) -> tuple[Trigger, ...] | None:
     """Triggers one of which is on every line where ``rule`` can match, or
-    None: from the rule's own regex or from its database expressions,
-    whichever holds on fewer lines."""
-    from dlp.engine.trigger import cost, expression_triggers, pattern_triggers  # noqa: F811
+    None: from the rule's own regex, its keywords or its database
+    expressions, whichever holds on fewer lines."""
+    from dlp.engine.trigger import Trigger, cost, expression_triggers, pattern_triggers  # noqa: F811
 
     if rule.multiline or rule.category.value != "pii":
         return None
     options = [pattern_triggers(rule.pattern)]
+    if rule.keywords:  # a single-line rule only ever runs on lines holding a keyword
+        options.append(tuple(dict.fromkeys(
+            Trigger("literal", k.lower().encode("utf-8"), caseless=True) for k in rule.keywords)))
     per_expression = [expression_triggers(e, bool(f & hyperscan.HS_FLAG_CASELESS)) for e, f in expressions(rule)]
     if all(t is not None for t in per_expression):
         options.append(tuple(dict.fromkeys(t for ts in per_expression for t in ts)))  # type: ignore[union-attr]
