@@ -133,7 +133,7 @@ def test_second_pass_reads_the_edges_of_the_document(core_ruleset) -> None:  # t
     for order in (lines, lines[::-1]):
         for end in ("", "\n", "\r\n"):
             blob = ("\n".join(order) + end).encode()
-            key = lambda fs: [(f.rule_id, f.start, f.end) for f in fs]  # noqa: E731
+            key = lambda fs: [(f.rule_id, f.start, f.end) for f in fs]
             hs, py = scan(blob, every, engine="hyperscan"), scan(blob, every, engine="python")
             assert key(hs) == key(py)
             assert len(hs) >= 5
@@ -149,7 +149,7 @@ def test_a_table_of_numbers_is_rescanned_whole() -> None:
     rows = ["id,nric,phone"] + [f"{i},{i * 7919 % 100000:05d},x" for i in range(hs._DENSE + 100)]
     rows[1500] = "1500,900101-14-5677,012-345 6789"
     blob = "\n".join(rows).encode()
-    key = lambda fs: [(f.rule_id, f.start, f.end) for f in fs]  # noqa: E731
+    key = lambda fs: [(f.rule_id, f.start, f.end) for f in fs]
     found = scan(blob, ruleset, engine="hyperscan")
     assert key(found) == key(scan(blob, ruleset, engine="python"))
     assert "my-nric" in {f.rule_id for f in found}
@@ -165,7 +165,7 @@ def test_gates_scanned_or_not_give_the_same_findings(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(hs, "_FEW_GATED", few)
     ruleset = load_ruleset(Selection(enable_packs=("all",)))
     numbers = "\n".join(f"x{i} = {900101145677 + i * 1000003}" for i in range(30))
-    key = lambda fs: [(f.rule_id, f.start, f.end) for f in fs]  # noqa: E731
+    key = lambda fs: [(f.rule_id, f.start, f.end) for f in fs]
     for blob in (numbers, numbers + "\n# nric of the customer: 900101-14-5677\n", "nric\n" + numbers):
         data = blob.encode()
         assert key(scan(data, ruleset, engine="hyperscan")) == key(scan(data, ruleset, engine="python"))

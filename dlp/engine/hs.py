@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from dlp.engine.trigger import Trigger
     from dlp.ruleset import Rule, Ruleset
 
-_FORMAT = b"dlp-hs-17"
+_FORMAT = b"dlp-hs-18"
 _BASE_FLAGS = hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_ALLOWEMPTY
 
 
@@ -170,7 +170,7 @@ def _rule_triggers(rule: Rule) -> tuple[Trigger, ...] | None:
     """Triggers one of which is on every line where ``rule`` can match, or
     None: from the rule's own regex, its keywords or its database
     expressions, whichever holds on fewer lines."""
-    from dlp.engine.trigger import Trigger, cost, expression_triggers, pattern_triggers  # noqa: F811
+    from dlp.engine.trigger import Trigger, cost, expression_triggers, pattern_triggers
 
     if rule.multiline or rule.category.value != "pii":
         return None
@@ -346,7 +346,7 @@ class HyperscanMatcher:
         kind = self._kind
         last_line: dict[int, tuple[int, int]] = {}
         triggered: list[tuple[int, int]] = []
-        last_trigger = [(-1, -1)]
+        last_trigger: list[tuple[int, int]] = [(-1, -1)]
 
         def on_match(group: int, _from: int, to: int, _flags: int, _ctx: object) -> None:
             what = kind[group]
@@ -357,8 +357,8 @@ class HyperscanMatcher:
                     triggered.append((data.rfind(b"\n", 0, to) + 1, to))
                     return
                 pos = to - 1 if to > 0 else 0
-                seen = last_trigger[0]
-                if not seen[0] <= pos <= seen[1]:
+                recorded = last_trigger[0]
+                if not recorded[0] <= pos <= recorded[1]:
                     span = last_trigger[0] = line_span(data, pos)
                     triggered.append(span)
                 return
@@ -443,7 +443,7 @@ class HyperscanMatcher:
                     if not keywords or any(kw in lowered for kw in keywords):  # type: ignore[operator]
                         out[index] = [(0, len(data))]
                     continue
-                kept = [s for s in spans if line_has_keyword(lowered, s, keywords)] if keywords else spans
+                kept = [s for s in spans if line_has_keyword(lowered, s, keywords)] if keywords and lowered is not None else spans
                 if kept:
                     if index in out:  # the rule is in several groups (a split prefilter)
                         merged.add(index)

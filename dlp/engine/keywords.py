@@ -8,7 +8,7 @@ key keys token tokens secret secrets password passwords passwd pass pwd auth bea
 credential credentials client access api apikey user login config data http https url host
 basic oauth session cookie webhook hook account sign signing hash salt cert admin bot app
 id name email phone date code number mobile address test_ key_ api_ app_ self. this. test.
-return import default value_ token_ secret_ client_ access_ public private_""".split())
+return import default value_ token_ secret_ client_ access_ public private_""".split())  # noqa: SIM905
 
 
 def distinctive(keyword: str) -> bool:

@@ -25,8 +25,11 @@ the whole-document database.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from itertools import pairwise
 from re import _constants as C  # type: ignore[attr-defined]
 from re import _parser as P  # type: ignore[attr-defined]
+from typing import Any, cast
 
 from dlp.engine.keywords import distinctive
 from dlp.records import record
@@ -148,7 +151,7 @@ def _flatten(items: list[tuple[object, object]], caseless: bool) -> list[_Atom]:
         elif op is C.AT:
             continue  # zero width
         elif op in _REPEATS:
-            lo, hi, sub = av  # type: ignore[misc]
+            lo, hi, sub = cast("tuple[int, int, Any]", av)
             inner = _flatten(list(sub.data), caseless)
             if lo == 0:
                 short = hi == 1 and 0 < len(inner) <= 3 and not any(a[0] == "o" for a in inner)
@@ -163,7 +166,7 @@ def _flatten(items: list[tuple[object, object]], caseless: bool) -> list[_Atom]:
                 atoms.extend(inner)  # at least one copy, then unknown repetition
                 atoms.append(("x",))
         elif op is C.SUBPATTERN:
-            _group, add_flags, del_flags, sub = av  # type: ignore[misc]
+            _group, add_flags, del_flags, sub = cast("tuple[Any, int, int, Any]", av)
             case = (caseless or bool(add_flags & C.SRE_FLAG_IGNORECASE)) and not del_flags & C.SRE_FLAG_IGNORECASE
             atoms.extend(_flatten(list(sub.data), case))
         elif op is C.BRANCH:
@@ -282,13 +285,13 @@ def _options(atoms: list[_Atom]) -> list[tuple[Trigger, ...]]:
     longest = max((r[0] for r in runs), default=0)
     if longest >= MIN_DIGITS:
         options.append((Trigger("digits", digits=min(longest, MAX_DIGITS)),))
-    for (a, _, end), (b, start, _) in zip(runs, runs[1:]):
+    for (a, _, end), (b, start, _) in pairwise(runs):
         if start == end + 2 and _is_separator(atoms[end + 1]):
             if a >= 4 or b >= 4:
                 options.append((Trigger("groups", digits=4, after=1) if a >= 4 else Trigger("groups", digits=1, after=4),))
             elif a >= 3 and b >= 3:
                 options.append((Trigger("groups", digits=3, after=3),))
-    for before, at in zip(atoms, atoms[1:]):
+    for before, at in pairwise(atoms):
         if at[0] == "c" and at[1] == 0x40 and (before[0] in "mud" or before[0] == "c" and before[1] in _MAILBOX):
             options.append((Trigger("mailbox"),))
     for length, _, end in runs:
@@ -321,7 +324,8 @@ def _variants(atoms: list[_Atom]) -> list[list[_Atom]]:
     return variants
 
 
-def cost(option: tuple[Trigger, ...]) -> tuple[int, int]:
+def cost(option: Iterable[Trigger]) -> tuple[int, int]:
+    option = tuple(option)
     return max(t.rank for t in option), len(option)
 
 
