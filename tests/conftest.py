@@ -33,3 +33,15 @@ def core_ruleset():
 
     _, rules = load_pack_file(CORE_RULES, pack="test/core")
     return Ruleset(rules)
+
+
+@pytest.fixture(scope="session")
+def pii_ruleset():
+    """Every personal-data pack (tests/test_pii_corpus.py, tests/test_pii_holdout.py)."""
+    from dlp.ruleset import Ruleset, builtin_pack_files, load_pack_file
+
+    rules = []
+    for pack, path in sorted(builtin_pack_files().items()):
+        if pack.startswith("pii/"):
+            rules.extend(load_pack_file(path, pack=pack)[1])
+    return Ruleset(rules)

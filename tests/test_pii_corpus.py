@@ -15,22 +15,13 @@ import pytest
 import yaml
 
 from dlp.model import Finding, Origin, Severity
-from dlp.ruleset import Ruleset, builtin_pack_files, load_pack_file
+from dlp.ruleset import Ruleset
 from dlp.scan import TEST_VALUE_TAG, scan
 
 CORPUS = Path(__file__).parent / "corpus" / "pii"
 LABELS = yaml.safe_load((CORPUS / "labels.yaml").read_text(encoding="utf-8"))
 MIN_RECALL = 0.97
 MAX_DECOY_RATE = 0.02
-
-
-@pytest.fixture(scope="module")
-def pii_ruleset() -> Ruleset:
-    rules = []
-    for pack, path in sorted(builtin_pack_files().items()):
-        if pack.startswith("pii/"):
-            rules.extend(load_pack_file(path, pack=pack)[1])
-    return Ruleset(rules)
 
 
 def _scan(name: str, ruleset: Ruleset, engine: str = "python") -> tuple[Finding, ...]:

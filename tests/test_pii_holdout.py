@@ -22,7 +22,7 @@ import pytest
 import yaml
 
 from dlp.model import Finding, Origin
-from dlp.ruleset import Ruleset, builtin_pack_files, load_pack_file
+from dlp.ruleset import Ruleset
 from dlp.scan import TEST_VALUE_TAG, scan
 
 CORPUS = Path(os.environ.get("DLP_HOLDOUT_DIR") or Path(__file__).parent / "corpus" / "pii_holdout")
@@ -76,15 +76,6 @@ KIND_RULES: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
 DECOY_ALLOWED: dict[str, frozenset[str]] = {"ssm-as-mykad": frozenset({"my-ssm-company-number"})}
 
 _ALNUM = re.compile(r"[\W_]+")
-
-
-@pytest.fixture(scope="module")
-def pii_ruleset() -> Ruleset:
-    rules = []
-    for pack, path in sorted(builtin_pack_files().items()):
-        if pack.startswith("pii/"):
-            rules.extend(load_pack_file(path, pack=pack)[1])
-    return Ruleset(rules)
 
 
 def _overlaps(finding: Finding, value: str) -> bool:
