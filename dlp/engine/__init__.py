@@ -17,6 +17,9 @@ alternatives are separate entries shared by every rule written with the same
 shape, and a personal-data rule whose context is required also gets a
 document gate (dlp/engine/gate.py): no spans where none of its context words
 can be found, since every candidate there would fail the context check.
+Personal-data shapes run in a second pass, on the lines holding a trigger
+every match of their rule needs (dlp/engine/trigger.py): the first pass over
+the document only looks for the triggers.
 """
 from __future__ import annotations
 

@@ -153,7 +153,7 @@ def _expressions(ruleset: Ruleset) -> tuple[list[tuple[bytes, int]], list[list[i
 # Distinguishes a gate from a span expression with the same text while grouping (never compiled).
 _GATE_MARK = 1 << 30
 
-# What each database entry is (see :class:`_Plan`).
+# What each database entry is (see :func:`_plan`).
 SPAN, WHOLE, GATE, RESCAN, TRIGGER, LINE_TRIGGER = "span", "whole", "gate", "rescan", "trigger", "line"
 
 
@@ -197,7 +197,8 @@ def _plan(ruleset: Ruleset) -> tuple[list[tuple[bytes, int]], list[list[int]], l
       (personal-data rules) all have a trigger. (Each rule's own pattern
       there instead was measured: more precise lines, but Hyperscan runs the
       patterns at ~17 MB/s, which cost more than the scanner saved.)
-    - ``gate``: document gates, scanned only when a gated rule has spans.
+    - ``gate``: document gates, scanned only when rules with gates have more
+      than a few candidate lines (see :meth:`HyperscanMatcher.spans`).
     """
     from dlp.engine.trigger import line_trigger
 
