@@ -169,3 +169,11 @@ def test_gates_scanned_or_not_give_the_same_findings(monkeypatch: pytest.MonkeyP
     for blob in (numbers, numbers + "\n# nric of the customer: 900101-14-5677\n", "nric\n" + numbers):
         data = blob.encode()
         assert key(scan(data, ruleset, engine="hyperscan")) == key(scan(data, ruleset, engine="python"))
+
+
+def test_a_named_separator_is_kept_in_the_trigger() -> None:
+    """`\\d{4,7}-[A-Z]` needs `1234-A` on its line, not `1234 A` or `1234.E`."""
+    (named,) = pattern_triggers(r"(?<![\w.-])\d{4,7}-[A-Z](?![\w-])") or ()
+    (either,) = pattern_triggers(r"\d{4}[ -][A-Z]") or ()
+    assert re.search(named.expression()[0], b"ssm 201901-A") and not re.search(named.expression()[0], b"x = 1.2345E")
+    assert re.search(either.expression()[0], b"ssm 1234 A")

@@ -62,8 +62,9 @@ class Trigger:
             return b"[0-9]{%d}" % self.digits, False
         if self.kind == "groups":
             return b"[0-9]{%d}[ ./-][0-9]{%d}" % (self.digits, self.after), False
-        if self.kind == "suffix":
-            return b"[0-9]{%d}[ ./-][A-Z]" % self.digits, False
+        if self.kind == "suffix":  # value: the separator when the pattern names one
+            separator = b"\\x%02x" % self.value[0] if self.value else b"[ ./-]"
+            return b"[0-9]{%d}%s[A-Z]" % (self.digits, separator), False
         if self.kind == "mailbox":
             return b"[A-Za-z0-9._%+-]@", False
         return b"".join(b"\\x%02x" % b for b in self.value), self.caseless
@@ -296,7 +297,8 @@ def _options(atoms: list[_Atom]) -> list[tuple[Trigger, ...]]:
             options.append((Trigger("mailbox"),))
     for length, _, end in runs:
         if length >= 4 and end + 2 < len(atoms) and _is_separator(atoms[end + 1]) and _is_upper(atoms[end + 2]):
-            options.append((Trigger("suffix", digits=4),))
+            named = atoms[end + 1][0] == "c"  # `\d{4,7}-[A-Z]`: lines with `1234-A`, not `1234 A` or `1234.E`
+            options.append((Trigger("suffix", bytes([atoms[end + 1][1]]) if named else b"", digits=4),))
     literal = _longest_literal(atoms)
     if literal is not None:
         options.append((Trigger("literal", literal[0], caseless=literal[1]),))
