@@ -60,11 +60,10 @@ class Trigger:
         is, a digit shape without its line (see :func:`line_trigger`)."""
         if self.kind == "digits":
             return b"[0-9]{%d}" % self.digits, False
-        if self.kind == "groups":
-            return b"[0-9]{%d}[ ./-][0-9]{%d}" % (self.digits, self.after), False
+        if self.kind == "groups":  # value: the separators the pattern allows
+            return b"[0-9]{%d}%s[0-9]{%d}" % (self.digits, _char_class(self.value), self.after), False
         if self.kind == "suffix":  # value: the separator when the pattern names one
-            separator = b"\\x%02x" % self.value[0] if self.value else b"[ ./-]"
-            return b"[0-9]{%d}%s[A-Z]" % (self.digits, separator), False
+            return b"[0-9]{%d}%s[A-Z]" % (self.digits, _char_class(self.value or b" ./-")), False
         if self.kind == "mailbox":
             return b"[A-Za-z0-9._%+-]@", False
         return b"".join(b"\\x%02x" % b for b in self.value), self.caseless
@@ -93,6 +92,13 @@ class Trigger:
 CHEAP = 2  # triggers ranked up to here are worth a second pass
 
 
+def _char_class(chars: bytes) -> bytes:
+    """An expression for one of ``chars`` (all of " ./-" when empty)."""
+    chars = chars or b" ./-"
+    escaped = b"".join(b"\\x%02x" % c for c in sorted(set(chars)))
+    return escaped if len(chars) == 1 else b"[" + escaped + b"]"
+
+
 def line_trigger(shapes: list[bytes]) -> bytes:
     """One expression for the digit shapes, matching up to the end of their
     line: Hyperscan reports one match per line end, so a line of numbers
@@ -107,7 +113,7 @@ class _Unsupported(Exception):
 _REPEATS = (C.MAX_REPEAT, C.MIN_REPEAT) + ((C.POSSESSIVE_REPEAT,) if hasattr(C, "POSSESSIVE_REPEAT") else ())
 
 # Flat atoms of a sequence: ("c", byte, caseless) one literal byte;
-# ("d", n) at least n consecutive digits; ("p",) one separator of " ./-";
+# ("d", n) at least n consecutive digits; ("p", chars) one separator of " ./-";
 # ("u",) one upper-case ASCII letter; ("m",) one character of a mailbox name;
 # ("o", atoms) an optional short sequence; ("s", literals, caseless) one of
 # these literal strings; ("t", triggers) a branch whose alternatives need one
@@ -140,7 +146,7 @@ def _flatten(items: list[tuple[object, object]], caseless: bool) -> list[_Atom]:
             if values is not None and values <= _DIGITS:
                 atoms.append(("d", 1))
             elif values is not None and values <= _SEPARATORS:
-                atoms.append(("p",))
+                atoms.append(("p", bytes(sorted(values))))
             elif values is not None and values <= _UPPER and not caseless:
                 atoms.append(("u",))
             elif values is not None and values <= _MAILBOX:
@@ -288,10 +294,13 @@ def _options(atoms: list[_Atom]) -> list[tuple[Trigger, ...]]:
         options.append((Trigger("digits", digits=min(longest, MAX_DIGITS)),))
     for (a, _, end), (b, start, _) in pairwise(runs):
         if start == end + 2 and _is_separator(atoms[end + 1]):
+            sep = atoms[end + 1]
+            chars = sep[1] if sep[0] == "p" else bytes([sep[1]])  # the separators the pattern allows there
             if a >= 4 or b >= 4:
-                options.append((Trigger("groups", digits=4, after=1) if a >= 4 else Trigger("groups", digits=1, after=4),))
+                options.append((Trigger("groups", chars, digits=4, after=1) if a >= 4
+                                else Trigger("groups", chars, digits=1, after=4),))
             elif a >= 3 and b >= 3:
-                options.append((Trigger("groups", digits=3, after=3),))
+                options.append((Trigger("groups", chars, digits=3, after=3),))
     for before, at in pairwise(atoms):
         if at[0] == "c" and at[1] == 0x40 and (before[0] in "mud" or before[0] == "c" and before[1] in _MAILBOX):
             options.append((Trigger("mailbox"),))
