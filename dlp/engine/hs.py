@@ -1,4 +1,6 @@
-"""Hyperscan matcher: one database for every rule, cached on disk by content hash."""
+"""Hyperscan matcher: every rule compiled once (a first pass over each document,
+a second over the lines holding a personal-data trigger, document gates),
+cached on disk by content hash."""
 from __future__ import annotations
 
 import json

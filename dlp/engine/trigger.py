@@ -1,26 +1,27 @@
-"""Triggers: a cheap necessary condition for a database expression, on one line.
+"""Triggers: what every match of an expression holds on its line, found cheaply.
 
 The personal-data shapes (``\\d{4}[ -]\\d{4}``, ``0\\d{1,3}\\)?[ .-]\\d{3}``,
 ``[A-Za-z0-9._%+-]@[A-Za-z0-9-]+\\.[A-Za-z]``...) are character-class
 automata: Hyperscan pays for them on every byte of every document, although
-almost no line can hold one. :func:`trigger` reads an expression's syntax
-(Python's own regex parser: the shapes are written in the syntax both engines
-share) and returns something every match of it on one line implies, from a
-small vocabulary that Hyperscan finds almost for free:
-
-- ``("digits", n)``: a run of ``n`` ASCII digits (``n`` at most 4);
-- ``("literal", s)``: the bytes ``s``, caseless when the expression is.
+almost no line can hold one. This module reads a rule's regex
+(:func:`pattern_triggers`) or a database expression
+(:func:`expression_triggers`) with Python's own regex parser and returns
+something every match of it implies on its line, from a small vocabulary that
+Hyperscan finds almost for free (:class:`Trigger`): a run of up to 5 digits,
+two digit groups around the separator the pattern allows there (``1234-5``,
+``123 456``), ``1234-A``, a mailbox character before ``@``, or a literal
+(caseless when the pattern is). Optional parts are read both ways; a branch
+needs what each of its alternatives needs.
 
 The matcher (dlp/engine/hs.py) then scans whole documents for the triggers
 only, and runs the shapes on the lines where one fired. That is exact, not an
 approximation, under two conditions this module checks: the trigger is
-necessary (``None`` is returned when nothing in the vocabulary is), and the
-expression is *line-local*: no part of it can match a newline, except a
-single-character boundary before its first or after its last character
-(``(?:^|[^\\w.-])``, ``(?:[^\\w\\n]|$)``), which sees the same newline on the
-line alone as in the whole document. Anything else (a ``\\s`` in the middle,
-a lookaround, a back-reference) returns ``None``, and the expression stays in
-the whole-document database.
+necessary (``None`` is returned when nothing in the vocabulary is), and a
+database expression is *line-local*: no part of it can match a newline,
+except a single-character boundary before its first or after its last
+character (``(?:^|[^\\w.-])``, ``(?:[^\\w\\n]|$)``), which sees the same
+newline on the line alone as in the whole document. A rule's own regex needs
+no such check: the scanner runs it on one line at a time.
 """
 from __future__ import annotations
 
@@ -63,7 +64,7 @@ class Trigger:
         if self.kind == "groups":  # value: the separators the pattern allows
             return b"[0-9]{%d}%s[0-9]{%d}" % (self.digits, _char_class(self.value), self.after), False
         if self.kind == "suffix":  # value: the separator when the pattern names one
-            return b"[0-9]{%d}%s[A-Z]" % (self.digits, _char_class(self.value or b" ./-")), False
+            return b"[0-9]{%d}%s[A-Z]" % (self.digits, _char_class(self.value)), False
         if self.kind == "mailbox":
             return b"[A-Za-z0-9._%+-]@", False
         return b"".join(b"\\x%02x" % b for b in self.value), self.caseless
@@ -104,10 +105,6 @@ def line_trigger(shapes: list[bytes]) -> bytes:
     line: Hyperscan reports one match per line end, so a line of numbers
     costs one report, not one per run."""
     return b"(?:" + b"|".join(shapes) + b")[^\\n]*$"
-
-
-class _Unsupported(Exception):
-    pass
 
 
 _REPEATS = (C.MAX_REPEAT, C.MIN_REPEAT) + ((C.POSSESSIVE_REPEAT,) if hasattr(C, "POSSESSIVE_REPEAT") else ())
@@ -430,7 +427,7 @@ def expression_triggers(expression: bytes, caseless: bool = False) -> tuple[Trig
         if not _line_local(items):
             return None
         return _choose(_flatten(items, caseless))
-    except (_Unsupported, re.error, OverflowError, RecursionError):
+    except (re.error, OverflowError, RecursionError):
         return None
 
 
@@ -441,7 +438,7 @@ def pattern_triggers(pattern: str) -> tuple[Trigger, ...] | None:
         parsed = P.parse(pattern.encode("utf-8"), re.MULTILINE)
         caseless = bool(parsed.state.flags & re.IGNORECASE)
         return _choose(_flatten(list(parsed.data), caseless))
-    except (_Unsupported, re.error, OverflowError, RecursionError, UnicodeError):
+    except (re.error, OverflowError, RecursionError, UnicodeError):
         return None
 
 
