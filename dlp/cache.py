@@ -29,6 +29,20 @@ def sha256(data: bytes = b"") -> Any:
     return new(data)
 
 
+def read_own(path: str | Path) -> bytes | None:
+    """The bytes of a cache file that becomes code or a program when loaded
+    (records' methods, regex programs), or None when it is missing, not the
+    user's own, or writable by anyone else."""
+    try:
+        with open(path, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if st.st_mode & 0o022 or (hasattr(os, "getuid") and st.st_uid != os.getuid()):
+                return None
+            return fh.read()
+    except OSError:
+        return None
+
+
 def store_atomic(path: Path, blob: bytes) -> None:
     """Best effort: a read-only or missing cache only costs a recompute next time."""
     import tempfile  # only a cache miss writes: a warm start need not import it

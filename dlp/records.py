@@ -191,12 +191,13 @@ def _codes_path() -> str:
 def _load_codes() -> dict[str, CodeType]:
     import marshal
 
+    from dlp.cache import read_own
+
     try:
-        with open(_codes_path(), "rb") as fh:
-            st = os.fstat(fh.fileno())
-            if st.st_mode & 0o022 or (hasattr(os, "getuid") and st.st_uid != os.getuid()):
-                return {}
-            version, codes = marshal.loads(fh.read())
+        blob = read_own(_codes_path())
+        if blob is None:
+            return {}
+        version, codes = marshal.loads(blob)
     except Exception:  # noqa: BLE001 - a missing, foreign or corrupt cache is only a miss
         return {}
     if version != sys.version or not isinstance(codes, dict) or len(codes) > _MAX_CODES:

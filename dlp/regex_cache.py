@@ -16,7 +16,6 @@ holds each pattern's text.
 """
 from __future__ import annotations
 
-import os
 import re
 import sys
 from typing import Any, AnyStr
@@ -62,12 +61,13 @@ def _load(path: Any, pattern: AnyStr, flags: int) -> re.Pattern[AnyStr] | None:
     stale or corrupt: the caller compiles and stores it again)."""
     import marshal
 
+    from dlp.cache import read_own
+
+    blob = read_own(path)
+    if blob is None:
+        return None
     try:
-        with open(path, "rb") as fh:
-            st = os.fstat(fh.fileno())
-            if st.st_mode & 0o022 or (hasattr(os, "getuid") and st.st_uid != os.getuid()):
-                return None
-            stored_pattern, stored_flags, program = marshal.loads(fh.read())
+        stored_pattern, stored_flags, program = marshal.loads(blob)
         if type(stored_pattern) is not type(pattern) or stored_pattern != pattern or stored_flags != int(flags):
             return None
         return _make(pattern, program)
