@@ -440,8 +440,10 @@ def payment_card(value: str) -> bool:
 
 def iban(value: str) -> bool:
     """International bank account number (``stdnum.iban``: country format and
-    mod-97). The mod-97 check runs first, here: most candidates in code fail
-    it, and ``stdnum.iban`` reads its country registry on import (~60 ms)."""
+    mod-97). The mod-97 check runs first, here, not as
+    ``stdnum.iso7064.mod_97_10``: most candidates in code fail it, and any
+    ``stdnum`` import costs a process ~55 ms (``stdnum.util``), ~70 ms with
+    the IBAN registry."""
     compact = "".join(value.split()).upper()
     if len(compact) < 15 or not compact.isascii() or not compact.isalnum():
         return False
