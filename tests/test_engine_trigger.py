@@ -20,14 +20,16 @@ def _show(triggers: tuple[Trigger, ...] | None) -> str | None:
         return None
     parts = []
     for t in triggers:
+        # a bounded shape (both edges known) reads <digits5>
+        edges = ("<", ">") if t.left is not None and t.right is not None else ("", "")
         if t.kind == "digits":
-            parts.append(f"digits{t.digits}")
+            parts.append(f"{edges[0]}digits{t.digits}{edges[1]}")
         elif t.kind == "groups":
-            parts.append(f"groups{t.digits}.{t.after}")
+            parts.append(f"{edges[0]}groups{t.digits}.{t.after}{edges[1]}")
         elif t.kind == "suffix":
             parts.append(f"suffix{t.digits}")
-        elif t.kind == "mailbox":
-            parts.append("mailbox")
+        elif t.kind in ("mailbox", "paren", "code"):
+            parts.append(t.kind)
         else:
             parts.append(("i:" if t.caseless else "") + t.value.decode())
     return " | ".join(parts)
@@ -35,9 +37,15 @@ def _show(triggers: tuple[Trigger, ...] | None) -> str | None:
 
 # Hyperscan expression -> what it needs on its line (None: stays in the first pass)
 EXPRESSIONS = [
-    (rb"(?:^|[^\w.-])\d{12}(?:[^\w@+\n-]|$)", "digits5"),
-    (rb"\d{4}[ -]\d{4}", "groups4.1"),
-    (rb"\d{3}[ -]\d{3}[ -]\d{3}", "groups3.3"),
+    # a run that starts and ends a token (a lookbehind, the boundary character
+    # a prefilter consumes, a lookahead): the bounded 5-digit shape
+    (rb"(?:^|[^\w.-])\d{12}(?:[^\w@+\n-]|$)", "<digits5>"),
+    (rb"(?:^|[^\w-])\d{12}(?:[^\w@+\n-]|$)", "digits5"),  # `.` may stand before: a float's decimals
+    (rb"\d{12}", "digits5"),  # edges unknown
+    (rb"\d{4}[ -]\d{4}", "groups4.4"),
+    (rb"(?:^|[^\w.-])\d{4}[ -]\d{4}(?:[^\w]|$)", "<groups2.3>"),
+    (rb"(?:^|[^\w.-])\d{3}[ -]\d{3}[ -]\d{3}", "<groups2.3>"),  # the second group ends at a separator
+    (rb"\d{3}[ -]\d{3}[ -]\d{3}(?:[^\w]|$)", "groups3.3"),  # the line may hold more digits before
     (rb"\d{4}-[A-Z]", "suffix4"),
     (rb"[A-Za-z0-9._%+-]@[A-Za-z0-9-]+\.[A-Za-z]", "mailbox"),  # not a decorator's @
     (rb"\s@[a-z]+\.com", ".com"),
@@ -59,12 +67,22 @@ def test_expression_triggers(expression: bytes, expected: str | None) -> None:
 
 # rule regex -> what every match of it holds
 PATTERNS = [
-    (r"(?<![\w.-])(?P<value>\d{6}-\d{2}-\d{4})(?!\d)", "digits5"),
+    (r"(?<![\w.-])(?P<value>\d{6}-\d{2}-\d{4})(?![\w@+-]|\.\d)", "<digits5>"),
+    (r"(?<![\w.-])(?P<value>\d{12})(?!\d)", "digits5"),  # a letter may follow: a hash
     # an optional separator: either 6+ digits in a row or two groups of 3
     (r"0\d{2}[ -]?\d{3}", "groups3.3 | digits5"),
+    (r"(?<![\w.-])0\d{2}[ -]?\d{3}(?!\w)", "<groups2.3> | <digits5>"),
     (r"(?i)\b(?:jalan|jln)\.?\s+\w+", "i:jalan | i:jln"),
-    (r"\d{4}(?: \d{4}){3}|\d{15,16}", "groups4.1 | digits5"),
-    (r"(?P<value>\+60\d{9})", "digits5"),
+    (r"\d{4}(?: \d{4}){3}|\d{15,16}", "<groups2.3> | digits5"),  # the groups between spaces are bounded
+    (r"(?P<value>\+60\d{9})", "+60"),  # rarer than a run of digits with unknown edges
+    (r"(?<![\w-])[STFGM]\d{7}[A-Z](?![\w-])", "<digits5>"),  # a capital on either side
+    (r"(?<![\w-])[ahk]\d{8}(?![\w-])", "digits5"),  # a lower-case letter before: hashes
+    (r"(?<![\w+.-])\(0\d{1,2}\) ?\d{3,4}[ -]?\d{4}(?![\w@+-])", "paren | <digits5>"),  # (03) 2161 2345
+    (r"(?<![\w.-])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?![\w-])", "code"),  # GB29 NWBK ...
+    (r"(?<![\w.-])\d{2}\.\d{3}\.\d{3}\.\d-\d{3}\.\d{3}(?![\w@+-])", "<groups2.3>"),  # 01.234.567.8-...
+    # a class of two characters is read as two literals: `service_no`, not `service`
+    (r"\b(?:army|service)[ _](?:no|num)\b", "army no | army num | army_no | army_num | service no | "
+                                              "service num | service_no | service_num"),
     (r"[a-z]+@[a-z]+\.com", "mailbox"),  # rarer than the longest literal
     (r"[a-z]+@[a-z]+", "mailbox"),
     (r"[<(]@[a-z]+", "@"),
@@ -75,6 +93,16 @@ PATTERNS = [
 @pytest.mark.parametrize(("pattern", "expected"), PATTERNS)
 def test_pattern_triggers(pattern: str, expected: str | None) -> None:
     assert _show(pattern_triggers(pattern)) == expected
+
+
+def test_words_common_in_code_are_not_cheap_triggers() -> None:
+    """`service` alone is on 0.7% of the lines of the standard library and
+    site-packages: a rule it is the only literal of gets no second pass."""
+    from dlp.engine.trigger import CHEAP
+
+    assert _show(pattern_triggers(r"\bservice\s*[:=]\s*\d+")) == "service"
+    assert Trigger("literal", b"service").rank > CHEAP
+    assert Trigger("literal", b"perkhidmatan").rank <= CHEAP
 
 
 def _trigger_regex(triggers: tuple[Trigger, ...]) -> re.Pattern[bytes]:

@@ -14,7 +14,7 @@ import hyperscan
 
 from dlp.cache import cache_dir, sha256, store_atomic
 from dlp.engine.gate import gate_expressions
-from dlp.engine.keywords import distinctive
+from dlp.engine.keywords import COMMON_KEYWORDS, distinctive
 from dlp.engine.lines import line_has_keyword, line_span
 from dlp.errors import RuleError
 
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from dlp.engine.trigger import Trigger
     from dlp.ruleset import Rule, Ruleset
 
-_FORMAT = b"dlp-hs-20"
+_FORMAT = b"dlp-hs-24"
 _BASE_FLAGS = hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_ALLOWEMPTY
 
 
@@ -157,6 +157,7 @@ _GATE_MARK = 1 << 30
 
 # What each database entry is (see :func:`_plan`).
 SPAN, WHOLE, GATE, RESCAN, TRIGGER, LINE_TRIGGER = "span", "whole", "gate", "rescan", "trigger", "line"
+LATE, OPENER = "late", "opener"
 
 
 def _cheap(triggers: tuple[Trigger, ...]) -> bool:
@@ -200,28 +201,63 @@ def _plan(ruleset: Ruleset) -> tuple[list[tuple[bytes, int]], list[list[int]], l
       there instead was measured: more precise lines, but Hyperscan runs the
       patterns at ~17 MB/s, which cost more than the scanner saved.)
     - ``gate``: document gates, scanned only when rules with gates have more
-      than a few candidate lines (see :meth:`HyperscanMatcher.spans`).
+      than a few candidate lines (see :meth:`HyperscanMatcher.spans`);
+    - ``late``/``opener``: personal-data rules with no trigger but a required
+      context (dates of birth, IP addresses, UEN...): their context words'
+      gates are ``opener`` entries of the first pass, and their shapes are
+      read over the whole document only when one of those fired (a
+      document without any of a rule's context words cannot hold a finding
+      of it, see dlp/engine/gate.py). Not for a rule with a context word
+      common in code (``user``, ``host``: the IP address rules), whose
+      openers would fire in most documents. A shape shared with rules that
+      have a trigger is in both the second pass and this one.
     """
-    from dlp.engine.trigger import line_trigger
+    from dlp.engine.trigger import line_trigger, merge
 
     expressions_, groups, gates = _expressions(ruleset)
     rules = ruleset.rules
     chosen = {i: _rule_triggers(rule) for i, rule in enumerate(rules) if rule.category.value == "pii"}
+    late_gates = {i: gate_expressions(rules[i].context.words)  # type: ignore[union-attr]
+                  for i, triggers in chosen.items() if triggers is None and _gated(rules[i])
+                  and not any(w in COMMON_KEYWORDS for w in rules[i].context.words)}  # type: ignore[union-attr]
+    late = {i for i, found in late_gates.items() if found is not None}
     kinds: list[str] = []
-    for (_, flags), members, gate in zip(expressions_, groups, gates):
+    also_late: list[int] = []
+    for g, ((_, flags), members, gate) in enumerate(zip(expressions_, groups, gates)):
         if gate:
             kinds.append(GATE)
         elif flags & hyperscan.HS_FLAG_SINGLEMATCH:
             kinds.append(WHOLE)
         elif all(chosen.get(i) is not None for i in members):
             kinds.append(RESCAN)
+        elif all(i in late for i in members):
+            kinds.append(LATE)
+        elif all(i in late or chosen.get(i) is not None for i in members):
+            kinds.append(RESCAN)
+            also_late.append(g)
         else:
             kinds.append(SPAN)
+    for g in also_late:
+        expressions_.append(expressions_[g])
+        groups.append(list(groups[g]))
+        kinds.append(LATE)
+    opener_flags = hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_SINGLEMATCH
+    openers: dict[tuple[bytes, int], list[int]] = {}
+    for i in sorted(late):
+        short, other = late_gates[i]  # type: ignore[misc]
+        for word in short:
+            openers.setdefault((word.encode("ascii"), opener_flags), []).append(i)
+        if other is not None:
+            openers.setdefault((other.encode("ascii"), opener_flags | hyperscan.HS_FLAG_CASELESS), []).append(i)
+    for key, members in openers.items():
+        expressions_.append(key)
+        groups.append(members)
+        kinds.append(OPENER)
     needed: dict[Trigger, None] = {}
     for members, kind in zip(groups, kinds):
         if kind == RESCAN:
             for i in members:
-                needed.update(dict.fromkeys(chosen[i]))  # type: ignore[arg-type]
+                needed.update(dict.fromkeys(chosen[i] or ()))  # late rules have none
     # literals and the mailbox class are entries of their own; the digit
     # shapes one alternation to the end of the line (see below)
     literals = sorted((t for t in needed if t.kind in ("literal", "mailbox")), key=repr)
@@ -230,7 +266,7 @@ def _plan(ruleset: Ruleset) -> tuple[list[tuple[bytes, int]], list[list[int]], l
         expressions_.append((text, hyperscan.HS_FLAG_MULTILINE | (hyperscan.HS_FLAG_CASELESS if caseless else 0)))
         groups.append([])
         kinds.append(TRIGGER)
-    line_shapes = sorted({t.expression()[0] for t in needed if t.kind not in ("literal", "mailbox")})
+    line_shapes = merge(t for t in needed if t.kind not in ("literal", "mailbox"))
     if line_shapes:
         # one alternation to the end of the line: as separate entries the same
         # shapes cost Hyperscan five times as much, and the mailbox class
@@ -254,15 +290,15 @@ def _compile_kinds(expressions_: list[tuple[bytes, int]], kinds: list[str], want
     return db
 
 
-_PASSES = ((SPAN, WHOLE, TRIGGER, LINE_TRIGGER), (RESCAN,), (GATE,))
+_PASSES = ((SPAN, WHOLE, TRIGGER, LINE_TRIGGER, OPENER), (RESCAN,), (GATE,), (LATE,))
 
 
-def _database(ruleset: Ruleset) -> tuple[hyperscan.Database | None, bytes, bytes, list[list[int]], list[str]]:
-    """(the first-pass database; the serialised rescan and gate databases,
-    loaded only when a document needs them (b"": none); rules of each entry;
-    kind of each entry), from the cache when this ruleset was compiled
-    before: a cold process then neither compiles nor even derives the
-    expressions."""
+def _database(ruleset: Ruleset) -> tuple[hyperscan.Database | None, list[bytes], list[list[int]], list[str]]:
+    """(the first-pass database; the serialised rescan, gate and late
+    databases, loaded only when a document needs them (b"": none); rules of
+    each entry; kind of each entry), from the cache when this ruleset was
+    compiled before: a cold process then neither compiles nor even derives
+    the expressions."""
     key = sha256(_FORMAT + ruleset.hash.encode() + str(hyperscan.__version__).encode()).hexdigest()[:32]
     path = cache_dir() / f"hs-{key}.db"
     try:
@@ -277,7 +313,7 @@ def _database(ruleset: Ruleset) -> tuple[hyperscan.Database | None, bytes, bytes
         if len(parts) != len(_PASSES) or offset != len(blob):
             raise ValueError("truncated")
         first = hyperscan.loadb(parts[0], hyperscan.HS_MODE_BLOCK) if parts[0] else None
-        return first, parts[1], parts[2], meta["groups"], meta["kinds"]
+        return first, parts[1:], meta["groups"], meta["kinds"]
     except (OSError, ValueError, KeyError, TypeError, hyperscan.error):  # type: ignore[attr-defined]
         pass  # a missing or corrupt cache is only a miss
     expressions_, groups, kinds = _plan(ruleset)
@@ -293,7 +329,7 @@ def _database(ruleset: Ruleset) -> tuple[hyperscan.Database | None, bytes, bytes
     blobs = [hyperscan.dumpb(db) if db is not None else b"" for db in dbs]
     meta_bytes = json.dumps({"groups": groups, "kinds": kinds, "sizes": [len(b) for b in blobs]}).encode()
     store_atomic(path, len(meta_bytes).to_bytes(4, "big") + meta_bytes + b"".join(blobs))
-    return dbs[0], blobs[1], blobs[2], groups, kinds
+    return dbs[0], blobs[1:], groups, kinds
 
 
 # Up to this many candidate lines of rules with document gates, the gates are
@@ -310,14 +346,17 @@ class HyperscanMatcher:
     def __init__(self, ruleset: Ruleset) -> None:
         self._multiline = [rule.multiline for rule in ruleset.rules]
         self._keywords = [tuple(k.encode("utf-8") for k in rule.keywords) for rule in ruleset.rules]
-        self._db, self._rescan_blob, self._gate_blob, self._groups, kinds = _database(ruleset)
-        # loaded on first use: a prompt without digits or names needs neither
+        self._db, (self._rescan_blob, self._gate_blob, self._late_blob), self._groups, kinds = _database(ruleset)
+        # loaded on first use: a prompt without digits or names needs none
         self._rescan_db: hyperscan.Database | None = None
         self._gate_db: hyperscan.Database | None = None
+        self._late_db: hyperscan.Database | None = None
         self._kind = kinds
         # rule index -> its gate expressions: the rule has no spans in a document where none fired
         self._gated_rules = frozenset(i for g, kind in enumerate(kinds) if kind == GATE for i in self._groups[g])
         self._needs_gates = [any(i in self._gated_rules for i in rules) for rules in self._groups]
+        # rules whose shapes are read only when one of their openers fired
+        self._late_rules = frozenset(i for g, kind in enumerate(kinds) if kind == OPENER for i in self._groups[g])
         self._scratch: dict[int, hyperscan.Scratch] = {}
         self._pid = -1
 
@@ -339,6 +378,11 @@ class HyperscanMatcher:
             self._gate_db = hyperscan.loadb(self._gate_blob, hyperscan.HS_MODE_BLOCK)
         return self._gate_db
 
+    def _late_database(self) -> hyperscan.Database | None:
+        if self._late_db is None and self._late_blob:
+            self._late_db = hyperscan.loadb(self._late_blob, hyperscan.HS_MODE_BLOCK)
+        return self._late_db
+
     def spans(self, data: bytes) -> dict[int, list[tuple[int, int]]]:
         if not data or (self._db is None and not self._rescan_blob):
             return {}
@@ -350,9 +394,13 @@ class HyperscanMatcher:
         last_line: dict[int, tuple[int, int]] = {}
         triggered: list[tuple[int, int]] = []
         last_trigger: list[tuple[int, int]] = [(-1, -1)]
+        opened_late: set[int] = set()
 
         def on_match(group: int, _from: int, to: int, _flags: int, _ctx: object) -> None:
             what = kind[group]
+            if what == OPENER:
+                opened_late.add(group)
+                return
             if what == LINE_TRIGGER or what == TRIGGER:
                 if len(triggered) > _DENSE:
                     return  # a table of numbers: the second pass reads the whole document
@@ -387,12 +435,17 @@ class HyperscanMatcher:
                 rescan_db.scan(data, match_event_handler=on_match, scratch=self._get_scratch(rescan_db))
             else:
                 self._rescan(data, triggered, hits)
+        late_db = self._late_database() if opened_late else None
+        if late_db is not None:
+            # the late shapes, over the whole document; spans of a rule none
+            # of whose openers fired are dropped (_rule_spans)
+            late_db.scan(data, match_event_handler=on_match, scratch=self._get_scratch(late_db))
         gated_lines = sum(len(lines) for g, lines in hits.items() if self._needs_gates[g])
         if gated_lines <= _FEW_GATED:
             # a handful of lines: the scanner's own context check on them costs
             # less than reading the whole document for the gates (same result:
             # a closed gate only says that check would fail everywhere)
-            return self._rule_spans(data, hits, None)
+            return self._rule_spans(data, hits, None, opened_late)
         opened: set[int] = set()
         gate_db = self._gate_database()
         if gate_db is not None:
@@ -400,7 +453,7 @@ class HyperscanMatcher:
                 opened.add(group)
 
             gate_db.scan(data, match_event_handler=on_gate, scratch=self._get_scratch(gate_db))
-        return self._rule_spans(data, hits, opened)
+        return self._rule_spans(data, hits, opened, opened_late)
 
     def _rescan(self, data: bytes, triggered: list[tuple[int, int]],
                 hits: dict[int, list[tuple[int, int]]]) -> None:
@@ -424,12 +477,15 @@ class HyperscanMatcher:
         db = self._rescan_db
         db.scan(buffer, match_event_handler=on_match, scratch=self._get_scratch(db))  # type: ignore[union-attr]
 
-    def _rule_spans(self, data: bytes, hits: dict[int, list[tuple[int, int]]], opened: set[int] | None
-                    ) -> dict[int, list[tuple[int, int]]]:
+    def _rule_spans(self, data: bytes, hits: dict[int, list[tuple[int, int]]], opened: set[int] | None,
+                    opened_late: set[int]) -> dict[int, list[tuple[int, int]]]:
         # rules none of whose context words is in the document (opened: the
-        # gates that fired; None: not scanned, every rule kept): no spans at all
+        # gates that fired; None: not scanned, every rule kept): no spans at
+        # all; likewise late rules none of whose openers fired
         closed = (self._gated_rules.difference(*(self._groups[g] for g in opened))
-                  if self._gated_rules and opened is not None else ())
+                  if self._gated_rules and opened is not None else set())
+        if self._late_rules:
+            closed = set(closed) | self._late_rules.difference(*(self._groups[g] for g in opened_late))
         out: dict[int, list[tuple[int, int]]] = {}
         merged: set[int] = set()
         lowered: bytes | None = None

@@ -39,58 +39,111 @@ MIN_DIGITS = 3
 MAX_DIGITS = 5
 MIN_LITERAL = 3
 _RARE = frozenset({b"@"})  # single characters rare enough in code to be a trigger
+# Distinctive words that are not rare in code, by the lines of the standard
+# library and site-packages holding them (caseless): service 0.7% (AWS
+# clients), name: 0.35% (annotations), member 0.2%, datin (updating) 0.01%.
+_COMMON_IN_CODE = frozenset({b"service", b"name:", b"member", b"datin"})
 _DIGITS = frozenset(range(0x30, 0x3A))
 _SEPARATORS = frozenset(b" ./-")
 _UPPER = frozenset(range(0x41, 0x5B))
 # what may stand just before the @ of an e-mail address (not a decorator's indent)
 _MAILBOX = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-")
 _NEWLINE = 0x0A
-_MAX_VARIANTS = 16
+_MAX_VARIANTS = 128
+_SMALL_CLASS = 2  # classes of up to this many characters are read as alternatives
+_ALL = frozenset(range(256))
+_WORD = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+_SPACE = frozenset(b" \t\n\r\f\v")
 
 
 @record
 class Trigger:
-    kind: str  # "digits", "groups" (1234-5), "suffix" (1234-A), "mailbox" (x@) or "literal"
+    kind: str  # "digits", "groups" (1234-5), "suffix" (1234-A), "paren" (3) 123),
+    # "code" (GB29), "mailbox" (x@) or "literal"
     value: bytes = b""  # the literal (lower case when caseless)
     digits: int = 0  # digits: the run; groups: digits before the separator
     after: int = 0  # groups: digits after the separator
     caseless: bool = False
+    # digits: the characters that may stand just before / just after the whole
+    # run (the line's edge always may); None: any
+    left: bytes | None = None
+    right: bytes | None = None
 
     def expression(self) -> tuple[bytes, bool]:
         """(Hyperscan expression, caseless) for this trigger: a literal as it
         is, a digit shape without its line (see :func:`line_trigger`)."""
-        if self.kind == "digits":
-            return b"[0-9]{%d}" % self.digits, False
-        if self.kind == "groups":  # value: the separators the pattern allows
-            return b"[0-9]{%d}%s[0-9]{%d}" % (self.digits, _char_class(self.value), self.after), False
+        if self.kind in ("digits", "groups"):
+            run = self._run()
+            if self.right is None:
+                return run, False
+            right = _byte_class(self.right)
+            return run + (b"(?:%s|$)" % right if right is not None else b"$"), False
         if self.kind == "suffix":  # value: the separator when the pattern names one
             return b"[0-9]{%d}%s[A-Z]" % (self.digits, _char_class(self.value)), False
         if self.kind == "mailbox":
             return b"[A-Za-z0-9._%+-]@", False
+        if self.kind == "code":
+            return b"(?:^|[^A-Za-z0-9_.\\x2d])[A-Z]{2}[0-9]{2}", False
+        if self.kind == "paren":
+            return b"[0-9]\\)[\\x20\\x2d]?[0-9]{3}", False
         return b"".join(b"\\x%02x" % b for b in self.value), self.caseless
+
+    def _run(self) -> bytes:
+        """A digit shape without its right edge: the left edge, then the
+        run's first digits (groups: the first run's last digits, the
+        separator, the second run's first digits; with a left edge, every
+        digit of the first run), then with a right edge every further digit,
+        so the next character is the one after the run."""
+        left = b""
+        if self.left is not None:
+            char = _byte_class(self.left)
+            left = b"(?:^|%s)" % char if char is not None else b"^"
+        shape = b"[0-9]{%d}" % self.digits
+        if self.kind == "groups":  # value: the separators the pattern allows
+            shape += (b"[0-9]*" if self.left is not None else b"") + _char_class(self.value) + b"[0-9]{%d}" % self.after
+        return left + shape + (b"[0-9]*" if self.right is not None else b"")
+
+    @property
+    def tight(self) -> bool:
+        """Whether both edges of a digit shape are known (see ``EDGES``)."""
+        return self.left is not None and self.right is not None
 
     @property
     def rank(self) -> int:
-        """How many lines of ordinary code hold it, in order: 5-digit runs
-        (0.4% of the standard library's bytes), digit groups with a separator
-        (``1234-5``, ``123 456``: 0.4%), rare literals (``@``, an international
-        phone prefix ``+60``, distinctive words), 4-digit runs (4%), 3-digit
-        runs (6%), common literals (``name``, ``ten``: 8%)."""
+        """How many lines of ordinary code hold it, in order: 0: 5-digit
+        runs and digit groups with both edges known (a run that starts a
+        token and ends before a non-word character: 0.2% of the lines of the
+        standard library and site-packages, where hashes and floats hold
+        most other runs), a mailbox character before ``@`` (0.03%), rare
+        literals (an international phone prefix ``+60``, distinctive words);
+        1: ``1234-A``, ``@`` alone; 2: 5-digit runs and digit groups with an
+        unknown edge (2%); 3: 4-digit runs (4%); 4: 3-digit runs (6%); 5:
+        common literals (``name``, ``ten``: 8%)."""
+        if self.kind == "digits" and self.digits >= MAX_DIGITS:
+            return 0 if self.tight else 2
         if self.kind == "digits":
-            return {5: 0, 4: 3}.get(self.digits, 4)
-        if self.kind in ("groups", "suffix", "mailbox"):
+            return {4: 3}.get(self.digits, 4)
+        if self.kind == "groups":
+            return 0 if self.tight else 2
+        if self.kind in ("mailbox", "paren", "code"):
+            return 0
+        if self.kind == "suffix":
             return 1
-        return 2 if self.rare else 5
+        if self.rare:
+            return 0 if len(self.value) >= MIN_LITERAL else 1  # ``@`` alone: decorators
+        return 5
 
     @property
     def rare(self) -> bool:
         text = self.value
+        if text in _COMMON_IN_CODE:
+            return False
         if text in _RARE or len(text) >= 3 and text[:1] == b"+" and text[1:3].isdigit():
             return True
         return distinctive(text.decode("utf-8", "replace"))
 
 
-CHEAP = 2  # triggers ranked up to here are worth a second pass
+CHEAP = 1  # triggers ranked up to here are worth a second pass
 
 
 def _char_class(chars: bytes) -> bytes:
@@ -100,18 +153,52 @@ def _char_class(chars: bytes) -> bytes:
     return escaped if len(chars) == 1 else b"[" + escaped + b"]"
 
 
-def line_trigger(shapes: list[bytes]) -> bytes:
+def _byte_class(allowed: bytes) -> bytes | None:
+    """A Hyperscan (and Python) expression for one character of ``allowed``,
+    never a newline: listed, or as the bytes it excludes when that is shorter
+    (None: no character, only the line's edge)."""
+    members = set(allowed) - {_NEWLINE}
+    if not members:
+        return None
+    excluded = set(range(256)) - members
+    if len(members) == 1:
+        return b"\\x%02x" % members.pop()
+    if len(members) <= len(excluded):
+        return b"[" + b"".join(b"\\x%02x" % c for c in sorted(members)) + b"]"
+    return b"[^" + b"".join(b"\\x%02x" % c for c in sorted(excluded | {_NEWLINE})) + b"]"
+
+
+def line_trigger(triggers: Iterable[Trigger]) -> bytes:
     """One expression for the digit shapes, matching up to the end of their
     line: Hyperscan reports one match per line end, so a line of numbers
-    costs one report, not one per run."""
-    return b"(?:" + b"|".join(shapes) + b")[^\\n]*$"
+    costs one report, not one per run. (A run with a right edge is either
+    followed by one of its characters, then anything to the line's end, or
+    ends the line itself: Hyperscan takes ``$`` only at the end.)"""
+    inner: set[bytes] = set()
+    at_end: set[bytes] = set()
+    for t in triggers:
+        if t.kind in ("digits", "groups") and t.right is not None:
+            right = _byte_class(t.right)
+            if right is not None:
+                inner.add(t._run() + right)
+            at_end.add(t._run())
+        else:
+            inner.add(t.expression()[0])
+    body = b"(?:" + b"|".join(sorted(inner)) + b")[^\\n]*" if inner else b""
+    if not at_end:
+        return body + b"$"
+    if not inner:
+        return b"(?:" + b"|".join(sorted(at_end)) + b")$"
+    return b"(?:" + body + b"|" + b"|".join(sorted(at_end)) + b")$"
 
 
 _REPEATS = (C.MAX_REPEAT, C.MIN_REPEAT) + ((C.POSSESSIVE_REPEAT,) if hasattr(C, "POSSESSIVE_REPEAT") else ())
 
 # Flat atoms of a sequence: ("c", byte, caseless) one literal byte;
 # ("d", n) at least n consecutive digits; ("p", chars) one separator of " ./-";
-# ("u",) one upper-case ASCII letter; ("m",) one character of a mailbox name;
+# ("u", chars) one upper-case ASCII letter; ("m", chars) one character of a
+# mailbox name; ("x", chars) one other character; ("e", ...) an edge (below);
+# ("a", alternatives) a branch;
 # ("o", atoms) an optional short sequence; ("s", literals, caseless) one of
 # these literal strings; ("t", triggers) a branch whose alternatives need one
 # of these triggers each; ("x",) anything else (breaks runs and literals).
@@ -133,6 +220,86 @@ def _class_values(items: list[tuple[object, object]]) -> frozenset[int] | None:
     return frozenset(out)
 
 
+_CATEGORIES = {C.CATEGORY_DIGIT: _DIGITS, C.CATEGORY_NOT_DIGIT: _ALL - _DIGITS, C.CATEGORY_WORD: _WORD,
+               C.CATEGORY_NOT_WORD: _ALL - _WORD, C.CATEGORY_SPACE: _SPACE, C.CATEGORY_NOT_SPACE: _ALL - _SPACE}
+
+
+def _fold(chars: frozenset[int]) -> frozenset[int]:
+    """``chars`` with the other case of each ASCII letter."""
+    return chars | {c ^ 0x20 for c in chars if 0x41 <= c <= 0x5A or 0x61 <= c <= 0x7A}
+
+
+def _single(op: object, av: object, caseless: bool) -> frozenset[int] | None:
+    """The bytes one item matches when it is one character (a literal, a
+    class, ``.``), else None. Patterns are parsed as bytes, where ``\\w`` is
+    ASCII, as in the rules' compiled regexes and in Hyperscan."""
+    if op is C.ANY:
+        return _ALL - {_NEWLINE}
+    if op is C.LITERAL or op is C.NOT_LITERAL:
+        chars = frozenset({av}) if isinstance(av, int) and av < 256 else None
+        if chars is None:
+            return None
+        chars = _fold(chars) if caseless else chars
+        return chars if op is C.LITERAL else _ALL - chars
+    if op is not C.IN:
+        return None
+    negated, out = False, set()
+    for o, a in av:  # type: ignore[attr-defined]
+        if o is C.NEGATE:
+            negated = True
+        elif o is C.LITERAL:
+            out.add(a)
+        elif o is C.RANGE:
+            out.update(range(a[0], a[1] + 1))
+        elif o is C.CATEGORY and a in _CATEGORIES:
+            out.update(_CATEGORIES[a])
+        else:
+            return None
+    chars = _fold(frozenset(out)) if caseless else frozenset(out)
+    return _ALL - chars if negated else chars
+
+
+# Edges ("e", allowed, side): the character at a position is one of
+# ``allowed`` or the line's edge. side -1: a lookbehind (the character before
+# the next atom); 1: a lookahead (the next atom's own); 0: one character the
+# pattern consumes there (``(?:^|[^\w.-])``); 2: ``\b`` (either side of a digit).
+_ANCHORS = {C.AT_BEGINNING: -1, C.AT_BEGINNING_STRING: -1, C.AT_END: 1, C.AT_END_STRING: 1}
+
+
+def _lookaround_edge(av: tuple[int, P.SubPattern], caseless: bool) -> _Atom | None:
+    r"""A negative lookaround's edge: the characters none of its
+    one-character alternatives matches (``(?![\w@+-]|\.\d)``: not a word
+    character, ``@``, ``+`` or ``-``); longer alternatives only narrow it
+    further, so they are left out."""
+    direction, sub = av
+    items = list(sub.data)
+    alternatives = [list(alt.data) for alt in items[0][1][1]] if len(items) == 1 and items[0][0] is C.BRANCH \
+        else [items]
+    excluded: set[int] = set()
+    for alt in alternatives:
+        chars = _single(*alt[0], caseless) if len(alt) == 1 else None
+        if chars is not None:
+            excluded.update(chars)
+    return ("e", _ALL - excluded, -1 if direction < 0 else 1) if excluded else None
+
+
+def _branch_edge(alternatives: list[P.SubPattern], caseless: bool) -> _Atom | None:
+    r"""A branch of one-character alternatives and anchors
+    (``(?:^|[^\w.-])``, ``(?:[^\w\n]|$)``): one edge character."""
+    allowed: set[int] = set()
+    for alt in alternatives:
+        items = list(alt.data)
+        if len(items) != 1:
+            return None
+        if items[0][0] is C.AT:
+            continue
+        chars = _single(*items[0], caseless)
+        if chars is None:
+            return None
+        allowed.update(chars)
+    return ("e", frozenset(allowed), 0)
+
+
 def _flatten(items: list[tuple[object, object]], caseless: bool) -> list[_Atom]:
     atoms: list[_Atom] = []
     for op, av in items:
@@ -144,26 +311,37 @@ def _flatten(items: list[tuple[object, object]], caseless: bool) -> list[_Atom]:
                 atoms.append(("d", 1))
             elif values is not None and values <= _SEPARATORS:
                 atoms.append(("p", bytes(sorted(values))))
+            elif values is not None and len(_fold(values) if caseless else values) <= _SMALL_CLASS * (2 if caseless else 1):
+                # `[ _]`, `[Nn]`: each member a literal byte of its own variant
+                members = sorted({v | 0x20 if caseless and chr(v).isalpha() else v for v in values})
+                atoms.append(("a", tuple((("c", v, caseless and chr(v).isalpha()),) for v in members)))
             elif values is not None and values <= _UPPER and not caseless:
-                atoms.append(("u",))
+                atoms.append(("u", values))
             elif values is not None and values <= _MAILBOX:
-                atoms.append(("m",))
+                atoms.append(("m", _fold(values) if caseless else values))
             else:
-                atoms.append(("x",))
+                chars = _single(op, av, caseless)
+                atoms.append(("x", chars) if chars is not None else ("x",))
         elif op is C.NOT_LITERAL or op is C.ANY:
-            atoms.append(("x",))
+            atoms.append(("x", _single(op, av, caseless)))
         elif op is C.AT:
+            if av in _ANCHORS:
+                atoms.append(("e", frozenset(), _ANCHORS[av]))  # the line's edge only
+            elif av is C.AT_BOUNDARY:
+                atoms.append(("e", _ALL - _WORD, 2))
             continue  # zero width
         elif op in _REPEATS:
             lo, hi, sub = cast("tuple[int, int, Any]", av)
             inner = _flatten(list(sub.data), caseless)
             if lo == 0:
-                short = hi == 1 and 0 < len(inner) <= 3 and not any(a[0] == "o" for a in inner)
+                short = hi == 1 and 0 < len(inner) <= 4
                 atoms.append(("o", tuple(inner)) if short else ("x",))
             elif inner and all(_is_digit(a) for a in inner):
                 atoms.append(("d", lo * sum(_digit_count(a) for a in inner)))
             elif lo == hi == 1:
                 atoms.extend(inner)
+            elif lo == hi and lo * len(inner) <= 16:  # (?: \d{4}){2}: each copy
+                atoms.extend(inner * lo)
             elif len(inner) == 1:
                 atoms.extend([("x",), *inner])  # X+ is X* then X: the last one is next to what follows
             else:
@@ -178,19 +356,21 @@ def _flatten(items: list[tuple[object, object]], caseless: bool) -> list[_Atom]:
             if all(alt and all(_is_digit(a) for a in alt) for alt in alternatives):
                 atoms.append(("d", min(sum(_digit_count(a) for a in alt) for alt in alternatives)))
                 continue
-            prefix = _literals(_trailing_literal(atoms) + [("x",)])
-            choices = [_alternative_literal(prefix[0] if prefix else None, alt) for alt in alternatives]
-            if all(c is not None for c in choices):
-                atoms.append(("s", tuple(c[0] for c in choices), any(c[1] for c in choices)))  # type: ignore[index]
+            edge = _branch_edge(list(av[1]), caseless)  # type: ignore[index]
+            if edge is not None:
+                atoms.append(edge)
                 continue
             # otherwise: whatever each alternative needs, one of them occurs
-            needs = [_choose(alt) for alt in alternatives]
-            if all(n is not None for n in needs):
-                atoms.append(("t", tuple(dict.fromkeys(t for n in needs for t in n))))  # type: ignore[union-attr]
-            else:
-                atoms.append(("x",))
-        elif op is C.ASSERT or op is C.ASSERT_NOT:
+            # (read in its place, with what stands around it, while the
+            # variants stay few: see _variants)
+            atoms.append(("a", tuple(tuple(alt) for alt in alternatives)))
+        elif op is C.ASSERT_NOT:
+            edge = _lookaround_edge(av, caseless)  # type: ignore[arg-type]
+            if edge is not None:
+                atoms.append(edge)
             continue  # zero width (lookarounds occur in rule patterns only)
+        elif op is C.ASSERT:
+            continue
         elif op is getattr(C, "ATOMIC_GROUP", None):
             atoms.extend(_flatten(list(av.data), caseless))  # type: ignore[attr-defined]
         else:
@@ -262,7 +442,9 @@ def _literals(atoms: list[_Atom]) -> list[tuple[bytes, bool]]:
 
 
 def _longest_literal(atoms: list[_Atom]) -> tuple[bytes, bool] | None:
-    found = [lit for lit in _literals(atoms) if len(lit[0]) >= MIN_LITERAL or lit[0] in _RARE]
+    runs = _literals(atoms)
+    found = [lit for lit in runs if len(lit[0]) >= MIN_LITERAL or lit[0] in _RARE]
+    found += [(rare, False) for rare in _RARE for lit in runs if rare in lit[0] and lit[0] != rare]  # `(@`
     return max(found, key=lambda lit: len(lit[0])) if found else None
 
 
@@ -287,17 +469,29 @@ def _options(atoms: list[_Atom]) -> list[tuple[Trigger, ...]]:
     options: list[tuple[Trigger, ...]] = []
     runs = _runs(atoms)
     longest = max((r[0] for r in runs), default=0)
-    if longest >= MIN_DIGITS:
-        options.append((Trigger("digits", digits=min(longest, MAX_DIGITS)),))
-    for (a, _, end), (b, start, _) in pairwise(runs):
+    for length, first, last in runs:
+        if length >= MAX_DIGITS:  # with what the pattern lets stand next to the run
+            shape = _run_shape(_edge(atoms, first - 1, -1), _edge(atoms, last + 1, 1))
+            options.append((shape or Trigger("digits", digits=MAX_DIGITS),))
+    if MIN_DIGITS <= longest < MAX_DIGITS:
+        options.append((Trigger("digits", digits=longest),))
+    for (a, first, end), (b, start, last) in pairwise(runs):
+        if b >= 3 and atoms[end + 1][:2] == ("c", 0x29) and (
+                start == end + 2 or start == end + 3 and _is_separator(atoms[end + 2])):
+            options.append((Trigger("paren"),))  # `(03) 2161 2345`
         if start == end + 2 and _is_separator(atoms[end + 1]):
             sep = atoms[end + 1]
             chars = sep[1] if sep[0] == "p" else bytes([sep[1]])  # the separators the pattern allows there
-            if a >= 4 or b >= 4:
-                options.append((Trigger("groups", chars, digits=4, after=1) if a >= 4
-                                else Trigger("groups", chars, digits=1, after=4),))
-            elif a >= 3 and b >= 3:
-                options.append((Trigger("groups", chars, digits=3, after=3),))
+            shape = _group_shape(a, chars, b, _edge(atoms, first - 1, -1), _edge(atoms, last + 1, 1))
+            if shape is not None:
+                options.append((shape,))
+            elif a >= 4 or b >= 4 or a >= 3 and b >= 3:
+                options.append((Trigger("groups", chars, digits=min(a, 4), after=min(b, 4)),))
+    for i in range(1, len(atoms) - 2):  # GB29 NWBK...: two capitals, then two digits, a token's start
+        if _is_upper(atoms[i]) and _is_upper(atoms[i + 1]) and any(r[1] == i + 2 and r[0] >= 2 for r in runs):
+            left = _edge(atoms, i - 1, -1)
+            if left is not None and left <= _TOKEN_LEFT:
+                options.append((Trigger("code"),))
     for before, at in pairwise(atoms):
         if at[0] == "c" and at[1] == 0x40 and (before[0] in "mud" or before[0] == "c" and before[1] in _MAILBOX):
             options.append((Trigger("mailbox"),))
@@ -316,20 +510,109 @@ def _options(atoms: list[_Atom]) -> list[tuple[Trigger, ...]]:
     return options
 
 
-def _variants(atoms: list[_Atom]) -> list[list[_Atom]]:
-    """The sequence with each optional part present or absent (the optional
-    parts past the first few count as unknown text)."""
+# The bounded digit shapes of the first pass: a fixed few, simple on purpose.
+# Beside the secret rules Hyperscan runs these almost for free, and dozens of
+# shapes with their own character classes at half the cost of the whole first
+# pass (measured). A run starts a token: the line's start or a character that
+# is not a word character, ``.`` (the decimals of a float) or ``-`` (with
+# ``-`` Hyperscan takes 4 times as long: measured), or it follows an
+# upper-case letter (``S1234567D``); it ends the token: the line's end or a
+# character that is not a lower-case letter, digit or ``_`` (hashes,
+# identifiers).
+_TOKEN_LEFT = _ALL - _WORD - {0x2E, 0x2D}
+_UPPER_LEFT = _UPPER
+_RIGHT = _ALL - _WORD | _UPPER
+_GROUP_SEPARATORS = frozenset(b" -")
+
+
+def _run_shape(left: frozenset[int] | None, right: frozenset[int] | None) -> Trigger | None:
+    """The bounded 5-digit shape a run with these neighbours holds, if any."""
+    if right is None or not right <= _RIGHT or left is None:
+        return None
+    for edge in (_TOKEN_LEFT, _UPPER_LEFT):
+        if left <= edge:
+            return Trigger("digits", digits=MAX_DIGITS, left=bytes(sorted(edge)), right=bytes(sorted(_RIGHT)))
+    return None
+
+
+def _group_shape(a: int, separators: bytes, b: int, left: frozenset[int] | None,
+                 right: frozenset[int] | None) -> Trigger | None:
+    """The bounded group shape two runs around a separator hold, if any:
+    ``12-345``, ``1 2345`` (space or hyphen), ``123.456`` or ``12.345.``."""
+    if right is None or not right <= _RIGHT or left is None or not left <= _TOKEN_LEFT:
+        return None
+    if set(separators) == {0x2E} == set(right) and a >= 2 and b >= 3:  # 01.234.567
+        return Trigger("groups", b".", digits=2, after=3, left=bytes(sorted(_TOKEN_LEFT)), right=b".")
+    edges = {"left": bytes(sorted(_TOKEN_LEFT)), "right": bytes(sorted(_RIGHT))}
+    if set(separators) <= _GROUP_SEPARATORS and a >= 2 and b >= 3:
+        return Trigger("groups", bytes(sorted(_GROUP_SEPARATORS)), digits=2, after=3, **edges)
+    if set(separators) <= _GROUP_SEPARATORS and b >= 4:
+        return Trigger("groups", bytes(sorted(_GROUP_SEPARATORS)), digits=1, after=4, **edges)
+    if a >= 3 and b >= 3:
+        return Trigger("groups", b" -.", digits=3, after=3, **edges)
+    return None
+
+
+def _edge(atoms: list[_Atom], i: int, side: int) -> frozenset[int] | None:
+    """What may stand at ``atoms[i]``, next to a run of digits (None: any)."""
+    chars = _edge_chars(atoms, i, side)
+    return frozenset(chars) if chars is not None else None
+
+
+def _edge_chars(atoms: list[_Atom], i: int, side: int) -> bytes | None:
+    """The characters that may stand at ``atoms[i]``; None: any (or unknown)."""
+    if not 0 <= i < len(atoms):
+        return None  # the rule's match may start or end anywhere
+    atom = atoms[i]
+    if atom[0] == "e":
+        return bytes(sorted(atom[1])) if atom[2] in (side, 0, 2) else None
+    if atom[0] == "c":
+        return bytes(sorted(_fold(frozenset({atom[1]})) if atom[2] else {atom[1]}))
+    if atom[0] == "p":
+        return bytes(atom[1])
+    if atom[0] == "u" and len(atom) == 1:
+        return bytes(sorted(_UPPER))
+    if atom[0] in "mux" and len(atom) > 1 and atom[1] is not None:  # one character of a class
+        return bytes(sorted(atom[1]))
+    return None
+
+
+def _variants(atoms: list[_Atom] | tuple[_Atom, ...]) -> list[list[_Atom]]:
+    """The sequence with each optional part present or absent and each branch
+    as each of its alternatives (past the first few variants, an optional
+    part counts as unknown text and a branch as what all its alternatives
+    need, read apart from their neighbours)."""
     variants: list[list[_Atom]] = [[]]
-    for atom in atoms:
-        if atom[0] == "o":
-            if len(variants) * 2 <= _MAX_VARIANTS:
-                variants = [v + extra for v in variants for extra in (list(atom[1]), [])]
-            else:
-                variants = [v + [("x",)] for v in variants]
-        else:
-            for v in variants:
-                v.append(atom)
+    for i, atom in enumerate(atoms):
+        if atom[0] == "o" or atom[0] == "a":
+            alternatives = (atom[1], ()) if atom[0] == "o" else atom[1]
+            choices = [v for alt in alternatives for v in _variants(alt)]
+            if len(variants) * len(choices) <= _MAX_VARIANTS:
+                variants = [v + choice for v in variants for choice in choices]
+                continue
+            atom = ("x",) if atom[0] == "o" else _branch_needs(atom[1], atoms[i - 1] if i else None,
+                                                                 atoms[i + 1] if i + 1 < len(atoms) else None)
+        for v in variants:
+            v.append(atom)
     return variants
+
+
+def _branch_needs(alternatives: tuple[tuple[_Atom, ...], ...], before: _Atom | None, after: _Atom | None) -> _Atom:
+    """What a branch needs when its alternatives are not variants of their
+    own: one of what each alternative needs, read with the edge atoms
+    around the branch (so a run in it keeps its edges)."""
+    edges = "ecpu"
+    lead = [before] if before is not None and before[0] in edges else []
+    tail = [after] if after is not None and after[0] in edges else []
+    needs = [_choose(lead + list(alt) + tail) for alt in alternatives]
+    if all(n is not None for n in needs):
+        return ("t", tuple(dict.fromkeys(t for n in needs for t in n)))  # type: ignore[union-attr]
+    return ("x",)
+
+
+def merge(triggers: Iterable[Trigger]) -> list[Trigger]:
+    """The distinct triggers (their edges are canonical already: see ``EDGES``)."""
+    return list(dict.fromkeys(triggers))
 
 
 def cost(option: Iterable[Trigger]) -> tuple[int, int]:
