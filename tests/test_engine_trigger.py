@@ -81,8 +81,8 @@ PATTERNS = [
     (r"(?<![\w.-])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?![\w-])", "code"),  # GB29 NWBK ...
     (r"(?<![\w.-])\d{2}\.\d{3}\.\d{3}\.\d-\d{3}\.\d{3}(?![\w@+-])", "<groups2.3>"),  # 01.234.567.8-...
     # a class of two characters is read as two literals: `service_no`, not `service`
-    (r"\b(?:army|service)[ _](?:no|num)\b", "army no | army num | army_no | army_num | service no | "
-                                              "service num | service_no | service_num"),
+    (r"\b(?:army|service)[ _](?:no|num)\b",
+     "army no | army num | army_no | army_num | service no | service num | service_no | service_num"),
     (r"[a-z]+@[a-z]+\.com", "mailbox"),  # rarer than the longest literal
     (r"[a-z]+@[a-z]+", "mailbox"),
     (r"[<(]@[a-z]+", "@"),
@@ -135,7 +135,8 @@ def test_every_positive_example_holds_its_rules_trigger(pii_rules) -> None:  # t
 
 
 _PIECES = st.sampled_from(["0", "1", "9", "12", "123", "1234", "12345", "-", " ", ".", "/", "+", "(", ")",
-                           "+60", "S", "T", "A", "Z", "a", "@", "x.com", "bin", "Jalan ", "IC ", "\t", ","])
+                           "+60", "S", "T", "A", "Z", "a", "f", "_", "@", "x.com", "bin", "Jalan ", "IC ", "\t",
+                           ",", "GB", "NWBK", "service_no ", "Encik "])
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -205,3 +206,54 @@ def test_a_named_separator_is_kept_in_the_trigger() -> None:
     (either,) = pattern_triggers(r"\d{4}[ -][A-Z]") or ()
     assert re.search(named.expression()[0], b"ssm 201901-A") and not re.search(named.expression()[0], b"x = 1.2345E")
     assert re.search(either.expression()[0], b"ssm 1234 A")
+
+
+@pytestmark_hs
+def test_bounded_shapes_skip_hashes_and_floats() -> None:
+    """The line trigger fires on a run that starts a token and ends before a
+    non-word character, not on the digits inside a hash or a float's decimals
+    (most 5-digit runs in code): those lines get no second pass."""
+    import hyperscan
+
+    from dlp.engine import hs
+
+    ruleset = load_ruleset(Selection(enable_packs=("all",)))
+    expressions, _, kinds = hs._plan(ruleset)
+    (line,) = [e for (e, _f), kind in zip(expressions, kinds) if kind == hs.LINE_TRIGGER]
+    db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    db.compile(expressions=[line], ids=[0], elements=1, flags=[hyperscan.HS_FLAG_MULTILINE])
+
+    def fires(text: bytes) -> bool:
+        found: list[int] = []
+        db.scan(text, match_event_handler=lambda *a: found.append(1))
+        return bool(found)
+
+    for quiet in (b'"AWS::EC2::KeyPair": "349deb28f79434e4",', b"    0.20924776504163751585,",
+                  b"x = mpf('0.66549886179739128256269617407313625')", b"0xa8800000a8c6,", b"v = 1.23456"):
+        assert not fires(quiet), quiet
+    for loud in (b"nric = 900101145677", b"IC: 900101-14-5677", b"tel 012-345 6789", b"(03) 2161 2345",
+                 b"card 4111 1111 1111 1111", b"S1234567D", b"GB29 NWBK 6016",
+                 b"x = 12345"):
+        assert fires(loud), loud
+
+
+@pytestmark_hs
+def test_a_rule_with_a_rare_context_is_read_only_when_a_context_word_opens_the_document() -> None:
+    """Dates of birth (no trigger; context required): their shapes are read
+    over a document only when a birth word is in it; same findings as the
+    reference engine either way."""
+    from dlp.engine import hs
+
+    ruleset = load_ruleset(Selection(enable_packs=("all",)))
+    _, groups, kinds = hs._plan(ruleset)
+    index = {rule.id: i for i, rule in enumerate(ruleset.rules)}
+    late = {i for g, kind in enumerate(kinds) if kind == hs.OPENER for i in groups[g]}
+    assert index["date-of-birth"] in late
+    assert index["public-ip-address"] not in late  # `host`, `user`: its openers would fire everywhere
+    matcher = ruleset.matcher("hyperscan")
+    dates = b"released = '1990-03-15'\nupdated = '2001-07-04'\n"
+    assert index["date-of-birth"] not in matcher.spans(dates)
+    key = lambda fs: [(f.rule_id, f.start, f.end) for f in fs]
+    for blob in (dates, b"dob = '1990-03-15'\n" + dates, dates + b"# tarikh lahir pelanggan\n"):
+        assert key(scan(blob, ruleset, engine="hyperscan")) == key(scan(blob, ruleset, engine="python"))
+    assert "date-of-birth" in {f.rule_id for f in scan(b"dob = '1990-03-15'\n", ruleset, engine="hyperscan")}

@@ -1,6 +1,9 @@
-"""Hyperscan matcher: every rule compiled once (a first pass over each document,
-a second over the lines holding a personal-data trigger, document gates),
-cached on disk by content hash."""
+"""Hyperscan matcher: every rule compiled once, cached on disk by content hash.
+Each document is read by the first pass (the secret rules, personal-data
+shapes without a trigger, literal triggers, openers) and the line trigger
+(personal-data digit shapes); then, as needed, the second pass over the lines
+holding a trigger, the late pass over a document a rare context word opened,
+and the document gates (see :func:`_plan`)."""
 from __future__ import annotations
 
 import json

@@ -7,11 +7,24 @@ almost no line can hold one. This module reads a rule's regex
 (:func:`pattern_triggers`) or a database expression
 (:func:`expression_triggers`) with Python's own regex parser and returns
 something every match of it implies on its line, from a small vocabulary that
-Hyperscan finds almost for free (:class:`Trigger`): a run of up to 5 digits,
-two digit groups around the separator the pattern allows there (``1234-5``,
-``123 456``), ``1234-A``, a mailbox character before ``@``, or a literal
-(caseless when the pattern is). Optional parts are read both ways; a branch
-needs what each of its alternatives needs.
+Hyperscan finds almost for free (:class:`Trigger`):
+
+- a run of 5 digits, or two digit groups around a separator (``12-345``,
+  ``1 2345``, ``123.456``), *bounded*: the pattern says what may stand next to
+  the run (a lookbehind ``(?<![\\w.-])``, a consumed boundary
+  ``(?:^|[^\\w.-])``, a lookahead, ``\\b``, a literal, a capital), and when
+  that is a token's edge on both sides the shape carries it (see
+  :func:`_run_shape`). Most 5-digit runs in code sit inside hashes and floats' decimals:
+  bounded runs are on a tenth of the lines any run is on;
+- ``1234-A``, ``(03) 2161`` (a closing parenthesis between groups), ``GB29``
+  (two capitals and two digits starting a token), a mailbox character before
+  ``@``;
+- a literal (caseless when the pattern is), unless it is a word common in
+  code (``service``, ``name:``).
+
+Optional parts, branches and classes of two characters (``[ _]``) are read as
+variants, each with what stands around it, while the variants stay few;
+past that a branch needs what each of its alternatives needs on its own.
 
 The matcher (dlp/engine/hs.py) then scans whole documents for the triggers
 only, and runs the shapes on the lines where one fired. That is exact, not an
@@ -105,7 +118,7 @@ class Trigger:
 
     @property
     def tight(self) -> bool:
-        """Whether both edges of a digit shape are known (see ``EDGES``)."""
+        """Whether both edges of a digit shape are known (see :func:`_run_shape`)."""
         return self.left is not None and self.right is not None
 
     @property
@@ -197,11 +210,11 @@ _REPEATS = (C.MAX_REPEAT, C.MIN_REPEAT) + ((C.POSSESSIVE_REPEAT,) if hasattr(C, 
 # Flat atoms of a sequence: ("c", byte, caseless) one literal byte;
 # ("d", n) at least n consecutive digits; ("p", chars) one separator of " ./-";
 # ("u", chars) one upper-case ASCII letter; ("m", chars) one character of a
-# mailbox name; ("x", chars) one other character; ("e", ...) an edge (below);
-# ("a", alternatives) a branch;
-# ("o", atoms) an optional short sequence; ("s", literals, caseless) one of
-# these literal strings; ("t", triggers) a branch whose alternatives need one
-# of these triggers each; ("x",) anything else (breaks runs and literals).
+# mailbox name; ("x", chars) one other character, ("x",) unknown text (either
+# breaks runs and literals); ("e", allowed, side) an edge (below); ("o",
+# atoms) an optional short sequence; ("a", alternatives) a branch (or a class
+# of two characters); ("t", triggers) a branch read apart from its
+# neighbours, whose alternatives need one of these triggers each.
 _Atom = tuple
 
 
@@ -277,7 +290,7 @@ def _lookaround_edge(av: tuple[int, P.SubPattern], caseless: bool) -> _Atom | No
         else [items]
     excluded: set[int] = set()
     for alt in alternatives:
-        chars = _single(*alt[0], caseless) if len(alt) == 1 else None
+        chars = _single(alt[0][0], alt[0][1], caseless) if len(alt) == 1 else None
         if chars is not None:
             excluded.update(chars)
     return ("e", _ALL - excluded, -1 if direction < 0 else 1) if excluded else None
@@ -293,7 +306,7 @@ def _branch_edge(alternatives: list[P.SubPattern], caseless: bool) -> _Atom | No
             return None
         if items[0][0] is C.AT:
             continue
-        chars = _single(*items[0], caseless)
+        chars = _single(items[0][0], items[0][1], caseless)
         if chars is None:
             return None
         allowed.update(chars)
@@ -376,37 +389,6 @@ def _flatten(items: list[tuple[object, object]], caseless: bool) -> list[_Atom]:
         else:
             atoms.append(("x",))  # back-references, conditionals: unknown text
     return atoms
-
-
-def _trailing_literal(atoms: list[_Atom]) -> list[_Atom]:
-    """The literal bytes ``atoms`` certainly end with."""
-    i = len(atoms)
-    while i and atoms[i - 1][0] == "c":
-        i -= 1
-    return atoms[i:]
-
-
-def _alternative_literal(prefix: tuple[bytes, bool] | None, alt: list[_Atom]) -> tuple[bytes, bool] | None:
-    """The longest literal an alternative of a branch guarantees, counting the
-    literal just before the branch (Python's parser factors ``jalan|jln`` into
-    ``j(?:alan|ln)``)."""
-    if any(a[0] == "o" for a in alt):
-        return None
-    best = _longest_literal(alt)
-    if prefix is not None:
-        lead: list[_Atom] = []
-        for atom in alt:
-            if atom[0] != "c":
-                break
-            lead.append(atom)
-        if lead:
-            text, case = _literals(lead)[0]
-            joined = ((prefix[0] + text).lower() if case or prefix[1] else prefix[0] + text, case or prefix[1])
-        else:
-            joined = prefix
-        if len(joined[0]) >= MIN_LITERAL and (best is None or len(joined[0]) > len(best[0])):
-            best = joined
-    return best
 
 
 def _is_digit(atom: _Atom) -> bool:
@@ -503,9 +485,7 @@ def _options(atoms: list[_Atom]) -> list[tuple[Trigger, ...]]:
     if literal is not None:
         options.append((Trigger("literal", literal[0], caseless=literal[1]),))
     for atom in atoms:
-        if atom[0] == "s" and all(len(text) >= MIN_LITERAL or text in _RARE for text in atom[1]):
-            options.append(tuple(dict.fromkeys(Trigger("literal", t, caseless=atom[2]) for t in atom[1])))
-        elif atom[0] == "t":
+        if atom[0] == "t":
             options.append(atom[1])
     return options
 
@@ -543,14 +523,17 @@ def _group_shape(a: int, separators: bytes, b: int, left: frozenset[int] | None,
         return None
     if set(separators) == {0x2E} == set(right) and a >= 2 and b >= 3:  # 01.234.567
         return Trigger("groups", b".", digits=2, after=3, left=bytes(sorted(_TOKEN_LEFT)), right=b".")
-    edges = {"left": bytes(sorted(_TOKEN_LEFT)), "right": bytes(sorted(_RIGHT))}
+    shape = None
     if set(separators) <= _GROUP_SEPARATORS and a >= 2 and b >= 3:
-        return Trigger("groups", bytes(sorted(_GROUP_SEPARATORS)), digits=2, after=3, **edges)
-    if set(separators) <= _GROUP_SEPARATORS and b >= 4:
-        return Trigger("groups", bytes(sorted(_GROUP_SEPARATORS)), digits=1, after=4, **edges)
-    if a >= 3 and b >= 3:
-        return Trigger("groups", b" -.", digits=3, after=3, **edges)
-    return None
+        shape = (bytes(sorted(_GROUP_SEPARATORS)), 2, 3)
+    elif set(separators) <= _GROUP_SEPARATORS and b >= 4:
+        shape = (bytes(sorted(_GROUP_SEPARATORS)), 1, 4)
+    elif a >= 3 and b >= 3:
+        shape = (b" -.", 3, 3)
+    if shape is None:
+        return None
+    return Trigger("groups", shape[0], digits=shape[1], after=shape[2], left=bytes(sorted(_TOKEN_LEFT)),
+                   right=bytes(sorted(_RIGHT)))
 
 
 def _edge(atoms: list[_Atom], i: int, side: int) -> frozenset[int] | None:
@@ -611,7 +594,8 @@ def _branch_needs(alternatives: tuple[tuple[_Atom, ...], ...], before: _Atom | N
 
 
 def merge(triggers: Iterable[Trigger]) -> list[Trigger]:
-    """The distinct triggers (their edges are canonical already: see ``EDGES``)."""
+    """The distinct triggers (the edges of digit shapes are a fixed few
+    already: see :func:`_run_shape`)."""
     return list(dict.fromkeys(triggers))
 
 
