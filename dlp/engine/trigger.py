@@ -17,8 +17,8 @@ Hyperscan finds almost for free (:class:`Trigger`):
   :func:`_run_shape`). Most 5-digit runs in code sit inside hashes and floats' decimals:
   bounded runs are on a tenth of the lines any run is on;
 - ``1234-A``, ``(03) 2161`` (a closing parenthesis between groups), ``GB29``
-  (two capitals and two digits starting a token), a mailbox character before
-  ``@``;
+  (two capitals and two digits starting a token), ``1.2.3.4`` (four runs
+  apart by dots, starting a token), a mailbox character before ``@``;
 - a literal (caseless when the pattern is), unless it is a word common in
   code (``service``, ``name:``).
 
@@ -72,7 +72,7 @@ _SPACE = frozenset(b" \t\n\r\f\v")
 @record
 class Trigger:
     kind: str  # "digits", "groups" (1234-5), "suffix" (1234-A), "paren" (3) 123),
-    # "code" (GB29), "mailbox" (x@) or "literal"
+    # "code" (GB29), "quad" (1.2.3.4), "mailbox" (x@) or "literal"
     value: bytes = b""  # the literal (lower case when caseless)
     digits: int = 0  # digits: the run; groups: digits before the separator
     after: int = 0  # groups: digits after the separator
@@ -95,6 +95,8 @@ class Trigger:
             return b"[0-9]{%d}%s[A-Z]" % (self.digits, _char_class(self.value)), False
         if self.kind == "mailbox":
             return b"[A-Za-z0-9._%+-]@", False
+        if self.kind == "quad":
+            return b"(?:^|[^A-Za-z0-9_.\\x2d])[0-9]+\\.[0-9]+\\.[0-9]+\\.[0-9]", False
         if self.kind == "code":
             return b"(?:^|[^A-Za-z0-9_.\\x2d])[A-Z]{2}[0-9]{2}", False
         if self.kind == "paren":
@@ -138,7 +140,7 @@ class Trigger:
             return {4: 3}.get(self.digits, 4)
         if self.kind == "groups":
             return 0 if self.tight else 2
-        if self.kind in ("mailbox", "paren", "code"):
+        if self.kind in ("mailbox", "paren", "code", "quad"):
             return 0
         if self.kind == "suffix":
             return 1
@@ -366,8 +368,9 @@ def _flatten(items: list[tuple[object, object]], caseless: bool) -> list[_Atom]:
             atoms.extend(_flatten(list(sub.data), case))
         elif op is C.BRANCH:
             alternatives = [_flatten(list(alt.data), caseless) for alt in av[1]]  # type: ignore[index]
-            if all(alt and all(_is_digit(a) for a in alt) for alt in alternatives):
-                atoms.append(("d", min(sum(_digit_count(a) for a in alt) for alt in alternatives)))
+            if all(any(_is_digit(a) for a in alt) and all(_is_digit(a) or _optional_digits(a) for a in alt)
+                   for alt in alternatives):  # `25[0-5]|1\d\d|[1-9]?\d`: a run of at least 1 digit
+                atoms.append(("d", min(sum(_digit_count(a) for a in alt if _is_digit(a)) for alt in alternatives)))
                 continue
             edge = _branch_edge(list(av[1]), caseless)  # type: ignore[index]
             if edge is not None:
@@ -393,6 +396,10 @@ def _flatten(items: list[tuple[object, object]], caseless: bool) -> list[_Atom]:
 
 def _is_digit(atom: _Atom) -> bool:
     return atom[0] == "d" or atom[0] == "c" and atom[1] in _DIGITS
+
+
+def _optional_digits(atom: _Atom) -> bool:
+    return atom[0] == "o" and all(_is_digit(a) for a in atom[1])
 
 
 def _is_separator(atom: _Atom) -> bool:
@@ -469,6 +476,12 @@ def _options(atoms: list[_Atom]) -> list[tuple[Trigger, ...]]:
                 options.append((shape,))
             elif a >= 4 or b >= 4 or a >= 3 and b >= 3:
                 options.append((Trigger("groups", chars, digits=min(a, 4), after=min(b, 4)),))
+    for k in range(len(runs) - 3):  # 175.139.12.44: four runs apart by dots, a token's start
+        quad = runs[k:k + 4]
+        if all(nxt[1] == cur[2] + 2 and atoms[cur[2] + 1][:2] == ("c", 0x2E) for cur, nxt in pairwise(quad)):
+            left = _edge(atoms, quad[0][1] - 1, -1)
+            if left is not None and left <= _TOKEN_LEFT:
+                options.append((Trigger("quad"),))
     for i in range(1, len(atoms) - 2):  # GB29 NWBK...: two capitals, then two digits, a token's start
         if _is_upper(atoms[i]) and _is_upper(atoms[i + 1]) and any(r[1] == i + 2 and r[0] >= 2 for r in runs):
             left = _edge(atoms, i - 1, -1)
