@@ -66,6 +66,9 @@ def has_context(data: bytes, start: int, end: int, context: Context) -> bool:
         # rows, columns or statements describe other values.
         return bool(regex.search(normalise(column)))
     w = context.window
+    region = data[max(0, start - 4 * w - 4):end + 4 * w + 4].decode("utf-8", "replace").lower().replace("_", "")
+    if not any(word in region for word in _squashed(context.words)):
+        return False  # no word anywhere near, whatever the boundaries (most candidates: ~5 µs, not ~35)
     # Each window keeps one more character on each side, seen only by the word
     # boundary checks: a word cut in half by the window's far edge
     # (`repub|lic_key`) is not the word `ic`, nor is a word glued to the value
@@ -77,6 +80,15 @@ def has_context(data: bytes, start: int, end: int, context: Context) -> bool:
     last = data[max(0, end - 4):end].decode("utf-8", "replace")[-1:]
     return (_search_inside(regex, before[-(w + 1):-w] if len(before) > w else "", before[-w:], first)
             or _search_inside(regex, last, after[:w], after[w:w + 1]))
+
+
+@lru_cache(maxsize=4096)
+def _squashed(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The words lower-cased without ``_``: each occurs so in the lower-cased
+    text around a value, with its ``_`` removed, wherever :func:`normalise`
+    could make it appear (normalising only lower-cases and puts ``_``
+    between a camelCase step), so a text holding none of them holds no word."""
+    return tuple(dict.fromkeys(w.lower().replace("_", "") for w in words))
 
 
 def _search_inside(regex: re.Pattern[str], lead: str, window: str, trail: str) -> bool:

@@ -61,3 +61,24 @@ def test_has_context_uses_the_column_name() -> None:
     email = Context(words=("email",), window=64, required=True)
     assert has_context(data, start, start + 12, nric)
     assert not has_context(data, start, start + 12, email)
+
+
+# text, word, whether the word is context for the value 900101-14-5677: the
+# quick look for a word near the value (lower case, `_` removed) lets through
+# every way normalising can make the word appear, and nothing is decided by it
+# but its absence
+NEAR = [
+    ("customerNric = '900101-14-5677'", "nric", True),  # camelCase step
+    ("CUSTOMER_NRIC = '900101-14-5677'", "customer_nric", True),
+    ("customerNric = '900101-14-5677'", "customer_nric", True),  # the `_` comes from the step
+    ("NGÀY SINH: 900101-14-5677", "ngày sinh", True),  # non-ASCII upper case
+    ("pic9001 = '900101-14-5677'", "ic", False),  # there, but not a word
+    ("value = '900101-14-5677'", "nric", False),
+]
+
+
+@pytest.mark.parametrize(("text", "word", "expected"), NEAR)
+def test_context_words_near_the_value(text: str, word: str, expected: bool) -> None:
+    data = text.encode()
+    start = data.index(b"900101")
+    assert has_context(data, start, start + 14, Context(words=(word,), window=32, required=True)) is expected
