@@ -206,14 +206,14 @@ def _plan(ruleset: Ruleset) -> tuple[list[tuple[bytes, int]], list[list[int]], l
     - ``gate``: document gates, scanned only when rules with gates have more
       than a few candidate lines (see :meth:`HyperscanMatcher.spans`);
     - ``late``/``opener``: personal-data rules with no trigger but a required
-      context (dates of birth, IP addresses, UEN...): their context words'
-      gates are ``opener`` entries of the first pass, and their shapes are
-      read over the whole document only when one of those fired (a
-      document without any of a rule's context words cannot hold a finding
-      of it, see dlp/engine/gate.py). Not for a rule with a context word
-      common in code (``user``, ``host``: the IP address rules), whose
-      openers would fire in most documents. A shape shared with rules that
-      have a trigger is in both the second pass and this one.
+      context (dates of birth, UEN, passports): their context words' gates
+      are ``opener`` entries of the first pass, and their shapes are read
+      over the whole document only when one of those fired (a document
+      without any of a rule's context words cannot hold a finding of it,
+      see dlp/engine/gate.py). Not for a rule with a context word common in
+      code (``user``, ``host``: the IP address rules), whose openers would
+      fire in most documents. A shape shared with rules that have a trigger
+      is in both the second pass and this one.
     """
     from dlp.engine.trigger import line_trigger, merge
 
@@ -302,10 +302,11 @@ _PASSES = ((SPAN, WHOLE, TRIGGER, OPENER), (LINE_TRIGGER,), (RESCAN,), (GATE,), 
 
 def _database(ruleset: Ruleset) -> tuple[list[hyperscan.Database | None], list[bytes], list[list[int]], list[str]]:
     """(the databases every document is read with: the first pass and the
-    line trigger, None when empty; the serialised rescan, gate and late databases, loaded only
-    when a document needs them (b"": none); rules of each entry; kind of
-    each entry), from the cache when this ruleset was compiled before: a
-    cold process then neither compiles nor even derives the expressions."""
+    line trigger, None when empty; the serialised rescan, gate and late
+    databases, loaded only when a document needs them (b"": none); rules of
+    each entry; kind of each entry), from the cache when this ruleset was
+    compiled before: a cold process then neither compiles nor even derives
+    the expressions."""
     key = sha256(_FORMAT + ruleset.hash.encode() + str(hyperscan.__version__).encode()).hexdigest()[:32]
     path = cache_dir() / f"hs-{key}.db"
     try:
