@@ -257,3 +257,17 @@ def test_a_rule_with_a_rare_context_is_read_only_when_a_context_word_opens_the_d
     for blob in (dates, b"dob = '1990-03-15'\n" + dates, dates + b"# tarikh lahir pelanggan\n"):
         assert key(scan(blob, ruleset, engine="hyperscan")) == key(scan(blob, ruleset, engine="python"))
     assert "date-of-birth" in {f.rule_id for f in scan(b"dob = '1990-03-15'\n", ruleset, engine="hyperscan")}
+
+
+@pytestmark_hs
+def test_each_late_rule_is_read_with_its_own_database() -> None:
+    """A document a UEN word opens is read for UEN numbers, not for dates of
+    birth (whose shapes cost the most)."""
+    ruleset = load_ruleset(Selection(enable_packs=("all",)))
+    index = {rule.id: i for i, rule in enumerate(ruleset.rules)}
+    matcher = ruleset.matcher("hyperscan")
+    matcher._late_dbs.clear()  # type: ignore[attr-defined]
+    matcher.spans(b"company registration no 201912345K\nreleased 1990-03-15\n")
+    assert set(matcher._late_dbs) == {index["sg-uen"]}  # type: ignore[attr-defined]
+    matcher.spans(b"dob 1990-03-15\n")  # a birth word: both date-of-birth rules (CE and Buddhist era)
+    assert set(matcher._late_dbs) == {index[i] for i in ("sg-uen", "date-of-birth", "th-date-of-birth-be")}  # type: ignore[attr-defined]

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from dlp.engine.trigger import Trigger
     from dlp.ruleset import Rule, Ruleset
 
-_FORMAT = b"dlp-hs-26"
+_FORMAT = b"dlp-hs-27"
 _BASE_FLAGS = hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_ALLOWEMPTY
 
 
@@ -244,6 +244,16 @@ def _plan(ruleset: Ruleset) -> tuple[list[tuple[bytes, int]], list[list[int]], l
         expressions_.append(expressions_[g])
         groups.append(list(groups[g]))
         kinds.append(LATE)
+    # each late rule its own database: a document a UEN word opens is not read
+    # for dates of birth (an entry of several late rules is in each one's)
+    for g in range(len(kinds)):
+        if kinds[g] == LATE:
+            owners = [i for i in groups[g] if i in late]
+            kinds[g] = f"{LATE}:{owners[0]}"
+            for i in owners[1:]:
+                expressions_.append(expressions_[g])
+                groups.append(list(groups[g]))
+                kinds.append(f"{LATE}:{i}")
     opener_flags = hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_SINGLEMATCH
     openers: dict[tuple[bytes, int], list[int]] = {}
     for i in sorted(late):
@@ -297,16 +307,22 @@ def _compile_kinds(expressions_: list[tuple[bytes, int]], kinds: list[str], want
 # secret rules and the personal-data shapes without a trigger, Hyperscan runs
 # it at about twice the cost it has alone (measured: 0.13 against 0.25 s over
 # the 67 MB of bench_scan.py).
-_PASSES = ((SPAN, WHOLE, TRIGGER, OPENER), (LINE_TRIGGER,), (RESCAN,), (GATE,), (LATE,))
+_PASSES = ((SPAN, WHOLE, TRIGGER, OPENER), (LINE_TRIGGER,), (RESCAN,), (GATE,))
 
 
-def _database(ruleset: Ruleset) -> tuple[list[hyperscan.Database | None], list[bytes], list[list[int]], list[str]]:
+def _late_passes(kinds: list[str]) -> list[tuple[str, ...]]:
+    """One pass per late rule (``late:<rule index>``), after the fixed ones."""
+    return [(kind,) for kind in sorted({k for k in kinds if k.startswith(LATE + ":")})]
+
+
+def _database(ruleset: Ruleset) -> tuple[list[hyperscan.Database | None], list[bytes], dict[int, bytes],
+                                        list[list[int]], list[str]]:
     """(the databases every document is read with: the first pass and the
-    line trigger, None when empty; the serialised rescan, gate and late
-    databases, loaded only when a document needs them (b"": none); rules of
-    each entry; kind of each entry), from the cache when this ruleset was
-    compiled before: a cold process then neither compiles nor even derives
-    the expressions."""
+    line trigger, None when empty; the serialised rescan and gate databases,
+    loaded only when a document needs them (b"": none); the serialised late
+    database of each late rule; rules of each entry; kind of each entry),
+    from the cache when this ruleset was compiled before: a cold process then
+    neither compiles nor even derives the expressions."""
     key = sha256(_FORMAT + ruleset.hash.encode() + str(hyperscan.__version__).encode()).hexdigest()[:32]
     path = cache_dir() / f"hs-{key}.db"
     try:
@@ -318,15 +334,18 @@ def _database(ruleset: Ruleset) -> tuple[list[hyperscan.Database | None], list[b
         for length in meta["sizes"]:
             parts.append(blob[offset:offset + length])
             offset += length
-        if len(parts) != len(_PASSES) or offset != len(blob):
+        passes = _PASSES + tuple(_late_passes(meta["kinds"]))
+        if len(parts) != len(passes) or offset != len(blob):
             raise ValueError("truncated")
         every = [hyperscan.loadb(part, hyperscan.HS_MODE_BLOCK) if part else None for part in parts[:2]]
-        return every, parts[2:], meta["groups"], meta["kinds"]
+        lates = {int(kind.partition(":")[2]): part for (kind,), part in zip(passes[len(_PASSES):], parts[len(_PASSES):])}
+        return every, parts[2:len(_PASSES)], lates, meta["groups"], meta["kinds"]
     except (OSError, ValueError, KeyError, TypeError, hyperscan.error):  # type: ignore[attr-defined]
         pass  # a missing or corrupt cache is only a miss
     expressions_, groups, kinds = _plan(ruleset)
+    passes = _PASSES + tuple(_late_passes(kinds))
     try:
-        dbs = [_compile_kinds(expressions_, kinds, wanted) for wanted in _PASSES]
+        dbs = [_compile_kinds(expressions_, kinds, wanted) for wanted in passes]
     except hyperscan.error:  # type: ignore[attr-defined]
         for rule in ruleset.rules:
             try:
@@ -337,7 +356,8 @@ def _database(ruleset: Ruleset) -> tuple[list[hyperscan.Database | None], list[b
     blobs = [hyperscan.dumpb(db) if db is not None else b"" for db in dbs]
     meta_bytes = json.dumps({"groups": groups, "kinds": kinds, "sizes": [len(b) for b in blobs]}).encode()
     store_atomic(path, len(meta_bytes).to_bytes(4, "big") + meta_bytes + b"".join(blobs))
-    return dbs[:2], blobs[2:], groups, kinds
+    lates = {int(kind.partition(":")[2]): part for (kind,), part in zip(passes[len(_PASSES):], blobs[len(_PASSES):])}
+    return dbs[:2], blobs[2:len(_PASSES)], lates, groups, kinds
 
 
 # Up to this many candidate lines of rules with document gates, the gates are
@@ -354,12 +374,12 @@ class HyperscanMatcher:
     def __init__(self, ruleset: Ruleset) -> None:
         self._multiline = [rule.multiline for rule in ruleset.rules]
         self._keywords = [tuple(k.encode("utf-8") for k in rule.keywords) for rule in ruleset.rules]
-        (self._db, self._line_db), (self._rescan_blob, self._gate_blob, self._late_blob), self._groups, kinds = \
+        (self._db, self._line_db), (self._rescan_blob, self._gate_blob), self._late_blobs, self._groups, kinds = \
             _database(ruleset)
         # loaded on first use: a prompt without digits or names needs none
         self._rescan_db: hyperscan.Database | None = None
         self._gate_db: hyperscan.Database | None = None
-        self._late_db: hyperscan.Database | None = None
+        self._late_dbs: dict[int, hyperscan.Database] = {}
         self._kind = kinds
         # rule index -> its gate expressions: the rule has no spans in a document where none fired
         self._gated_rules = frozenset(i for g, kind in enumerate(kinds) if kind == GATE for i in self._groups[g])
@@ -387,10 +407,11 @@ class HyperscanMatcher:
             self._gate_db = hyperscan.loadb(self._gate_blob, hyperscan.HS_MODE_BLOCK)
         return self._gate_db
 
-    def _late_database(self) -> hyperscan.Database | None:
-        if self._late_db is None and self._late_blob:
-            self._late_db = hyperscan.loadb(self._late_blob, hyperscan.HS_MODE_BLOCK)
-        return self._late_db
+    def _late_database(self, rule: int) -> hyperscan.Database | None:
+        db = self._late_dbs.get(rule)
+        if db is None and self._late_blobs.get(rule):
+            db = self._late_dbs[rule] = hyperscan.loadb(self._late_blobs[rule], hyperscan.HS_MODE_BLOCK)
+        return db
 
     def spans(self, data: bytes) -> dict[int, list[tuple[int, int]]]:
         if not data or (self._db is None and self._line_db is None):
@@ -445,11 +466,13 @@ class HyperscanMatcher:
                 rescan_db.scan(data, match_event_handler=on_match, scratch=self._get_scratch(rescan_db))
             else:
                 self._rescan(data, triggered, hits)
-        late_db = self._late_database() if opened_late else None
-        if late_db is not None:
-            # the late shapes, over the whole document; spans of a rule none
-            # of whose openers fired are dropped (_rule_spans)
-            late_db.scan(data, match_event_handler=on_match, scratch=self._get_scratch(late_db))
+        # the shapes of each late rule an opener fired for, over the whole
+        # document (a shared entry's spans for other rules are dropped in
+        # _rule_spans when none of their openers fired)
+        for rule in sorted({i for g in opened_late for i in self._groups[g]}):
+            late_db = self._late_database(rule)
+            if late_db is not None:
+                late_db.scan(data, match_event_handler=on_match, scratch=self._get_scratch(late_db))
         gated_lines = sum(len(lines) for g, lines in hits.items() if self._needs_gates[g])
         if gated_lines <= _FEW_GATED:
             # a handful of lines: the scanner's own context check on them costs
