@@ -177,7 +177,8 @@ def test_prefilter_snapshot_covers_every_positive_example() -> None:
     matcher.spans(b"dob = '1990-03-15'\nuen 201912345K company\n")  # late databases loaded on demand
     state = fastpath._encode_matcher(matcher)
     assert state is not None, "the core matcher holds state the snapshot cannot store"
-    assert state["attrs"]["_late_dbs"] == {}  # loaded again from the blobs when needed
+    assert matcher._loaded  # type: ignore[attr-defined]
+    assert state["attrs"]["_loaded"] == {}  # loaded again from the blobs when needed
     state = marshal.loads(marshal.dumps((state["attrs"], state["dbs"])))
     rebuilt = fastpath.rebuild_matcher(f"{type(matcher).__module__}:{type(matcher).__qualname__}", *state)
     missed = []

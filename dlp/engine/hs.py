@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from dlp.engine.trigger import Trigger
     from dlp.ruleset import Rule, Ruleset
 
-_FORMAT = b"dlp-hs-27"
+_FORMAT = b"dlp-hs-28"
 _BASE_FLAGS = hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_ALLOWEMPTY
 
 
@@ -215,7 +215,7 @@ def _plan(ruleset: Ruleset) -> tuple[list[tuple[bytes, int]], list[list[int]], l
       fire in most documents. A shape shared with rules that have a trigger
       is in both the second pass and this one.
     """
-    from dlp.engine.trigger import line_trigger, merge
+    from dlp.engine.trigger import line_trigger
 
     expressions_, groups, gates = _expressions(ruleset)
     rules = ruleset.rules
@@ -225,35 +225,29 @@ def _plan(ruleset: Ruleset) -> tuple[list[tuple[bytes, int]], list[list[int]], l
                   and not any(w in COMMON_KEYWORDS for w in rules[i].context.words)}  # type: ignore[union-attr]
     late = {i for i, found in late_gates.items() if found is not None}
     kinds: list[str] = []
-    also_late: list[int] = []
+    # (entry, late rule) for each late rule of an entry beyond the entry's own
+    # kind: each late rule has a database of its own, so a document a UEN word
+    # opens is not read for dates of birth
+    late_copies: list[tuple[int, int]] = []
     for g, ((_, flags), members, gate) in enumerate(zip(expressions_, groups, gates)):
         if gate:
             kinds.append(GATE)
         elif flags & hyperscan.HS_FLAG_SINGLEMATCH:
             kinds.append(WHOLE)
-        elif all(chosen.get(i) is not None for i in members):
-            kinds.append(RESCAN)
-        elif all(i in late for i in members):
-            kinds.append(LATE)
         elif all(i in late or chosen.get(i) is not None for i in members):
-            kinds.append(RESCAN)
-            also_late.append(g)
+            owners = [i for i in members if i in late]
+            if len(owners) < len(members):  # a rule with a trigger: the second pass
+                kinds.append(RESCAN)
+                late_copies.extend((g, i) for i in owners)
+            else:
+                kinds.append(f"{LATE}:{owners[0]}")
+                late_copies.extend((g, i) for i in owners[1:])
         else:
             kinds.append(SPAN)
-    for g in also_late:
+    for g, i in late_copies:
         expressions_.append(expressions_[g])
         groups.append(list(groups[g]))
-        kinds.append(LATE)
-    # each late rule its own database: a document a UEN word opens is not read
-    # for dates of birth (an entry of several late rules is in each one's)
-    for g in range(len(kinds)):
-        if kinds[g] == LATE:
-            owners = [i for i in groups[g] if i in late]
-            kinds[g] = f"{LATE}:{owners[0]}"
-            for i in owners[1:]:
-                expressions_.append(expressions_[g])
-                groups.append(list(groups[g]))
-                kinds.append(f"{LATE}:{i}")
+        kinds.append(f"{LATE}:{i}")
     opener_flags = hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_SINGLEMATCH
     openers: dict[tuple[bytes, int], list[int]] = {}
     for i in sorted(late):
@@ -279,7 +273,7 @@ def _plan(ruleset: Ruleset) -> tuple[list[tuple[bytes, int]], list[list[int]], l
         expressions_.append((text, hyperscan.HS_FLAG_MULTILINE | (hyperscan.HS_FLAG_CASELESS if caseless else 0)))
         groups.append([])
         kinds.append(TRIGGER)
-    line_shapes = merge(t for t in needed if t.kind not in ("literal", "mailbox"))
+    line_shapes = [t for t in needed if t.kind not in ("literal", "mailbox")]
     if line_shapes:
         # one alternation to the end of the line: as separate entries the same
         # shapes cost Hyperscan five times as much, and the mailbox class
@@ -376,10 +370,9 @@ class HyperscanMatcher:
         self._keywords = [tuple(k.encode("utf-8") for k in rule.keywords) for rule in ruleset.rules]
         (self._db, self._line_db), (self._rescan_blob, self._gate_blob), self._late_blobs, self._groups, kinds = \
             _database(ruleset)
-        # loaded on first use: a prompt without digits or names needs none
-        self._rescan_db: hyperscan.Database | None = None
-        self._gate_db: hyperscan.Database | None = None
-        self._late_dbs: dict[int, hyperscan.Database] = {}
+        # the rescan, gate and late databases, loaded on first use ("rescan",
+        # "gate", a late rule's index): a prompt without digits or names needs none
+        self._loaded: dict[str | int, hyperscan.Database] = {}
         self._kind = kinds
         # rule index -> its gate expressions: the rule has no spans in a document where none fired
         self._gated_rules = frozenset(i for g, kind in enumerate(kinds) if kind == GATE for i in self._groups[g])
@@ -397,20 +390,11 @@ class HyperscanMatcher:
             scratch = self._scratch[id(db)] = hyperscan.Scratch(db)
         return scratch
 
-    def _rescan_database(self) -> hyperscan.Database | None:
-        if self._rescan_db is None and self._rescan_blob:
-            self._rescan_db = hyperscan.loadb(self._rescan_blob, hyperscan.HS_MODE_BLOCK)
-        return self._rescan_db
-
-    def _gate_database(self) -> hyperscan.Database | None:
-        if self._gate_db is None and self._gate_blob:
-            self._gate_db = hyperscan.loadb(self._gate_blob, hyperscan.HS_MODE_BLOCK)
-        return self._gate_db
-
-    def _late_database(self, rule: int) -> hyperscan.Database | None:
-        db = self._late_dbs.get(rule)
-        if db is None and self._late_blobs.get(rule):
-            db = self._late_dbs[rule] = hyperscan.loadb(self._late_blobs[rule], hyperscan.HS_MODE_BLOCK)
+    def _load(self, key: str | int, blob: bytes) -> hyperscan.Database | None:
+        """The database of ``blob`` (b"": none), deserialised once."""
+        db = self._loaded.get(key)
+        if db is None and blob:
+            db = self._loaded[key] = hyperscan.loadb(blob, hyperscan.HS_MODE_BLOCK)
         return db
 
     def spans(self, data: bytes) -> dict[int, list[tuple[int, int]]]:
@@ -458,19 +442,19 @@ class HyperscanMatcher:
         for db in (self._db, self._line_db):
             if db is not None:
                 db.scan(data, match_event_handler=on_match, scratch=self._get_scratch(db))
-        rescan_db = self._rescan_database() if triggered else None
+        rescan_db = self._load("rescan", self._rescan_blob) if triggered else None
         if rescan_db is not None:
             if len(triggered) > _DENSE:
                 # same spans as the triggered lines would give, and more: the
                 # rules' own regexes decide
                 rescan_db.scan(data, match_event_handler=on_match, scratch=self._get_scratch(rescan_db))
             else:
-                self._rescan(data, triggered, hits)
+                self._rescan(rescan_db, data, triggered, hits)
         # the shapes of each late rule an opener fired for, over the whole
         # document (a shared entry's spans for other rules are dropped in
         # _rule_spans when none of their openers fired)
         for rule in sorted({i for g in opened_late for i in self._groups[g]}):
-            late_db = self._late_database(rule)
+            late_db = self._load(rule, self._late_blobs.get(rule, b""))
             if late_db is not None:
                 late_db.scan(data, match_event_handler=on_match, scratch=self._get_scratch(late_db))
         gated_lines = sum(len(lines) for g, lines in hits.items() if self._needs_gates[g])
@@ -480,7 +464,7 @@ class HyperscanMatcher:
             # a closed gate only says that check would fail everywhere)
             return self._rule_spans(data, hits, None, opened_late)
         opened: set[int] = set()
-        gate_db = self._gate_database()
+        gate_db = self._load("gate", self._gate_blob)
         if gate_db is not None:
             def on_gate(group: int, _from: int, _to: int, _flags: int, _ctx: object) -> None:
                 opened.add(group)
@@ -488,7 +472,7 @@ class HyperscanMatcher:
             gate_db.scan(data, match_event_handler=on_gate, scratch=self._get_scratch(gate_db))
         return self._rule_spans(data, hits, opened, opened_late)
 
-    def _rescan(self, data: bytes, triggered: list[tuple[int, int]],
+    def _rescan(self, db: hyperscan.Database, data: bytes, triggered: list[tuple[int, int]],
                 hits: dict[int, list[tuple[int, int]]]) -> None:
         """Run the ``rescan`` entries on the triggered lines only: one buffer of
         those lines, each with a newline before and after it (as in the
@@ -507,8 +491,7 @@ class HyperscanMatcher:
             seen[group] = index
             hits.setdefault(group, []).append(lines[index])
 
-        db = self._rescan_db
-        db.scan(buffer, match_event_handler=on_match, scratch=self._get_scratch(db))  # type: ignore[union-attr]
+        db.scan(buffer, match_event_handler=on_match, scratch=self._get_scratch(db))
 
     def _rule_spans(self, data: bytes, hits: dict[int, list[tuple[int, int]]], opened: set[int] | None,
                     opened_late: set[int]) -> dict[int, list[tuple[int, int]]]:

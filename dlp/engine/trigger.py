@@ -52,10 +52,6 @@ MIN_DIGITS = 3
 MAX_DIGITS = 5
 MIN_LITERAL = 3
 _RARE = frozenset({b"@"})  # single characters rare enough in code to be a trigger
-# Distinctive words that are not rare in code, by the lines of the standard
-# library and site-packages holding them (caseless): service 0.7% (AWS
-# clients), name: 0.35% (annotations), member 0.2%, datin (updating) 0.01%.
-_COMMON_IN_CODE = frozenset({b"service", b"name:", b"member", b"datin"})
 _DIGITS = frozenset(range(0x30, 0x3A))
 _SEPARATORS = frozenset(b" ./-")
 _UPPER = frozenset(range(0x41, 0x5B))
@@ -151,8 +147,6 @@ class Trigger:
     @property
     def rare(self) -> bool:
         text = self.value
-        if text in _COMMON_IN_CODE:
-            return False
         if text in _RARE or len(text) >= 3 and text[:1] == b"+" and text[1:3].isdigit():
             return True
         return distinctive(text.decode("utf-8", "replace"))
@@ -513,7 +507,6 @@ def _options(atoms: list[_Atom]) -> list[tuple[Trigger, ...]]:
 # character that is not a lower-case letter, digit or ``_`` (hashes,
 # identifiers).
 _TOKEN_LEFT = _ALL - _WORD - {0x2E, 0x2D}
-_UPPER_LEFT = _UPPER
 _RIGHT = _ALL - _WORD | _UPPER
 _GROUP_SEPARATORS = frozenset(b" -")
 
@@ -522,7 +515,7 @@ def _run_shape(left: frozenset[int] | None, right: frozenset[int] | None) -> Tri
     """The bounded 5-digit shape a run with these neighbours holds, if any."""
     if right is None or not right <= _RIGHT or left is None:
         return None
-    for edge in (_TOKEN_LEFT, _UPPER_LEFT):
+    for edge in (_TOKEN_LEFT, _UPPER):
         if left <= edge:
             return Trigger("digits", digits=MAX_DIGITS, left=bytes(sorted(edge)), right=bytes(sorted(_RIGHT)))
     return None
@@ -550,26 +543,19 @@ def _group_shape(a: int, separators: bytes, b: int, left: frozenset[int] | None,
 
 
 def _edge(atoms: list[_Atom], i: int, side: int) -> frozenset[int] | None:
-    """What may stand at ``atoms[i]``, next to a run of digits (None: any)."""
-    chars = _edge_chars(atoms, i, side)
-    return frozenset(chars) if chars is not None else None
-
-
-def _edge_chars(atoms: list[_Atom], i: int, side: int) -> bytes | None:
-    """The characters that may stand at ``atoms[i]``; None: any (or unknown)."""
+    """The characters that may stand at ``atoms[i]``, just before (side -1)
+    or after (side 1) a run of digits; None: any (or unknown)."""
     if not 0 <= i < len(atoms):
         return None  # the rule's match may start or end anywhere
     atom = atoms[i]
     if atom[0] == "e":
-        return bytes(sorted(atom[1])) if atom[2] in (side, 0, 2) else None
+        return atom[1] if atom[2] in (side, 0, 2) else None
     if atom[0] == "c":
-        return bytes(sorted(_fold(frozenset({atom[1]})) if atom[2] else {atom[1]}))
+        return _fold(frozenset({atom[1]})) if atom[2] else frozenset({atom[1]})
     if atom[0] == "p":
-        return bytes(atom[1])
-    if atom[0] == "u" and len(atom) == 1:
-        return bytes(sorted(_UPPER))
+        return frozenset(atom[1])
     if atom[0] in "mux" and len(atom) > 1 and atom[1] is not None:  # one character of a class
-        return bytes(sorted(atom[1]))
+        return frozenset(atom[1])
     return None
 
 
@@ -604,12 +590,6 @@ def _branch_needs(alternatives: tuple[tuple[_Atom, ...], ...], before: _Atom | N
     if all(n is not None for n in needs):
         return ("t", tuple(dict.fromkeys(t for n in needs for t in n)))  # type: ignore[union-attr]
     return ("x",)
-
-
-def merge(triggers: Iterable[Trigger]) -> list[Trigger]:
-    """The distinct triggers (the edges of digit shapes are a fixed few
-    already: see :func:`_run_shape`)."""
-    return list(dict.fromkeys(triggers))
 
 
 def cost(option: Iterable[Trigger]) -> tuple[int, int]:
