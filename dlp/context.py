@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from functools import cache, lru_cache
+from typing import cast
 
 from dlp import regex_cache
 from dlp.records import record
@@ -66,9 +67,6 @@ def has_context(data: bytes, start: int, end: int, context: Context) -> bool:
         # rows, columns or statements describe other values.
         return bool(regex.search(normalise(column)))
     w = context.window
-    region = data[max(0, start - 4 * w - 4):end + 4 * w + 4].decode("utf-8", "replace").lower().replace("_", "")
-    if not any(word in region for word in _squashed(context.words)):
-        return False  # no word anywhere near, whatever the boundaries (most candidates: ~5 µs, not ~35)
     # Each window keeps one more character on each side, seen only by the word
     # boundary checks: a word cut in half by the window's far edge
     # (`repub|lic_key`) is not the word `ic`, nor is a word glued to the value
@@ -76,6 +74,13 @@ def has_context(data: bytes, start: int, end: int, context: Context) -> bool:
     # whole document holding none of its words: dlp/engine/gate.py.)
     before = data[max(0, start - 4 * w - 4):start].decode("utf-8", "replace")
     after = data[end:end + 4 * w + 4].decode("utf-8", "replace")
+    # a word is found inside a window only: with none of the words in the two
+    # windows, whatever the boundaries, there is nothing to look for (most
+    # candidates; the windows in characters, not the bytes decoded: in ASCII
+    # text a quarter of them)
+    near = (before[-(w + 1):] + "\0" + after[:w + 1]).lower().replace("_", "")
+    if not any(word in near for word in _squashed(context.words)):
+        return False
     first = data[start:start + 4].decode("utf-8", "replace")[:1]
     last = data[max(0, end - 4):end].decode("utf-8", "replace")[-1:]
     return (_search_inside(regex, before[-(w + 1):-w] if len(before) > w else "", before[-w:], first)
@@ -202,7 +207,38 @@ def _csv_column(data: bytes, start: int, tables: _Tables) -> str | None:
     return fields[index].strip(b' "').decode("utf-8", "replace")
 
 
+# [document, lo, hi]: no INSERT or insert lies within [lo, hi) of that
+# document (a one-document memo, by identity)
+_LAST_INSERT: list[object] = [None, 0, 0]
+_WORD = len(b"INSERT")
+
+
+def _no_insert_before(data: bytes, start: int) -> bool:
+    """Whether no ``INSERT``/``insert`` lies within the look-back window of a
+    value at ``start``. A document's values are mostly near each other: the
+    windows already searched are remembered as one stretch, so each byte is
+    read about once instead of once per value."""
+    lookback = max(0, start - _SQL_LOOKBACK)
+    memo = _LAST_INSERT
+    if memo[0] is not data:
+        memo[:] = [data, 0, 0]
+    lo, hi = cast(int, memo[1]), cast(int, memo[2])
+    if lo <= lookback and start <= hi:
+        return True
+    if data.find(b"INSERT", lookback, start) >= 0 or data.find(b"insert", lookback, start) >= 0:
+        return False
+    # the stretches join when they overlap by a word's length but one: no
+    # occurrence can then straddle them
+    if lookback <= hi - (_WORD - 1) and lo <= start - (_WORD - 1):
+        memo[1], memo[2] = min(lo, lookback), max(hi, start)
+    else:
+        memo[1], memo[2] = lookback, start
+    return True
+
+
 def _sql_column(data: bytes, start: int) -> str | None:
+    if _no_insert_before(data, start):
+        return None
     lookback = max(0, start - _SQL_LOOKBACK)
     at = data.rfind(b"INSERT", lookback, start)
     if at < 0:

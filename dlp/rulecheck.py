@@ -114,8 +114,8 @@ class TraceStep:
 def trace_rule(rule: Rule, data: bytes, path: str | None, ruleset: Ruleset | None = None) -> list[TraceStep]:
     """Every match of ``rule`` in ``data`` with the step that kept or dropped it.
 
-    The steps are the scanner's own, in its order: placeholder, allow patterns,
-    context, validators (:func:`dlp.scan.reject_reason`); then, for generic
+    The steps are the scanner's own, in its order: required context,
+    placeholder, allow patterns, validators (:func:`dlp.scan.reject_reason`); then, for generic
     rules, the syntax-tree check (:mod:`dlp.codectx`: comment, docstring,
     positional argument, concatenation, interpolation...); then overlap with
     the other rules of ``ruleset`` and inline allow comments.

@@ -185,17 +185,20 @@ def test_a_table_of_numbers_is_rescanned_whole() -> None:
 
 
 @pytestmark_hs
-@pytest.mark.parametrize("few", [-1, 8, 10_000])
-def test_gates_scanned_or_not_give_the_same_findings(monkeypatch: pytest.MonkeyPatch, few: int) -> None:
-    """Document gates are scanned only past a few candidate lines of gated
-    rules (-1: always; 10,000: never): the findings never change."""
+@pytest.mark.parametrize("line_bytes", [10**9, 8192, 0])
+def test_gates_scanned_or_not_give_the_same_findings(monkeypatch: pytest.MonkeyPatch, line_bytes: int) -> None:
+    """Document gates are scanned only past a candidate line of gated rules
+    per so many bytes of document (10**9: always; 0: never): the findings
+    never change."""
     from dlp.engine import hs
 
-    monkeypatch.setattr(hs, "_FEW_GATED", few)
+    monkeypatch.setattr(hs, "_GATED_LINE_BYTES", line_bytes)
     ruleset = load_ruleset(Selection(enable_packs=("all",)))
     numbers = "\n".join(f"x{i} = {900101145677 + i * 1000003}" for i in range(30))
     key = lambda fs: [(f.rule_id, f.start, f.end) for f in fs]
-    for blob in (numbers, numbers + "\n# nric of the customer: 900101-14-5677\n", "nric\n" + numbers):
+    few_lines = "\n".join(numbers.splitlines()[:3])  # gated or not by the document's size
+    for blob in (numbers, numbers + "\n# nric of the customer: 900101-14-5677\n", "nric\n" + numbers,
+                 few_lines, "nric\n" + few_lines, few_lines + "\n" + "# padding\n" * 5000):
         data = blob.encode()
         assert key(scan(data, ruleset, engine="hyperscan")) == key(scan(data, ruleset, engine="python"))
 
