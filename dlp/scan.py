@@ -145,14 +145,16 @@ def _resolve_overlaps(findings: list[Finding]) -> tuple[Finding, ...]:
 
 class _Lines:
     """Offset -> (line, column) for one document. Few lookups count newlines
-    directly; many build a line-start index once."""
+    directly, from the previous lookup when it was before (a rule's
+    candidates come in order); many build a line-start index once."""
 
-    __slots__ = ("data", "_starts", "_lookups")
+    __slots__ = ("data", "_starts", "_lookups", "_last")
 
     def __init__(self, data: bytes) -> None:
         self.data = data
         self._starts: list[int] | None = None
         self._lookups = 0
+        self._last = (0, 1)  # (offset, its line)
 
     def _line_starts(self) -> list[int]:
         if self._starts is None:
@@ -162,7 +164,11 @@ class _Lines:
     def position(self, offset: int) -> tuple[int, int]:
         self._lookups += 1
         if self._starts is None and self._lookups < 32:
-            line = self.data.count(b"\n", 0, offset) + 1
+            last, last_line = self._last
+            if offset < last:
+                last, last_line = 0, 1
+            line = last_line + self.data.count(b"\n", last, offset)
+            self._last = (offset, line)
             line_start = self.data.rfind(b"\n", 0, offset) + 1
         else:
             starts = self._line_starts()

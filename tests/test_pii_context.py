@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dlp.context import column_name, has_context
 from dlp.ruleset import Context
@@ -82,3 +84,26 @@ def test_context_words_near_the_value(text: str, word: str, expected: bool) -> N
     data = text.encode()
     start = data.index(b"900101")
     assert has_context(data, start, start + 14, Context(words=(word,), window=32, required=True)) is expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([b"x" * 7, b"\n" * 3, b"y" * 40, b"INSERT", b"insert", b"INSER", b"NSERT", b"Insert"]),
+                max_size=60), st.lists(st.integers(min_value=0, max_value=2000), min_size=1, max_size=12),
+       st.sampled_from([16, 64, 16384]))
+def test_insert_look_back_memo_is_the_plain_search(parts: list[bytes], starts: list[int], lookback: int) -> None:
+    """Whether an INSERT is in a value's look-back window, answered from the
+    stretch already searched, is what searching the window gives, whatever
+    order the values come in."""
+    from dlp import context
+
+    data = b"".join(parts)
+    saved = context._SQL_LOOKBACK
+    context._SQL_LOOKBACK = lookback
+    try:
+        context._LAST_INSERT[:] = [None, 0, 0]
+        for start in (min(s, len(data)) for s in starts):
+            window = max(0, start - lookback)
+            plain = data.rfind(b"INSERT", window, start) < 0 and data.rfind(b"insert", window, start) < 0
+            assert context._no_insert_before(data, start) == plain
+    finally:
+        context._SQL_LOOKBACK = saved

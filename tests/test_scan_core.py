@@ -151,3 +151,18 @@ def test_long_minified_line_is_linear(core_ruleset, engine: str) -> None:
     line = ("var a='x';%" * 20_000) + f'token="{GITHUB_TOKEN}";' + ("b=1;'" * 20_000)
     (f,) = scan(line.encode(), core_ruleset, engine=engine)
     assert f.rule_id == "t-github-pat"
+
+
+@pytest.mark.parametrize("offsets", [[0, 5, 17, 3, 40, 40, 2, 39], list(range(0, 41, 3)) * 3])
+def test_line_positions_in_any_order(offsets: list[int]) -> None:
+    """Offsets looked up in any order (a rule's candidates in order, then the
+    next rule's from the top again) get the line and column of a plain count,
+    before and after the line index is built (past 31 lookups)."""
+    from dlp.scan import _Lines
+
+    data = "ab\ncd\n\nxyz é\n1234567890\nlast line here, no newline".encode()
+    lines = _Lines(data)
+    for offset in offsets:
+        line = data.count(b"\n", 0, offset) + 1
+        column = len(data[data.rfind(b"\n", 0, offset) + 1:offset].decode("utf-8", "replace")) + 1
+        assert lines.position(offset) == (line, column)
