@@ -363,6 +363,9 @@ def _database(ruleset: Ruleset) -> tuple[list[hyperscan.Database | None], list[b
 # always and 0.127 s for never).
 _GATED_LINE_BYTES = 8192
 
+_SPAN_ROLE, _TRIGGER_ROLE, _OPENER_ROLE, _WHOLE_ROLE = range(4)
+_ROLES = {TRIGGER: _TRIGGER_ROLE, OPENER: _OPENER_ROLE, WHOLE: _WHOLE_ROLE}
+
 # Past this many triggered lines a document is rescanned whole: cheaper than
 # copying most of it line by line (a CSV of numbers, a table of constants).
 _DENSE = 2048
@@ -378,12 +381,18 @@ class HyperscanMatcher:
         # the rescan, gate and late databases, loaded on first use ("rescan",
         # "gate", a late rule's index): a prompt without digits or names needs none
         self._loaded: dict[str | int, hyperscan.Database] = {}
-        self._kind = kinds
+        # what a match of each entry does (see spans): spans (first, second and
+        # late pass) first, the most frequent
+        self._role = [_ROLES.get(kind, _SPAN_ROLE) for kind in kinds]
         # rule index -> its gate expressions: the rule has no spans in a document where none fired
         self._gated_rules = frozenset(i for g, kind in enumerate(kinds) if kind == GATE for i in self._groups[g])
         self._needs_gates = [any(i in self._gated_rules for i in rules) for rules in self._groups]
         # rules whose shapes are read only when one of their openers fired
         self._late_rules = frozenset(i for g, kind in enumerate(kinds) if kind == OPENER for i in self._groups[g])
+        # entries with a gated or late rule: the only ones whose rules a
+        # document may close (see _rule_spans)
+        self._closable = [not self._late_rules.isdisjoint(rules) or not self._gated_rules.isdisjoint(rules)
+                          for rules in self._groups]
         self._scratch: dict[int, hyperscan.Scratch] = {}
         self._pid = -1
 
@@ -409,44 +418,45 @@ class HyperscanMatcher:
             self._scratch = {}
             self._pid = os.getpid()
         hits: dict[int, list[tuple[int, int]]] = {}
-        kind = self._kind
+        role = self._role
         last_line: dict[int, tuple[int, int]] = {}
         triggered: list[tuple[int, int]] = []
         last_trigger: list[tuple[int, int]] = [(-1, -1)]
         opened_late: set[int] = set()
 
         def on_match(group: int, _from: int, to: int, _flags: int, _ctx: object) -> None:
-            what = kind[group]
-            if what == OPENER:
-                opened_late.add(group)
-                return
-            if what == LINE_TRIGGER or what == TRIGGER:
+            what = role[group]
+            if what == _SPAN_ROLE:
+                pos = to - 1 if to > 0 else 0
+                seen = last_line.get(group)
+                # skip ends on the line already recorded for this expression (cheap
+                # pre-dedup; correct whatever order Hyperscan reports matches in)
+                if seen is not None and seen[0] <= pos <= seen[1]:
+                    return
+                span = last_line[group] = line_span(data, pos)
+                hits.setdefault(group, []).append(span)
+            elif what == _TRIGGER_ROLE:
                 if len(triggered) > _DENSE:
                     return  # a table of numbers: the second pass reads the whole document
-                if what == LINE_TRIGGER:  # reported once per line, at its end
-                    triggered.append((data.rfind(b"\n", 0, to) + 1, to))
-                    return
                 pos = to - 1 if to > 0 else 0
                 recorded = last_trigger[0]
                 if not recorded[0] <= pos <= recorded[1]:
                     span = last_trigger[0] = line_span(data, pos)
                     triggered.append(span)
-                return
-            if what == WHOLE:
+            elif what == _OPENER_ROLE:
+                opened_late.add(group)
+            else:  # a multiline rule's entry
                 hits[group] = []
-                return
-            pos = to - 1 if to > 0 else 0
-            seen = last_line.get(group)
-            # skip ends on the line already recorded for this expression (cheap
-            # pre-dedup; correct whatever order Hyperscan reports matches in)
-            if seen is not None and seen[0] <= pos <= seen[1]:
-                return
-            span = last_line[group] = line_span(data, pos)
-            hits.setdefault(group, []).append(span)
 
-        for db in (self._db, self._line_db):
-            if db is not None:
-                db.scan(data, match_event_handler=on_match, scratch=self._get_scratch(db))
+        def on_line(_group: int, _from: int, to: int, _flags: int, _ctx: object) -> None:
+            # the line trigger: reported once per line, at its end
+            if len(triggered) <= _DENSE:  # past that, a table of numbers: the second pass reads it whole
+                triggered.append((data.rfind(b"\n", 0, to) + 1, to))
+
+        if self._db is not None:
+            self._db.scan(data, match_event_handler=on_match, scratch=self._get_scratch(self._db))
+        if self._line_db is not None:
+            self._line_db.scan(data, match_event_handler=on_line, scratch=self._get_scratch(self._line_db))
         rescan_db = self._load("rescan", self._rescan_blob) if triggered else None
         if rescan_db is not None:
             if len(triggered) > _DENSE:
@@ -504,17 +514,21 @@ class HyperscanMatcher:
         # rules none of whose context words is in the document (opened: the
         # gates that fired; None: not scanned, every rule kept): no spans at
         # all; likewise late rules none of whose openers fired
-        closed = (self._gated_rules.difference(*(self._groups[g] for g in opened))
-                  if self._gated_rules and opened is not None else set())
-        if self._late_rules:
-            closed = set(closed) | self._late_rules.difference(*(self._groups[g] for g in opened_late))
+        closed: set[int] | frozenset[int] | None = None  # worked out for the first entry that may need it
         out: dict[int, list[tuple[int, int]]] = {}
         merged: set[int] = set()
         lowered: bytes | None = None
         for group, line_spans in hits.items():
-            rules = [index for index in self._groups[group] if index not in closed] if closed else self._groups[group]
-            if not rules:
-                continue
+            rules = self._groups[group]
+            if self._closable[group]:
+                if closed is None:
+                    closed = (self._gated_rules.difference(*(self._groups[g] for g in opened))
+                              if self._gated_rules and opened is not None else frozenset())
+                    if self._late_rules:
+                        closed = closed | self._late_rules.difference(*(self._groups[g] for g in opened_late))
+                rules = [index for index in rules if index not in closed]
+                if not rules:
+                    continue
             spans = sorted(set(line_spans))
             for index in rules:
                 keywords = self._keywords[index]
