@@ -9,7 +9,10 @@ from dlp import regex_cache
 from dlp.records import record
 from dlp.ruleset import Context
 
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+# A camelCase step, matched at its capital (``(?<=[a-z0-9])(?=[A-Z])`` would
+# be the same steps, but ``re`` tries that at every position; a leading class
+# lets it skip to the capitals)
+_CAMEL = re.compile(r"([A-Z])(?<=[a-z0-9][A-Z])")
 
 # Markers users already put in their code. The marker must follow a comment
 # opener on the same line, so a string literal alone cannot carry it.
@@ -39,16 +42,22 @@ def _allow_next() -> re.Pattern[str]:
 
 def normalise(text: str) -> str:
     """Lower-case with camelCase split, so `customerNric` contains the word `nric`."""
-    return _CAMEL.sub("_", text).lower()
+    return _CAMEL.sub(r"_\1", text).lower()
 
 
 @lru_cache(maxsize=4096)
 def _words_regex(words: tuple[str, ...]) -> re.Pattern[str]:
-    ascii_words = [re.escape(w) for w in words if w.isascii()]
+    """ASCII words whole (not next to ``[a-z0-9]``), others anywhere.
+
+    ``(?<![a-z0-9])(?:ip|host)(?![a-z0-9])`` is written
+    ``(?:i(?<![a-z0-9]i)p|h(?<![a-z0-9]h)ost)(?![a-z0-9])``: the same matches,
+    but each alternative starts with a literal, so ``re`` skips to the
+    positions holding a first letter instead of trying every position."""
+    ascii_words = [_led(w) for w in words if w.isascii()]
     other = [re.escape(w) for w in words if not w.isascii()]
     parts = []
     if ascii_words:
-        parts.append(r"(?<![a-z0-9])(?:" + "|".join(ascii_words) + r")(?![a-z0-9])")
+        parts.append(r"(?:" + "|".join(ascii_words) + r")(?![a-z0-9])")
     if other:
         parts.append("(?:" + "|".join(other) + ")")
     return regex_cache.compile("|".join(parts))  # a rule's words: its program is kept on disk
@@ -89,6 +98,14 @@ def has_context(data: bytes, start: int, end: int, context: Context) -> bool:
     last = data[max(0, end - 4):end].decode("utf-8", "replace")[-1:]
     return (_search_inside(regex, before[-(w + 1):-w] if len(before) > w else "", before[-w:], first)
             or _search_inside(regex, last, after[:w], after[w:w + 1]))
+
+
+def _led(word: str) -> str:
+    """``word`` escaped, with the check that no ``[a-z0-9]`` precedes it after its first character."""
+    if not word:
+        return r"(?<![a-z0-9])"
+    first = re.escape(word[0])
+    return f"{first}(?<![a-z0-9]{first}){re.escape(word[1:])}"
 
 
 @lru_cache(maxsize=4096)

@@ -1,8 +1,12 @@
 """Masked values and fingerprints: what reports show instead of a secret."""
 from __future__ import annotations
 
+import re
+
 from dlp.cache import sha256
 from dlp.model import Category
+
+_ALNUM = re.compile(r"[^\W_]")  # what str.isalnum() accepts
 
 
 def mask(value: str, category: Category = Category.SECRET) -> str:
@@ -15,19 +19,12 @@ def mask(value: str, category: Category = Category.SECRET) -> str:
     """
     n = len(value)
     if category is Category.PII:
-        digits = sum(c.isdigit() for c in value)
-        keep = 4 if digits >= 13 else 2
-        if n < 6:
-            keep = 0
-        out = []
-        remaining = keep
-        for ch in reversed(value):
-            if ch.isalnum():
-                out.append(ch if remaining > 0 else "*")
-                remaining -= 1
-            else:
-                out.append(ch)
-        return "".join(reversed(out))
+        keep = 0 if n < 6 else 4 if sum(map(str.isdigit, value)) >= 13 else 2
+        cut = n  # value[cut:]: the kept characters and the separators among them
+        while keep and cut:
+            cut -= 1
+            keep -= value[cut].isalnum()
+        return _ALNUM.sub("*", value[:cut]) + value[cut:]
     if n < 8:
         return "*" * max(n, 4)
     keep = min(4, n // 4)

@@ -107,3 +107,26 @@ def test_insert_look_back_memo_is_the_plain_search(parts: list[bytes], starts: l
             assert context._no_insert_before(data, start) == plain
     finally:
         context._SQL_LOOKBACK = saved
+
+
+_TEXT = st.text(alphabet="aIp_ 9Hh-.ostXkéK\u212a\u0130", max_size=40)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TEXT, st.lists(st.text(alphabet="ipho-st9 é", min_size=1, max_size=5), min_size=1, max_size=4, unique=True))
+def test_context_regexes_match_their_plain_forms(text: str, words: list[str]) -> None:
+    """The camelCase split and the word regex are written so `re` can skip
+    ahead (a leading class or literal); they find what the plain forms find."""
+    import re
+
+    from dlp import context
+
+    assert context.normalise(text) == re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", text).lower()
+    plain_ascii = [re.escape(w) for w in words if w.isascii()]
+    other = [re.escape(w) for w in words if not w.isascii()]
+    parts = ([r"(?<![a-z0-9])(?:" + "|".join(plain_ascii) + r")(?![a-z0-9])"] if plain_ascii else []) + (
+        ["(?:" + "|".join(other) + ")"] if other else [])
+    plain = re.compile("|".join(parts))
+    fast = context._words_regex(tuple(words))
+    lowered = text.lower()
+    assert [m.span() for m in fast.finditer(lowered)] == [m.span() for m in plain.finditer(lowered)]
