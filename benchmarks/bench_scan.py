@@ -2,6 +2,7 @@
 
 Run:  python benchmarks/bench_scan.py [--max-mb 64] [--repeat 3] [--no-detect-secrets] [--json FILE]
       python benchmarks/bench_scan.py --cpu-split [--max-mb 64] [--repeat 5]
+      python benchmarks/bench_scan.py --instructions [--max-mb 16]     (needs valgrind)
 
 The corpus is real source code already on the machine, so nothing is
 downloaded: the running interpreter's standard library, then its
@@ -26,6 +27,15 @@ pass and the line trigger, with a no-op match callback), the rest of the matcher
 pass over triggered lines, gates: dlp/engine/hs.py) and the scanner (rule
 regexes on the spans, validation, context, findings). Min and median of
 --repeat passes.
+
+--instructions counts the instructions the same in-process scan executes,
+under valgrind (``cachegrind --cache-sim=no``), per pass over the corpus:
+the count of two passes minus the count of one, so start-up and loading the
+rules cancel out, with the caches warm and ``PYTHONHASHSEED=0``. Unlike
+time on a shared machine, the count is the same from run to run (it weighs
+Hyperscan's vector instructions like any other, so it is a guide to the
+cost of a change, not a measure of wall time). It takes about a minute per
+16 MB.
 """
 from __future__ import annotations
 
@@ -130,6 +140,43 @@ def cpu_split(corpus: Path, repeat: int) -> dict[str, dict[str, float]]:
     return out
 
 
+# One or two passes of the in-process scan (argv: corpus, "secrets" or "all", passes).
+_PASSES_SCRIPT = """
+import sys
+from pathlib import Path
+from dlp.model import Origin
+from dlp.ruleset import Selection, load_ruleset
+from dlp.scan import scan
+docs = [(p.name, p.read_bytes()) for p in sorted(Path(sys.argv[1]).iterdir())]
+ruleset = load_ruleset(Selection(disable_packs=("pii",)) if sys.argv[2] == "secrets"
+                       else Selection(enable_packs=("all",)))
+for _ in range(int(sys.argv[3])):
+    for name, data in docs:
+        scan(data, ruleset, origin=Origin(path=name), engine="hyperscan")
+"""
+
+
+def instructions(corpus: Path, cache: Path) -> dict[str, int]:
+    """Instructions per pass over ``corpus``, secrets only and every pack (see the module docstring)."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        raise SystemExit("bench_scan.py: --instructions needs valgrind on PATH (e.g. apt install valgrind)")
+    env = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
+           "DLP_CACHE_DIR": str(cache), "PYTHONHASHSEED": "0"}
+    out: dict[str, int] = {}
+    for mode in ("secrets", "all"):
+        subprocess.run([sys.executable, "-c", _PASSES_SCRIPT, str(corpus), mode, "1"], env=env, check=True)  # warm
+        counts = []
+        for passes in (1, 2):
+            run = subprocess.run([valgrind, "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
+                                  sys.executable, "-c", _PASSES_SCRIPT, str(corpus), mode, str(passes)],
+                                 env=env, capture_output=True, text=True, check=True)
+            refs = [line for line in run.stderr.splitlines() if "I" in line and "refs:" in line]
+            counts.append(int(refs[-1].rsplit(":", 1)[1].replace(",", "")))
+        out[mode] = counts[1] - counts[0]
+    return out
+
+
 def print_cpu_split(split: dict[str, dict[str, float]]) -> None:
     sec, every = split["secrets"], split["all"]
     print("CPU seconds (median; total also min)  secrets only   every pack   extra")
@@ -147,6 +194,8 @@ def main() -> int:
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument("--cpu-split", action="store_true",
                         help="in-process CPU time of the personal-data packs, split by stage (nothing else)")
+    parser.add_argument("--instructions", action="store_true",
+                        help="instructions per pass of the in-process scan, under valgrind (nothing else)")
     args = parser.parse_args()
 
     results: dict[str, object] = {}
@@ -157,6 +206,14 @@ def main() -> int:
         mb = nbytes / 1e6
         results["corpus"] = {"files": files, "bytes": nbytes}
         print(f"corpus: {files} files, {mb:.1f} MB of Python source")
+        if args.instructions:
+            counts = instructions(corpus, Path(tmp) / "cache")
+            sec, every = counts["secrets"], counts["all"]
+            print(f"instructions per pass (valgrind): secrets only {sec / 1e6:.0f}M, every pack {every / 1e6:.0f}M "
+                  f"({(every / sec - 1) * 100:+.1f}%)")
+            if args.json:
+                Path(args.json).write_text(json.dumps({**results, "instructions": counts}, indent=2))
+            return 0
         if args.cpu_split:
             split = cpu_split(corpus, args.repeat)
             print_cpu_split(split)
