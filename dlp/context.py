@@ -244,14 +244,19 @@ def _no_insert_before(data: bytes, start: int) -> bool:
     memo = _LAST_INSERT
     if memo[0] is not data:
         memo[:] = [data, 0, 0]
+        first = True
+    else:
+        first = False
     lo, hi = cast(int, memo[1]), cast(int, memo[2])
     if lo <= lookback and start <= hi:
         return True
     if data.find(b"INSERT", lookback, start) >= 0 or data.find(b"insert", lookback, start) >= 0:
         return False
-    # search as far ahead as behind, for the values that follow; the
-    # stretch ends where an occurrence would begin to be inside it
-    ahead = min(len(data), start + _SQL_LOOKBACK)
+    # from a document's second value on, search as far ahead as behind, for
+    # the values that follow (most documents have one: the first value's
+    # window is searched alone); the stretch ends where an occurrence would
+    # begin to be inside it
+    ahead = start if first else min(len(data), start + _SQL_LOOKBACK)
     edge = max(0, start - (_WORD - 1))
     found = [p for p in (data.find(b"INSERT", edge, ahead), data.find(b"insert", edge, ahead)) if p >= 0]
     end = min(found) + _WORD - 1 if found else ahead
