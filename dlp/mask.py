@@ -7,6 +7,7 @@ from dlp.cache import sha256
 from dlp.model import Category
 
 _ALNUM = re.compile(r"[^\W_]")  # what str.isalnum() accepts
+_ASCII_STARS = str.maketrans(dict.fromkeys("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", "*"))
 
 
 def mask(value: str, category: Category = Category.SECRET) -> str:
@@ -24,7 +25,8 @@ def mask(value: str, category: Category = Category.SECRET) -> str:
         while keep and cut:
             cut -= 1
             keep -= value[cut].isalnum()
-        return _ALNUM.sub("*", value[:cut]) + value[cut:]
+        head = value[:cut]
+        return (head.translate(_ASCII_STARS) if head.isascii() else _ALNUM.sub("*", head)) + value[cut:]
     if n < 8:
         return "*" * max(n, 4)
     keep = min(4, n // 4)

@@ -79,3 +79,18 @@ def _mask_per_character(value: str) -> str:
 @given(st.text(alphabet="0123456789-. @_abcXYZé٣²Ⅻ\u00a0", max_size=30))
 def test_pii_mask_keeps_separators_and_the_last_characters(value: str) -> None:
     assert mask(value, Category.PII) == _mask_per_character(value)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text(alphabet="xX*.#-_0aA$%{}<>[]()sdMyYoUr kenotNOTfmple9", max_size=24)
+       | st.sampled_from(["your_api_key", "MY-TOKEN", "Placeholder", "insert here", "xXxXx", "aAaAaAaA", "__KEY__",
+                          "${X}", "%(name)s", "do-not-use", "not_a_real", "S A M P L E", "sample", "fixme1"]))
+def test_placeholder_prechecks_only_skip_patterns_that_cannot_match(value: str) -> None:
+    """An ASCII value skips a placeholder pattern only when it lacks what the
+    pattern needs: the answer is the patterns' own."""
+    from dlp import placeholders
+
+    plain = bool(value) and (value.lower() in placeholders.EXAMPLE_VALUES
+                             or any(p.search(value) for p in placeholders._patterns())
+                             or any(seq in value.lower() for seq in placeholders._SEQUENCES))
+    assert placeholders.is_placeholder(value) == (plain or not value)
