@@ -242,11 +242,9 @@ def _no_insert_before(data: bytes, start: int) -> bool:
     read about once instead of once per value."""
     lookback = max(0, start - _SQL_LOOKBACK)
     memo = _LAST_INSERT
-    if memo[0] is not data:
+    first = memo[0] is not data  # the document's first value
+    if first:
         memo[:] = [data, 0, 0]
-        first = True
-    else:
-        first = False
     lo, hi = cast(int, memo[1]), cast(int, memo[2])
     if lo <= lookback and start <= hi:
         return True

@@ -204,7 +204,8 @@ def _plan(ruleset: Ruleset) -> tuple[list[tuple[bytes, int]], list[list[int]], l
       there instead was measured: more precise lines, but Hyperscan runs the
       patterns at ~17 MB/s, which cost more than the scanner saved.)
     - ``gate``: document gates, scanned only when rules with gates have more
-      than a few candidate lines (see :meth:`HyperscanMatcher.spans`);
+      than one candidate line per ``_GATED_LINE_BYTES`` of document (see
+      :meth:`HyperscanMatcher.spans`);
     - ``late``/``opener``: personal-data rules with no trigger but a required
       context (dates of birth, UEN, passports): their context words' gates
       are ``opener`` entries of the first pass, and their shapes are read
