@@ -398,7 +398,11 @@ class HyperscanMatcher:
         self._pid = -1
 
     def _get_scratch(self, db: hyperscan.Database | None = None) -> hyperscan.Scratch:
-        # scratch space is per database and per process (spans() drops it in a forked worker)
+        # scratch space is per database and per process (spans() drops it in a
+        # forked worker). Every scan call below passes its arguments by
+        # position: by keyword, the binding spends ~3,000 instructions a call
+        # parsing them (CPython's getargs makes and hashes each keyword name),
+        # twice what Hyperscan needs to scan a short line (measured)
         db = self._db if db is None else db
         scratch = self._scratch.get(id(db))
         if scratch is None:
@@ -455,15 +459,15 @@ class HyperscanMatcher:
                 triggered.append((data.rfind(b"\n", 0, to) + 1, to))
 
         if self._db is not None:
-            self._db.scan(data, match_event_handler=on_match, scratch=self._get_scratch(self._db))
+            self._db.scan(data, on_match, 0, None, self._get_scratch(self._db))
         if self._line_db is not None:
-            self._line_db.scan(data, match_event_handler=on_line, scratch=self._get_scratch(self._line_db))
+            self._line_db.scan(data, on_line, 0, None, self._get_scratch(self._line_db))
         rescan_db = self._load("rescan", self._rescan_blob) if triggered else None
         if rescan_db is not None:
             if len(triggered) > _DENSE:
                 # same spans as the triggered lines would give, and more: the
                 # rules' own regexes decide
-                rescan_db.scan(data, match_event_handler=on_match, scratch=self._get_scratch(rescan_db))
+                rescan_db.scan(data, on_match, 0, None, self._get_scratch(rescan_db))
             else:
                 self._rescan(rescan_db, data, triggered, hits)
         # the shapes of each late rule an opener fired for, over the whole
@@ -472,7 +476,7 @@ class HyperscanMatcher:
         for rule in sorted({i for g in opened_late for i in self._groups[g]}):
             late_db = self._load(rule, self._late_blobs.get(rule, b""))
             if late_db is not None:
-                late_db.scan(data, match_event_handler=on_match, scratch=self._get_scratch(late_db))
+                late_db.scan(data, on_match, 0, None, self._get_scratch(late_db))
         gated_lines = sum(len(lines) for g, lines in hits.items() if self._needs_gates[g])
         if gated_lines * _GATED_LINE_BYTES <= len(data):
             # a few lines in a large document: the scanner's own context
@@ -486,7 +490,7 @@ class HyperscanMatcher:
             def on_gate(group: int, _from: int, _to: int, _flags: int, _ctx: object) -> None:
                 opened.add(group)
 
-            gate_db.scan(data, match_event_handler=on_gate, scratch=self._get_scratch(gate_db))
+            gate_db.scan(data, on_gate, 0, None, self._get_scratch(gate_db))
         return self._rule_spans(data, hits, opened, opened_late)
 
     def _rescan(self, db: hyperscan.Database, data: bytes, triggered: list[tuple[int, int]],
@@ -508,7 +512,7 @@ class HyperscanMatcher:
             seen[group] = index
             hits.setdefault(group, []).append(lines[index])
 
-        db.scan(buffer, match_event_handler=on_match, scratch=self._get_scratch(db))
+        db.scan(buffer, on_match, 0, None, self._get_scratch(db))
 
     def _rule_spans(self, data: bytes, hits: dict[int, list[tuple[int, int]]], opened: set[int] | None,
                     opened_late: set[int]) -> dict[int, list[tuple[int, int]]]:
