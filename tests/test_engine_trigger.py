@@ -30,6 +30,10 @@ def _show(triggers: tuple[Trigger, ...] | None) -> str | None:
             parts.append(f"suffix{t.digits}")
         elif t.kind in ("mailbox", "paren", "code"):
             parts.append(t.kind)
+        elif t.kind == "fixed":  # its expression, classes shown as ranges
+            text = t.value.decode()
+            text = text.replace("".join(f"\\x{c:02x}" for c in range(0x41, 0x5B)), "A-Z")
+            parts.append("fixed:" + re.sub(r"\\x([0-9a-f]{2})", lambda m: chr(int(m.group(1), 16)), text))
         else:
             parts.append(("i:" if t.caseless else "") + t.value.decode())
     return " | ".join(parts)
@@ -87,6 +91,13 @@ PATTERNS = [
     (r"[a-z]+@[a-z]+", "mailbox"),
     (r"[<(]@[a-z]+", "@"),
     (r"(\d)\1{5}", None),  # a back-reference: unknown text
+    # a fixed stretch of capitals and digits, as written (a Singapore UEN)
+    (r"(?<![\w-])[RST]\d{2}[A-Z]{2}\d{4}[A-Z](?![\w-])", "fixed:[RST][0-9]{2}[A-Z][A-Z][0-9]{4}[A-Z]"),
+    (r"[A-Z]{2}\d{6}", "fixed:[A-Z][A-Z][0-9]{6}"),
+    (r"(?<![\w.-])[A-Z]{2}\d{6}", "code"),  # as rare, and found first
+    (r"[A-Z]\d{2,5}[A-Z]{3}\d{2}", None),  # a run of unknown length inside: not fixed
+    (r"[A-Z]\d{2}[A-Z]\d{2}", None),  # too short: 6 characters
+    (r"\d{3,9}[A-Z]{2}\d{3}", "fixed:[0-9]{3}[A-Z][A-Z][0-9]{3}"),  # a longer run at its start still holds it
 ]
 
 
@@ -264,15 +275,34 @@ def test_a_rule_with_a_rare_context_is_read_only_when_a_context_word_opens_the_d
 
 @pytestmark_hs
 def test_each_late_rule_is_read_with_its_own_database() -> None:
-    """A document a UEN word opens is read for UEN numbers, not for dates of
-    birth (whose shapes cost the most)."""
+    """A document a passport word opens is read for passport numbers, not
+    for dates of birth (whose shapes cost the most)."""
     ruleset = load_ruleset(Selection(enable_packs=("all",)))
     index = {rule.id: i for i, rule in enumerate(ruleset.rules)}
     matcher = ruleset.matcher("hyperscan")
     loaded = matcher._loaded  # type: ignore[attr-defined]
     loaded.clear()
     late = lambda: {key for key in loaded if isinstance(key, int)}  # a late rule's index; else "rescan", "gate"
-    matcher.spans(b"company registration no 201912345K\nreleased 1990-03-15\n")
-    assert late() == {index["sg-uen"]}
+    matcher.spans(b"passport no A38271946\nreleased 1990-03-15\n")
+    assert late() == {index["my-passport"]}
     matcher.spans(b"dob 1990-03-15\n")  # a birth word: both date-of-birth rules (CE and Buddhist era)
-    assert late() == {index[i] for i in ("sg-uen", "date-of-birth", "th-date-of-birth-be")}
+    assert late() == {index[i] for i in ("my-passport", "date-of-birth", "th-date-of-birth-be")}
+
+
+@pytestmark_hs
+def test_a_uen_is_found_by_its_fixed_shape_not_by_reading_the_document() -> None:
+    """Every UEN form holds a fixed stretch of capitals and digits
+    (``T08LL1234A``, ``201912345K``): the line trigger finds its lines, so a
+    document with a company word is not read whole for UENs."""
+    from dlp.engine import hs
+
+    ruleset = load_ruleset(Selection(enable_packs=("all",)))
+    _, groups, kinds = hs._plan(ruleset)
+    index = {rule.id: i for i, rule in enumerate(ruleset.rules)}
+    late = {i for g, kind in enumerate(kinds) if kind == hs.OPENER for i in groups[g]}
+    assert index["sg-uen"] not in late
+    key = lambda fs: [(f.rule_id, f.start, f.end) for f in fs]
+    for blob in (b"Acme Pte Ltd (UEN 197401143C)\n", b"company = 'x'\nuen: S16FC0121D\n", b"uen T08LL1234A\n",
+                 b"company no 00192200M 53251234X\n", b"ltd\n" + b"x = 1\n" * 50 + b"build 197401143C\n"):
+        assert key(scan(blob, ruleset, engine="hyperscan")) == key(scan(blob, ruleset, engine="python"))
+    assert [f.value for f in scan(b"UEN: S16FC0121D\n", ruleset, engine="hyperscan")] == ["S16FC0121D"]

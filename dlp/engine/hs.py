@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from dlp.engine.trigger import Trigger
     from dlp.ruleset import Rule, Ruleset
 
-_FORMAT = b"dlp-hs-28"
+_FORMAT = b"dlp-hs-29"
 _BASE_FLAGS = hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_ALLOWEMPTY
 
 
@@ -207,7 +207,7 @@ def _plan(ruleset: Ruleset) -> tuple[list[tuple[bytes, int]], list[list[int]], l
       than one candidate line per ``_GATED_LINE_BYTES`` of document (see
       :meth:`HyperscanMatcher.spans`);
     - ``late``/``opener``: personal-data rules with no trigger but a required
-      context (dates of birth, UEN, passports): their context words' gates
+      context (dates of birth, passports): their context words' gates
       are ``opener`` entries of the first pass, and their shapes are read
       over the whole document only when one of those fired (a document
       without any of a rule's context words cannot hold a finding of it,
@@ -227,7 +227,7 @@ def _plan(ruleset: Ruleset) -> tuple[list[tuple[bytes, int]], list[list[int]], l
     late = {i for i, found in late_gates.items() if found is not None}
     kinds: list[str] = []
     # (entry, late rule) for each late rule of an entry beyond the entry's own
-    # kind: each late rule has a database of its own, so a document a UEN word
+    # kind: each late rule has a database of its own, so a document a passport word
     # opens is not read for dates of birth
     late_copies: list[tuple[int, int]] = []
     for g, ((_, flags), members, gate) in enumerate(zip(expressions_, groups, gates)):

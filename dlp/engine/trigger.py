@@ -19,6 +19,8 @@ Hyperscan finds almost for free (:class:`Trigger`):
 - ``1234-A``, ``(03) 2161`` (a closing parenthesis between groups), ``GB29``
   (two capitals and two digits starting a token), ``1.2.3.4`` (four runs
   apart by dots, starting a token), a mailbox character before ``@``;
+- a fixed stretch of at least 8 capitals and digits, both kinds in it
+  (``[RST]\\d{2}[A-Z]{2}\\d{4}[A-Z]``, a Singapore UEN): as the pattern writes it;
 - a literal (caseless when the pattern is), unless it is a word common in
   code (``service``, ``name:``).
 
@@ -68,8 +70,8 @@ _SPACE = frozenset(b" \t\n\r\f\v")
 @record
 class Trigger:
     kind: str  # "digits", "groups" (1234-5), "suffix" (1234-A), "paren" (3) 123),
-    # "code" (GB29), "quad" (1.2.3.4), "mailbox" (x@) or "literal"
-    value: bytes = b""  # the literal (lower case when caseless)
+    # "code" (GB29), "quad" (1.2.3.4), "mailbox" (x@), "fixed" (T08LL1234A) or "literal"
+    value: bytes = b""  # the literal (lower case when caseless); fixed: its expression
     digits: int = 0  # digits: the run; groups: digits before the separator
     after: int = 0  # groups: digits after the separator
     caseless: bool = False
@@ -97,6 +99,8 @@ class Trigger:
             return b"(?:^|[^A-Za-z0-9_.\\x2d])[A-Z]{2}[0-9]{2}", False
         if self.kind == "paren":
             return b"[0-9]\\)[\\x20\\x2d]?[0-9]{3}", False
+        if self.kind == "fixed":
+            return self.value, False
         return b"".join(b"\\x%02x" % b for b in self.value), self.caseless
 
     def _run(self) -> bytes:
@@ -136,7 +140,7 @@ class Trigger:
             return {4: 3}.get(self.digits, 4)
         if self.kind == "groups":
             return 0 if self.tight else 2
-        if self.kind in ("mailbox", "paren", "code", "quad"):
+        if self.kind in ("mailbox", "paren", "code", "quad", "fixed"):
             return 0
         if self.kind == "suffix":
             return 1
@@ -204,7 +208,8 @@ def line_trigger(triggers: Iterable[Trigger]) -> bytes:
 _REPEATS = (C.MAX_REPEAT, C.MIN_REPEAT) + ((C.POSSESSIVE_REPEAT,) if hasattr(C, "POSSESSIVE_REPEAT") else ())
 
 # Flat atoms of a sequence: ("c", byte, caseless) one literal byte;
-# ("d", n) at least n consecutive digits; ("p", chars) one separator of " ./-";
+# ("d", n) at least n consecutive digits (("d", n, False): perhaps more than
+# n where the pattern has them, ``\d{2,4}``); ("p", chars) one separator of " ./-";
 # ("u", chars) one upper-case ASCII letter; ("m", chars) one character of a
 # mailbox name; ("x", chars) one other character, ("x",) unknown text (either
 # breaks runs and literals); ("e", allowed, side) an edge (below); ("o",
@@ -346,7 +351,8 @@ def _flatten(items: list[tuple[object, object]], caseless: bool) -> list[_Atom]:
                 short = hi == 1 and 0 < len(inner) <= 4
                 atoms.append(("o", tuple(inner)) if short else ("x",))
             elif inner and all(_is_digit(a) for a in inner):
-                atoms.append(("d", lo * sum(_digit_count(a) for a in inner)))
+                exact = lo == hi and all(_exact(a) for a in inner)
+                atoms.append(("d", lo * sum(_digit_count(a) for a in inner), exact))
             elif lo == hi == 1:
                 atoms.extend(inner)
             elif lo == hi and lo * len(inner) <= 16:  # (?: \d{4}){2}: each copy
@@ -364,7 +370,7 @@ def _flatten(items: list[tuple[object, object]], caseless: bool) -> list[_Atom]:
             alternatives = [_flatten(list(alt.data), caseless) for alt in av[1]]  # type: ignore[index]
             if all(any(_is_digit(a) for a in alt) and all(_is_digit(a) or _optional_digits(a) for a in alt)
                    for alt in alternatives):  # `25[0-5]|1\d\d|[1-9]?\d`: a run of at least 1 digit
-                atoms.append(("d", min(sum(_digit_count(a) for a in alt if _is_digit(a)) for alt in alternatives)))
+                atoms.append(("d", min(sum(_digit_count(a) for a in alt if _is_digit(a)) for alt in alternatives), False))
                 continue
             edge = _branch_edge(list(av[1]), caseless)  # type: ignore[index]
             if edge is not None:
@@ -406,6 +412,50 @@ def _is_upper(atom: _Atom) -> bool:
 
 def _digit_count(atom: _Atom) -> int:
     return atom[1] if atom[0] == "d" else 1
+
+
+def _exact(atom: _Atom) -> bool:
+    """Whether a digit atom stands for exactly its count of digits."""
+    return atom[0] != "d" or len(atom) < 3 or bool(atom[2])
+
+
+_FIXED_MIN = 8  # characters of a fixed stretch: rare in code (a hash's capitals run longer, and in lower case)
+
+
+def _fixed(atoms: list[_Atom]) -> list[Trigger]:
+    """The fixed stretches of capitals and digits (``[RST]\\d{2}[A-Z]{2}\\d{4}[A-Z]``),
+    at least :data:`_FIXED_MIN` characters with both kinds in each, as
+    expressions: every match holds its stretch as written. A digit run
+    inside a stretch must be exact; at its ends a longer run still holds it."""
+    out: list[Trigger] = []
+    stretch: list[_Atom] = []
+    for atom in atoms + [("x",)]:
+        if _is_digit(atom) or _is_upper(atom):
+            stretch.append(atom)
+            continue
+        if stretch:
+            out.extend(_fixed_shape(stretch))
+        stretch = []
+    return out
+
+
+def _fixed_shape(stretch: list[_Atom]) -> list[Trigger]:
+    inner = stretch[1:-1]
+    if not all(_exact(a) for a in inner):
+        return []
+    digits = sum(_digit_count(a) for a in stretch if _is_digit(a))
+    upper = sum(1 for a in stretch if _is_upper(a))
+    if digits + upper < _FIXED_MIN or not digits or not upper:
+        return []
+    parts: list[bytes] = []
+    for atom in stretch:
+        if atom[0] == "d":
+            parts.append(b"[0-9]{%d}" % atom[1])
+        elif atom[0] == "u":
+            parts.append(_char_class(bytes(sorted(atom[1]))) if len(atom[1]) > 1 else b"\\x%02x" % next(iter(atom[1])))
+        else:  # a literal capital or digit
+            parts.append(b"\\x%02x" % atom[1])
+    return [Trigger("fixed", b"".join(parts))]
 
 
 def _literals(atoms: list[_Atom]) -> list[tuple[bytes, bool]]:
@@ -481,6 +531,7 @@ def _options(atoms: list[_Atom]) -> list[tuple[Trigger, ...]]:
             left = _edge(atoms, i - 1, -1)
             if left is not None and left <= _TOKEN_LEFT:
                 options.append((Trigger("code"),))
+    options.extend((t,) for t in _fixed(atoms))
     for before, at in pairwise(atoms):
         if at[0] == "c" and at[1] == 0x40 and (before[0] in "mud" or before[0] == "c" and before[1] in _MAILBOX):
             options.append((Trigger("mailbox"),))
