@@ -42,9 +42,22 @@ class ValidatorCall:
     args: tuple[tuple[str, Any], ...] = ()
 
     def __call__(self, value: str) -> bool:
-        from dlp.validators import VALIDATORS  # imported on first use: some pull in large libraries
+        validators = _VALIDATORS or _load_validators()
+        if self.args:
+            return bool(validators[self.name](value, **dict(self.args)))
+        return bool(validators[self.name](value))
 
-        return bool(VALIDATORS[self.name](value, **dict(self.args)))
+
+# dlp.validators, imported on the first call (some validators pull in large
+# libraries); kept here so later calls skip the import statement's lookup
+_VALIDATORS: dict[str, Any] = {}
+
+
+def _load_validators() -> dict[str, Any]:
+    from dlp.validators import VALIDATORS
+
+    _VALIDATORS.update(VALIDATORS)
+    return _VALIDATORS
 
 
 @record
