@@ -2,7 +2,7 @@
 
 Run:  python benchmarks/bench_scan.py [--max-mb 64] [--repeat 3] [--no-detect-secrets] [--json FILE]
       python benchmarks/bench_scan.py --cpu-split [--max-mb 64] [--repeat 5]
-      python benchmarks/bench_scan.py --instructions [--max-mb 16]     (needs valgrind)
+      python benchmarks/bench_scan.py --instructions [--max-mb 16] [--enable PACK ...]   (needs valgrind)
 
 The corpus is real source code already on the machine, so nothing is
 downloaded: the running interpreter's standard library, then its
@@ -35,7 +35,8 @@ rules cancel out, with the caches warm and ``PYTHONHASHSEED=0``. Unlike
 time on a shared machine, the count is the same from run to run (it weighs
 Hyperscan's vector instructions like any other, so it is a guide to the
 cost of a change, not a measure of wall time). It takes about a minute per
-16 MB.
+16 MB. With --enable, the measured side holds those packs (and the default
+ones) instead of every pack: a team's own jurisdictions.
 """
 from __future__ import annotations
 
@@ -122,7 +123,7 @@ def cpu_split(corpus: Path, repeat: int) -> dict[str, dict[str, float]]:
             start = time.process_time()
             for _, data in docs:
                 for db, scratch in every:
-                    db.scan(data, match_event_handler=noop, scratch=scratch)
+                    db.scan(data, noop, 0, None, scratch)  # by position, as the matcher calls it
             runs[mode]["hyperscan"].append(time.process_time() - start)
             start = time.process_time()
             for _, data in docs:
@@ -140,7 +141,8 @@ def cpu_split(corpus: Path, repeat: int) -> dict[str, dict[str, float]]:
     return out
 
 
-# One or two passes of the in-process scan (argv: corpus, "secrets" or "all", passes).
+# One or two passes of the in-process scan (argv: corpus, "secrets" or the
+# packs to enable, comma-separated, passes).
 _PASSES_SCRIPT = """
 import sys
 from pathlib import Path
@@ -149,22 +151,23 @@ from dlp.ruleset import Selection, load_ruleset
 from dlp.scan import scan
 docs = [(p.name, p.read_bytes()) for p in sorted(Path(sys.argv[1]).iterdir())]
 ruleset = load_ruleset(Selection(disable_packs=("pii",)) if sys.argv[2] == "secrets"
-                       else Selection(enable_packs=("all",)))
+                       else Selection(enable_packs=tuple(sys.argv[2].split(","))))
 for _ in range(int(sys.argv[3])):
     for name, data in docs:
         scan(data, ruleset, origin=Origin(path=name), engine="hyperscan")
 """
 
 
-def instructions(corpus: Path, cache: Path) -> dict[str, int]:
-    """Instructions per pass over ``corpus``, secrets only and every pack (see the module docstring)."""
+def instructions(corpus: Path, cache: Path, enable: tuple[str, ...] = ("all",)) -> dict[str, int]:
+    """Instructions per pass over ``corpus``, secrets only and with ``enable``
+    (every pack by default; see the module docstring)."""
     valgrind = shutil.which("valgrind")
     if valgrind is None:
         raise SystemExit("bench_scan.py: --instructions needs valgrind on PATH (e.g. apt install valgrind)")
     env = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
            "DLP_CACHE_DIR": str(cache), "PYTHONHASHSEED": "0"}
     out: dict[str, int] = {}
-    for mode in ("secrets", "all"):
+    for mode in ("secrets", ",".join(enable)):
         subprocess.run([sys.executable, "-c", _PASSES_SCRIPT, str(corpus), mode, "1"], env=env, check=True)  # warm
         counts = []
         for passes in (1, 2):
@@ -173,7 +176,7 @@ def instructions(corpus: Path, cache: Path) -> dict[str, int]:
                                  env=env, capture_output=True, text=True, check=True)
             refs = [line for line in run.stderr.splitlines() if "I" in line and "refs:" in line]
             counts.append(int(refs[-1].rsplit(":", 1)[1].replace(",", "")))
-        out[mode] = counts[1] - counts[0]
+        out["secrets" if mode == "secrets" else "all"] = counts[1] - counts[0]
     return out
 
 
@@ -196,6 +199,9 @@ def main() -> int:
                         help="in-process CPU time of the personal-data packs, split by stage (nothing else)")
     parser.add_argument("--instructions", action="store_true",
                         help="instructions per pass of the in-process scan, under valgrind (nothing else)")
+    parser.add_argument("--enable", action="append", metavar="PACK",
+                        help="with --instructions: the packs of the measured side instead of every pack "
+                             "(repeatable: --enable pii/my --enable pii/global)")
     args = parser.parse_args()
 
     results: dict[str, object] = {}
@@ -207,9 +213,11 @@ def main() -> int:
         results["corpus"] = {"files": files, "bytes": nbytes}
         print(f"corpus: {files} files, {mb:.1f} MB of Python source")
         if args.instructions:
-            counts = instructions(corpus, Path(tmp) / "cache")
+            enable = tuple(args.enable or ("all",))
+            counts = instructions(corpus, Path(tmp) / "cache", enable)
             sec, every = counts["secrets"], counts["all"]
-            print(f"instructions per pass (valgrind): secrets only {sec / 1e6:.0f}M, every pack {every / 1e6:.0f}M "
+            label = "every pack" if enable == ("all",) else "with " + " ".join(enable)
+            print(f"instructions per pass (valgrind): secrets only {sec / 1e6:.0f}M, {label} {every / 1e6:.0f}M "
                   f"({(every / sec - 1) * 100:+.1f}%)")
             if args.json:
                 Path(args.json).write_text(json.dumps({**results, "instructions": counts}, indent=2))
