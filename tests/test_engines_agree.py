@@ -69,6 +69,24 @@ def test_engines_agree_on_all_examples_together(every_rule: Ruleset) -> None:
     assert len(hs) > 10
 
 
+def test_engines_agree_on_examples_in_other_cases(every_rule: Ruleset) -> None:
+    """Keywords are caseless: where a rule's database expression is its
+    keywords, the Hyperscan matcher trusts Hyperscan's caseless match and
+    checks nothing more; the reference engine lower-cases the text."""
+    from dlp.engine import hs
+
+    led = [rule for rule in every_rule.rules if hs._keyword_led(rule)]
+    assert {"netrc-credentials", "generic-secret-terraform-default"} <= {rule.id for rule in led}
+    for rule in led:
+        for example in rule.positive:
+            for text in (example.text.upper(), example.text.title(), example.text.swapcase()):
+                blob = text.encode()
+                assert _key(scan(blob, every_rule, engine="hyperscan")) == _key(scan(blob, every_rule, engine="python"))
+    netrc = b"machine api.acme-corp.io\nlogin deploy\npassword t8pxM2vQk9LrZ4wN\n"
+    found = {f.rule_id for f in scan(netrc, every_rule, engine="hyperscan")}
+    assert "netrc-credentials" in found and found == {f.rule_id for f in scan(netrc, every_rule, engine="python")}
+
+
 # --------------------------------------------------------------------------- document gates
 
 _GATE_WORDS = ("ic", "ic_no", "nric", "thẻ", "tel", "no. k/p", "身份证", "dob", "kad", "ω")
