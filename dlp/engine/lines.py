@@ -34,8 +34,3 @@ def all_line_spans(data: bytes) -> list[tuple[int, int]]:
         spans.append((start, end))
         start = end + 1
     return spans
-
-
-def line_has_keyword(lowered: bytes, span: tuple[int, int], keywords: tuple[bytes, ...]) -> bool:
-    start, end = span
-    return any(lowered.find(kw, start, end) >= 0 for kw in keywords)
