@@ -332,7 +332,8 @@ def test_bank_account_lengths_and_placeholders() -> None:
 
 
 @pytest.mark.parametrize(("country", "valid", "invalid"), [
-    ("th", ["จังหวัดนนทบุรี 11120", "Bangkok 10110", "Chiang Mai 50200"], ["x 99120", "x 09120", "x 10000"]),
+    ("th", ["จังหวัดนนทบุรี 11120", "Bangkok 10110", "Chiang Mai 50200", "นนทบุรี 11000", "Chiang Mai 50000"],
+     ["x 99120", "x 09120", "x 10000"]),
     ("id", ["Jakarta Selatan 12920", "Kota Malang 65141", "Bandung 40111", "Jakarta Pusat 10110"],
      ["x 00123", "x 11111"]),
     ("ph", ["Makati City 1203", "Cebu City 6000", "Manila 0400"], ["x 0123", "x 9999"]),

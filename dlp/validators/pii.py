@@ -191,7 +191,9 @@ def address_postcode(value: str, *, country: str) -> bool:
     if country == "my":
         return 1000 <= int(code) <= 98859
     if country == "th":
-        return 10 <= int(code[:2]) <= 96 and code[2:] != "000"
+        # a province's main post office ends in 000 (Nonthaburi 11000, Chiang
+        # Mai 50000); Bangkok's codes start at 10100
+        return 10 <= int(code[:2]) <= 96 and code != "10000"
     if country == "id":
         return 10000 <= int(code) <= 99999 and not trivial_digits(code, min_distinct=2)  # Bandung 40111
     if country == "ph":
