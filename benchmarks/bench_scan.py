@@ -32,9 +32,10 @@ regexes on the spans, validation, context, findings). Min and median of
 under valgrind (``cachegrind --cache-sim=no``), per pass over the corpus:
 the count of two passes minus the count of one, so start-up and loading the
 rules cancel out, with the caches warm and ``PYTHONHASHSEED=0``. Unlike
-time on a shared machine, the count is the same from run to run (it weighs
-Hyperscan's vector instructions like any other, so it is a guide to the
-cost of a change, not a measure of wall time). It takes about a minute per
+time on a shared machine, the count varies by about 1% from run to run
+(713M-719M in three runs of one commit). It weighs Hyperscan's vector
+instructions like any other, so it is a guide to the cost of a change, not
+a measure of wall time. It takes about a minute per
 16 MB. With --enable, the measured side holds those packs (and the default
 ones) instead of every pack: a team's own jurisdictions.
 """
