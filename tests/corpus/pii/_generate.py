@@ -468,6 +468,15 @@ def more() -> list[Line]:
                      ("vn-address",)))
         out.append((f"dia_chi: Thon {R.randint(1, 9)}, xa Hoa Phu, huyen Hoa Vang, thanh pho Da Nang", ("vn-address",)))
         out.append((f"Giao tới {R.randint(1, 300)} Lê Lợi, P. Bến Thành, Q.1, TP.HCM giúp em", ("vn-address",)))
+    # shapes without the administrative word the first ones carry (fixed
+    # text, no draws: the values above stay as they were)
+    # (context windows cross lines: an account word must not be within reach of the MIDs)
+    out.append(('{"bank_account": "7012 4938 5621 0473"}', ("my-bank-account",)))
+    out.append(("ส่งของที่ 12/3 ต.สุเทพ อ.เมือง เชียงใหม่ 50200", ("th-address",)))
+    out.append(("ที่อยู่: 99/9 หมู่ 4 ตำบลบางกระสอ อำเภอเมืองนนทบุรี นนทบุรี 11000", ("th-address",)))
+    out.append(('address = "Jl. Sudirman Kav. 52-53, Kebayoran Baru, Jakarta Selatan 12190"', ("id-address",)))
+    out.append(("Pag-IBIG MID No: 1210 4738 2915", ("ph-pagibig-number",)))
+    out.append(('{"pag_ibig_no": "121047382915"}', ("ph-pagibig-number",)))
     return out
 
 
