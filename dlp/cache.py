@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +20,12 @@ def sha256(data: bytes = b"") -> Any:
     """``hashlib.sha256(data)``, the same digest, without importing hashlib:
     its import loads OpenSSL, several ms of a hook's start-up (CPython's own
     SHA-256 module is used when present)."""
-    if _SHA256:
-        return _SHA256[0](data)
+    return _sha256_constructor()(data)
+
+
+@cache
+def _sha256_constructor() -> Any:
+    """The SHA-256 constructor, found once (not an import attempt per call)."""
     try:
         from _sha256 import sha256 as new  # type: ignore[import-not-found]  # CPython <= 3.11
     except ImportError:
@@ -28,11 +33,7 @@ def sha256(data: bytes = b"") -> Any:
             from _sha2 import sha256 as new  # type: ignore[import-not-found]  # CPython >= 3.12
         except ImportError:
             from hashlib import sha256 as new
-    _SHA256.append(new)
-    return new(data)
-
-
-_SHA256: list[Any] = []  # the constructor found on the first call
+    return new
 
 
 def read_own(path: str | Path) -> bytes | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator, Sequence
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
@@ -42,22 +43,17 @@ class ValidatorCall:
     args: tuple[tuple[str, Any], ...] = ()
 
     def __call__(self, value: str) -> bool:
-        validators = _VALIDATORS or _load_validators()
-        if self.args:
-            return bool(validators[self.name](value, **dict(self.args)))
-        return bool(validators[self.name](value))
+        fn = _validators()[self.name]
+        return bool(fn(value, **dict(self.args)) if self.args else fn(value))
 
 
-# dlp.validators, imported on the first call (some validators pull in large
-# libraries); kept here so later calls skip the import statement's lookup
-_VALIDATORS: dict[str, Any] = {}
-
-
-def _load_validators() -> dict[str, Any]:
+@cache
+def _validators() -> Mapping[str, Any]:
+    """dlp.validators' registry, imported on first use (some validators pull
+    in large libraries), then without an import statement per call."""
     from dlp.validators import VALIDATORS
 
-    _VALIDATORS.update(VALIDATORS)
-    return _VALIDATORS
+    return VALIDATORS
 
 
 @record
@@ -388,8 +384,6 @@ def _parse_validators(where: str, raw: object) -> tuple[ValidatorCall, ...]:
         raise RuleError(f"{where}: 'validators' must be a list")
     import inspect
 
-    from dlp.validators import VALIDATORS
-
     calls = []
     for item in raw:
         if isinstance(item, str):
@@ -402,7 +396,7 @@ def _parse_validators(where: str, raw: object) -> tuple[ValidatorCall, ...]:
                 raise RuleError(f"{where}: validator {name!r}: arguments must be a mapping")
         else:
             raise RuleError(f"{where}: a validator is a name or a one-key mapping name: {{args}}")
-        fn = VALIDATORS.get(name)
+        fn = _validators().get(name)
         if fn is None:
             raise RuleError(f"{where}: unknown validator {name!r}")
         try:

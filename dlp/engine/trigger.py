@@ -451,10 +451,8 @@ def _fixed_shape(stretch: list[_Atom]) -> list[Trigger]:
     for atom in stretch:
         if atom[0] == "d":
             parts.append(b"[0-9]{%d}" % atom[1])
-        elif atom[0] == "u":
-            parts.append(_char_class(bytes(sorted(atom[1]))) if len(atom[1]) > 1 else b"\\x%02x" % next(iter(atom[1])))
-        else:  # a literal capital or digit
-            parts.append(b"\\x%02x" % atom[1])
+        else:  # a class of capitals, or a literal capital or digit
+            parts.append(_char_class(bytes(sorted(atom[1])) if atom[0] == "u" else bytes([atom[1]])))
     return [Trigger("fixed", b"".join(parts))]
 
 
