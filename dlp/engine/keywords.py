@@ -20,6 +20,6 @@ def distinctive(keyword: str) -> bool:
     if keyword in COMMON_KEYWORDS:
         return False
     # short keywords are substrings of too much ordinary text ("re_", "sk_", "ably")
-    if any(not c.isalpha() for c in keyword):
+    if not keyword.isalpha():  # a character that is not a letter
         return len(keyword) >= 4
     return len(keyword) >= 5
