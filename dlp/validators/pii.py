@@ -364,7 +364,8 @@ def phone(value: str, *, region: str, types: Sequence[str] = _PERSONAL_PHONE_TYP
     """A valid phone number of ``region`` (ISO 3166 code, e.g. ``MY``) whose
     ``phonenumbers`` number type is one of ``types`` (default: subscriber
     numbers; toll-free and premium lines are businesses). Placeholder runs
-    such as ``012-345 6789`` are rejected."""
+    such as ``012-345 6789`` (an ascending or descending run of 7
+    digits or more) are rejected: a run of 6 is in real numbers (02-345-6727)."""
     unknown = set(types) - set(_PHONE_TYPES)
     if unknown:
         raise ValueError(f"unknown phone number types {sorted(unknown)}")
@@ -384,7 +385,7 @@ def phone(value: str, *, region: str, types: Sequence[str] = _PERSONAL_PHONE_TYP
         if (phonenumbers.is_valid_number(number)
                 and phonenumbers.region_code_for_number(number) == region
                 and phonenumbers.number_type(number) in wanted):
-            return not trivial_digits(str(number.national_number), max_run=5)
+            return not trivial_digits(str(number.national_number), max_run=6)
     return False
 
 
