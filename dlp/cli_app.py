@@ -175,7 +175,8 @@ def rules_explain(rule_id: str, trace_path: str | None) -> None:
             v.name + (f"({', '.join(f'{k}={a!r}' for k, a in v.args)})" if v.args else "") for v in rule.validators))
     if rule.context:
         need = "required" if rule.context.required else "raises confidence"
-        lines.append(f"  context     {', '.join(rule.context.words)} (within {rule.context.window} chars, {need})")
+        where = " on its line" if rule.context.line else ""
+        lines.append(f"  context     {', '.join(rule.context.words)} (within {rule.context.window} chars{where}, {need})")
     if rule.tags:
         lines.append(f"  tags        {', '.join(rule.tags)}")
     for ref in rule.references:

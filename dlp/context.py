@@ -82,6 +82,20 @@ def has_context(data: bytes, start: int, end: int, context: Context) -> bool:
     # whole document holding none of its words: dlp/engine/gate.py.)
     before = data[max(0, start - 4 * w - 4):start].decode("utf-8", "replace")
     after = data[end:end + 4 * w + 4].decode("utf-8", "replace")
+    # A line-scoped window (personal data) ends at the value's line: after
+    # the value at the line's end (a word on the next line labels the next
+    # record, not this value), and before it at the line's start, unless
+    # nothing but indentation, punctuation or markup precedes the value there
+    # (a label above its value: ``NRIC:`` then the number, ``<td>IC</td>``
+    # then ``<td>…``). The newline stays in the window, as the boundary next
+    # to its edge.
+    if context.line:
+        newline = after.find("\n")
+        if newline >= 0:
+            after = after[:newline + 1]
+        newline = before.rfind("\n")
+        if newline >= 0 and _opens_line().fullmatch(before, newline + 1) is None:
+            before = before[newline:]
     # a word is found inside a window only: with none of the words in the two
     # windows, whatever the boundaries, there is nothing to look for (most
     # candidates; the windows in characters, not the bytes decoded: in ASCII
@@ -98,6 +112,13 @@ def has_context(data: bytes, start: int, end: int, context: Context) -> bool:
     last = data[max(0, end - 4):end].decode("utf-8", "replace")[-1:]
     return (_search_inside(regex, before[-(w + 1):-w] if len(before) > w else "", before[-w:], first)
             or _search_inside(regex, last, after[:w], after[w:w + 1]))
+
+
+@cache
+def _opens_line() -> re.Pattern[str]:
+    """What may precede a value that opens its line: indentation,
+    punctuation, list markers and markup tags, no word."""
+    return re.compile(r"(?:[^\w<]|<[^<>\n]*>)*")
 
 
 def _led(word: str) -> str:

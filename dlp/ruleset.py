@@ -30,7 +30,8 @@ _RULE_KEYS = {
     "references", "description", "examples", "prefilter", "paths",
 }
 _REQUIRED = ("id", "name", "category", "severity", "pattern", "examples")
-_CONTEXT_KEYS = {"words", "window", "required"}
+_CONTEXT_KEYS = {"words", "window", "required", "scope"}
+_CONTEXT_SCOPES = ("line", "document")
 _JURISDICTIONS = {"my", "sg", "th", "id", "ph", "vn", "global"}
 _PII_CLASSES = {"personal", "sensitive"}
 DEFAULT_CONTEXT_WINDOW = 64
@@ -61,6 +62,9 @@ class Context:
     words: tuple[str, ...] = ()
     window: int = DEFAULT_CONTEXT_WINDOW
     required: bool = False
+    # scope "line" (the default for personal data): the window stays on the
+    # value's line (see dlp.context.has_context); "document": it crosses lines
+    line: bool = False
 
 
 @record
@@ -350,7 +354,7 @@ def _parse_rule(path: Path, pack: str, index: int, raw: object) -> Rule:
         prefilter=prefilter,
         paths=paths,
         validators=_parse_validators(where, raw.get("validators")),
-        context=_parse_context(where, raw.get("context")),
+        context=_parse_context(where, raw.get("context"), category),
         allow=allow,
         placeholders=raw.get("placeholders", True),
         test_values=_str_list(where, "test_values", raw.get("test_values")),
@@ -407,7 +411,7 @@ def _parse_validators(where: str, raw: object) -> tuple[ValidatorCall, ...]:
     return tuple(calls)
 
 
-def _parse_context(where: str, raw: object) -> Context | None:
+def _parse_context(where: str, raw: object, category: Category) -> Context | None:
     if raw is None:
         return None
     if not isinstance(raw, dict):
@@ -424,7 +428,10 @@ def _parse_context(where: str, raw: object) -> Context | None:
         raise RuleError(f"{where}: context.required must be true or false")
     if required and not words:
         raise RuleError(f"{where}: context.required needs context.words")
-    return Context(tuple(w.lower() for w in words), window, required)
+    scope = raw.get("scope", "line" if category is Category.PII else "document")
+    if scope not in _CONTEXT_SCOPES:
+        raise RuleError(f"{where}: context.scope must be line or document")
+    return Context(tuple(w.lower() for w in words), window, required, scope == "line")
 
 
 def _parse_examples(where: str, raw: object) -> tuple[tuple[Example, ...], tuple[Example, ...]]:
@@ -620,7 +627,7 @@ def _encode_rule(rule: Rule, names: tuple[str, ...]) -> tuple[Any, ...]:
         elif name == "validators":
             value = tuple((call.name, call.args) for call in value)
         elif name == "context":
-            value = None if value is None else (value.words, value.window, value.required)
+            value = None if value is None else (value.words, value.window, value.required, value.line)
         elif name in ("positive", "negative"):
             value = tuple((example.text, example.value) for example in value)
         row.append(value)

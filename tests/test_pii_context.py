@@ -86,6 +86,33 @@ def test_context_words_near_the_value(text: str, word: str, expected: bool) -> N
     assert has_context(data, start, start + 14, Context(words=(word,), window=32, required=True)) is expected
 
 
+# text, scope, whether "nric" is context for the value 900101-14-5677: a
+# line-scoped window (personal data) stays on the value's line, except above
+# a value that opens its line (a label, then the value below it)
+LINES = [
+    ("nric 900101-14-5677", "line", True),
+    ("phone 0127384916\nnric 900101-14-5677", "line", True),
+    ("900101-14-5677 x\nnric S1234567D", "line", False),          # the next record's label
+    ("900101-14-5677\n(nric)", "line", False),
+    ("nric S1234567D\nphone 900101-14-5677", "line", False),      # the previous record's label
+    ("NRIC:\n900101-14-5677", "line", True),                     # label above the value
+    ("nric:\n  - '900101-14-5677'", "line", True),               # YAML list item
+    ("<td>NRIC</td>\n<td>900101-14-5677</td>", "line", True),    # markup only before the value
+    ("nric\n\n\n900101-14-5677", "line", True),
+    ("nric S1234567D\nx = 900101-14-5677", "line", False),
+    ("900101-14-5677 x\nnric", "document", True),                # secrets: JSON blocks span lines
+    ("nric S1234567D\nphone 900101-14-5677", "document", True),
+]
+
+
+@pytest.mark.parametrize(("text", "scope", "expected"), LINES)
+def test_context_window_scope(text: str, scope: str, expected: bool) -> None:
+    data = text.encode()
+    start = data.index(b"900101")
+    context = Context(words=("nric",), window=64, required=True, line=scope == "line")
+    assert has_context(data, start, start + 14, context) is expected
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from([b"x" * 7, b"\n" * 3, b"y" * 40, b"INSERT", b"insert", b"INSER", b"NSERT", b"Insert"]),
                 max_size=60), st.lists(st.integers(min_value=0, max_value=2000), min_size=1, max_size=12),

@@ -55,6 +55,7 @@ def _rule(**changes: str) -> str:
         (_rule(context="{words: [a], window: 0}"), "context.window must be an integer"),
         (_rule(context="{required: true}"), "context.required needs context.words"),
         (_rule(context="{words: [a], near: 3}"), "context: unknown key 'near'"),
+        (_rule(context="{words: [a], scope: file}"), "context.scope must be line or document"),
         (_rule(allow="['(unclosed']"), "allow pattern '(unclosed' does not compile"),
         (_rule(jurisdiction="xx"), "jurisdiction must be one of"),
         ("rules:\n" + GOOD.replace("id: demo-token", "id: 'Bad ID'"), "id must match"),
@@ -84,6 +85,15 @@ def test_good_rule_loads(tmp_path: Path) -> None:
     assert rule.id == "demo-token"
     assert rule.keywords == ("demo_",)
     assert rule.positive[0].text.startswith("x = demo_")
+
+
+@pytest.mark.parametrize(("category", "scope", "line"), [
+    ("secret", None, False), ("pii", None, True), ("pii", "document", False), ("secret", "line", True),
+])
+def test_context_scope_defaults_by_category(tmp_path: Path, category: str, scope: str | None, line: bool) -> None:
+    context = "{words: [demo]" + (f", scope: {scope}" if scope else "") + "}"
+    _, rules = load_pack_file(_write(tmp_path, _rule(category=category, context=context)))
+    assert rules[0].context is not None and rules[0].context.line is line
 
 
 def test_unreadable_rule_file_is_a_rule_error(tmp_path: Path) -> None:
