@@ -118,7 +118,8 @@ def trace_rule(rule: Rule, data: bytes, path: str | None, ruleset: Ruleset | Non
     placeholder, allow patterns, validators (:func:`dlp.scan.reject_reason`); then, for generic
     rules, the syntax-tree check (:mod:`dlp.codectx`: comment, docstring,
     positional argument, concatenation, interpolation...); then overlap with
-    the other rules of ``ruleset`` and inline allow comments.
+    the other rules of ``ruleset``, other countries' readings of the value
+    (:func:`dlp.scan.scan`) and inline allow comments.
     """
     ruleset = ruleset or Ruleset([rule])
     reported = [f for f in scan(data, ruleset, origin=Origin(path=path), engine="python") if f.rule_id == rule.id]
@@ -157,5 +158,6 @@ def trace_rule(rule: Rule, data: bytes, path: str | None, ruleset: Ruleset | Non
         else:
             steps.append(TraceStep(line, column, shown, False,
                                    (tree + "; " if tree else "")
-                                   + "hidden by an overlapping specific finding or an inline allow comment"))
+                                   + "hidden by an overlapping specific finding, another country's rule"
+                                   " with a context word of its own, or an inline allow comment"))
     return steps

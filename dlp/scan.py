@@ -15,7 +15,7 @@ from dlp.model import Finding, Origin, Severity
 from dlp.placeholders import is_placeholder
 from dlp.records import record
 from dlp.refine import refine
-from dlp.ruleset import Rule, Ruleset
+from dlp.ruleset import Context, Rule, Ruleset
 
 GENERIC_TAG = "generic"
 TEST_VALUE_TAG = "test-value"
@@ -37,14 +37,18 @@ def scan(data: bytes, ruleset: Ruleset, *, origin: Origin = Origin(), engine: st
         return ()
     lines = _Lines(data)
     findings: list[Finding] = []
+    contexts: dict[str, Context] = {}  # rule id -> context, for the rules of several jurisdictions
     for candidate in candidates(data, ruleset, engine=engine, path=origin.path):
         finding = _confirm(candidate, data, lines, origin)
         if finding is not None:
             findings.append(finding)
+            if candidate.rule.jurisdiction and candidate.rule.context is not None:
+                contexts[candidate.rule.id] = candidate.rule.context
     findings = refine(findings, data, origin.path)  # Secret manifests per key; generic findings vs syntax tree
     # overlaps first: a generic finding hidden by a specific one stays hidden when
     # an inline comment allows the specific one
-    return tuple(f for f in _resolve_overlaps(findings) if not inline_allowed(*lines.around(f.start), f.rule_id))
+    resolved = _resolve_jurisdictions(_resolve_overlaps(findings), data, contexts)
+    return tuple(f for f in resolved if not inline_allowed(*lines.around(f.start), f.rule_id))
 
 
 def candidates(data: bytes, ruleset: Ruleset, *, engine: str = "auto", path: str | None = None
@@ -141,6 +145,35 @@ def _resolve_overlaps(findings: list[Finding]) -> tuple[Finding, ...]:
             continue
         out.append(f)
     return tuple(out)
+
+
+def _resolve_jurisdictions(findings: tuple[Finding, ...], data: bytes, contexts: dict[str, Context]
+                           ) -> tuple[Finding, ...]:
+    """One value reported by several countries' rules (``081-738-4916`` is a
+    valid Thai and Vietnamese number; twelve digits can be a CCCD and a
+    Philippine TIN): when some of those rules have a context word next to it
+    that the others lack (``โทร``, ``SĐT``, ``CCCD``), only those are kept.
+    Words the rules share (``phone``, ``tel``) decide nothing; without a
+    word of its own near the value every reading is kept."""
+    same: dict[tuple[int, int], list[Finding]] = {}
+    for f in findings:
+        if f.rule_id in contexts:
+            same.setdefault((f.start, f.end), []).append(f)
+    dropped: set[int] = set()
+    for (start, end), group in same.items():
+        if len({dict(f.attributes).get("jurisdiction") for f in group}) < 2:
+            continue
+        words = {f.rule_id: set(contexts[f.rule_id].words) for f in group}
+        evidence = []
+        for f in group:
+            others = set().union(*(words[g.rule_id] for g in group if g.rule_id != f.rule_id))
+            own = tuple(sorted(words[f.rule_id] - others))
+            context = contexts[f.rule_id]
+            evidence.append(bool(own) and has_context(
+                data, start, end, Context(own, context.window, context.required, context.line)))
+        if any(evidence):
+            dropped.update(id(f) for f, seen in zip(group, evidence) if not seen)
+    return tuple(f for f in findings if id(f) not in dropped) if dropped else findings
 
 
 class _Lines:

@@ -99,3 +99,23 @@ def test_engines_agree_on_the_corpus(pii_ruleset: Ruleset) -> None:
         python = [(f.rule_id, f.start, f.end) for f in _scan(name, pii_ruleset, "python")]
         hyperscan = [(f.rule_id, f.start, f.end) for f in _scan(name, pii_ruleset, "hyperscan")]
         assert python == hyperscan, name
+
+
+# a value several countries' rules read, and the rules kept: the ones with a
+# context word of their own next to it; with shared words only (tel), all
+JURISDICTIONS = [
+    ("ลูกค้า โทร 081-738-4916", "081-738-4916", {"th-phone"}),
+    ("Khách hàng SĐT 081-738-4916", "081-738-4916", {"vn-phone"}),
+    ("tel 081-738-4916", "081-738-4916", {"th-phone", "vn-phone"}),
+    ("Khách hàng SĐT 081-738-4916\nลูกค้า โทร 089-472-8163", "089-472-8163", {"th-phone"}),
+]
+
+
+@pytest.mark.parametrize("engine", ["python", "hyperscan"])
+@pytest.mark.parametrize(("text", "value", "rules"), JURISDICTIONS)
+def test_one_value_many_countries(pii_ruleset: Ruleset, engine: str, text: str, value: str, rules: set[str]) -> None:
+    if engine == "hyperscan":
+        pytest.importorskip("hyperscan")
+    data = text.encode()
+    start = data.index(value.encode())
+    assert {f.rule_id for f in scan(data, pii_ruleset, engine=engine) if f.start == start} == rules
