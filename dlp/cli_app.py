@@ -177,6 +177,8 @@ def rules_explain(rule_id: str, trace_path: str | None) -> None:
         need = "required" if rule.context.required else "raises confidence"
         where = " on its line" if rule.context.line else ""
         lines.append(f"  context     {', '.join(rule.context.words)} (within {rule.context.window} chars{where}, {need})")
+        if rule.context.exclude:
+            lines.append(f"  not near    {', '.join(rule.context.exclude)} (without a context word: something else)")
     if rule.tags:
         lines.append(f"  tags        {', '.join(rule.tags)}")
     for ref in rule.references:

@@ -30,7 +30,7 @@ _RULE_KEYS = {
     "references", "description", "examples", "prefilter", "paths",
 }
 _REQUIRED = ("id", "name", "category", "severity", "pattern", "examples")
-_CONTEXT_KEYS = {"words", "window", "required", "scope"}
+_CONTEXT_KEYS = {"words", "window", "required", "scope", "exclude"}
 _CONTEXT_SCOPES = ("line", "document")
 _JURISDICTIONS = {"my", "sg", "th", "id", "ph", "vn", "global"}
 _PII_CLASSES = {"personal", "sensitive"}
@@ -65,6 +65,9 @@ class Context:
     # scope "line" (the default for personal data): the window stays on the
     # value's line (see dlp.context.has_context); "document": it crosses lines
     line: bool = False
+    # words that say the value is something else (voucher, sku): with one in
+    # the window and none of ``words``, the candidate is dropped
+    exclude: tuple[str, ...] = ()
 
 
 @record
@@ -431,7 +434,10 @@ def _parse_context(where: str, raw: object, category: Category) -> Context | Non
     scope = raw.get("scope", "line" if category is Category.PII else "document")
     if scope not in _CONTEXT_SCOPES:
         raise RuleError(f"{where}: context.scope must be line or document")
-    return Context(tuple(w.lower() for w in words), window, required, scope == "line")
+    exclude = tuple(w.lower() for w in _str_list(where, "context.exclude", raw.get("exclude")))
+    if required and exclude:
+        raise RuleError(f"{where}: context.exclude is for optional context (a required word already decides)")
+    return Context(tuple(w.lower() for w in words), window, required, scope == "line", exclude)
 
 
 def _parse_examples(where: str, raw: object) -> tuple[tuple[Example, ...], tuple[Example, ...]]:
@@ -627,7 +633,7 @@ def _encode_rule(rule: Rule, names: tuple[str, ...]) -> tuple[Any, ...]:
         elif name == "validators":
             value = tuple((call.name, call.args) for call in value)
         elif name == "context":
-            value = None if value is None else (value.words, value.window, value.required, value.line)
+            value = None if value is None else (value.words, value.window, value.required, value.line, value.exclude)
         elif name in ("positive", "negative"):
             value = tuple((example.text, example.value) for example in value)
         row.append(value)

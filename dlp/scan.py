@@ -88,7 +88,18 @@ def reject_reason(candidate: Candidate, data: bytes) -> str | None:
     for call in rule.validators:
         if not call(value):
             return f"validator {call.name}"
+    context = rule.context
+    if context is not None and context.exclude and _excluded(candidate, data, context):
+        return "a word against it nearby"
     return None
+
+
+def _excluded(candidate: Candidate, data: bytes, context: Context) -> bool:
+    """Whether a word of ``context.exclude`` (``voucher``, ``sku``) is near the
+    value and none of its context words is: the value is something else."""
+    against = Context(context.exclude, context.window, line=context.line)
+    return (has_context(data, candidate.start, candidate.end, against)
+            and not has_context(data, candidate.start, candidate.end, context))
 
 
 def _confirm(candidate: Candidate, data: bytes, lines: _Lines, origin: Origin) -> Finding | None:

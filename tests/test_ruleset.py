@@ -56,6 +56,7 @@ def _rule(**changes: str) -> str:
         (_rule(context="{required: true}"), "context.required needs context.words"),
         (_rule(context="{words: [a], near: 3}"), "context: unknown key 'near'"),
         (_rule(context="{words: [a], scope: file}"), "context.scope must be line or document"),
+        (_rule(context="{words: [a], required: true, exclude: [sku]}"), "context.exclude is for optional context"),
         (_rule(allow="['(unclosed']"), "allow pattern '(unclosed' does not compile"),
         (_rule(jurisdiction="xx"), "jurisdiction must be one of"),
         ("rules:\n" + GOOD.replace("id: demo-token", "id: 'Bad ID'"), "id must match"),
