@@ -1086,6 +1086,61 @@ def _decoys_registry(d: Doc) -> None:
         d.add(f'    PRODUCT_CODES.append("{sku}")', decoys=(("sku", "-", sku),))
 
 
+
+# Addresses of Indonesia, Thailand and the Philippines, as their postal
+# services write them (real postcodes of the places named)
+ID_PLACES = [("Kel. Karet", "Kec. Setiabudi", "Jakarta Selatan", "12920"),
+             ("Kelurahan Braga", "Kecamatan Sumur Bandung", "Kota Bandung", "40111"),
+             ("Kel. Gubeng", "Kec. Gubeng", "Surabaya", "60281"),
+             ("Desa Dalung", "Kec. Kuta Utara", "Kab. Badung", "80361"),
+             ("Kel. Terban", "Kec. Gondokusuman", "Yogyakarta", "55223")]
+ID_STREETS = ["Sudirman", "Merdeka", "Diponegoro", "Gatot Subroto", "Ahmad Yani", "Pemuda"]
+TH_PLACES = [("แขวงคลองเตย", "เขตคลองเตย", "กรุงเทพมหานคร", "10110"), ("แขวงจอมพล", "เขตจตุจักร", "กรุงเทพฯ", "10900"),
+             ("ต.หนองปรือ", "อ.บางละมุง", "จ.ชลบุรี", "20150"), ("ตำบลสุเทพ", "อำเภอเมืองเชียงใหม่", "จังหวัดเชียงใหม่", "50200"),
+             ("ต.หาดใหญ่", "อ.หาดใหญ่", "จ.สงขลา", "90110")]
+TH_STREETS = ["ถนนสุขุมวิท", "ถนนพหลโยธิน", "ซอยลาดพร้าว 15", "หมู่ 4", "ถนนนิมมานเหมินท์"]
+PH_PLACES = [("Brgy. San Isidro", "Antipolo City", "Rizal", "1870"), ("Barangay Lahug", "Cebu City", "", "6000"),
+             ("Brgy. Poblacion", "Makati City", "Metro Manila", "1210"), ("Barangay Bagong Silang", "Caloocan City", "", "1428"),
+             ("Brgy. Talamban", "Cebu City", "Cebu", "6000"), ("Purok 3, Brgy. Matina", "Davao City", "", "8000")]
+PH_STREETS = ["Rizal St.", "Mabini Street", "Bonifacio Ave.", "Katipunan Avenue"]
+
+
+def id_address() -> str:
+    kel, kec, city, code = R.choice(ID_PLACES)
+    street = f"{R.choice(['Jl.', 'Jalan'])} {R.choice(ID_STREETS)} No. {R.randrange(1, 200)}"
+    if R.random() < 0.4:
+        street += f", RT {R.randrange(1, 15):02d}/RW {R.randrange(1, 12):02d}"
+    return f"{street}, {kel}, {kec}, {city} {code}"
+
+
+def th_address() -> str:
+    sub, district, province, code = R.choice(TH_PLACES)
+    return f"{R.randrange(1, 300)}/{R.randrange(1, 99)} {R.choice(TH_STREETS)} {sub} {district} {province} {code}"
+
+
+def ph_address() -> str:
+    barangay, city, province, code = R.choice(PH_PLACES)
+    lead = R.choice([f"{R.randrange(1, 999)} {R.choice(PH_STREETS)}", f"Blk {R.randrange(1, 40)} Lot {R.randrange(1, 60)}"])
+    return f"{lead}, {barangay}, {city}{', ' + province if province else ''} {code}"
+
+
+@doc("addresses_sea.txt")
+def _addresses_sea(d: Doc) -> None:
+    for _ in range(5):
+        addr = id_address()
+        d.add(R.choice([f"Alamat pengiriman: {addr}", f"Tolong kirim paketnya ke {addr} ya, makasih"]), ("id-address", "id", addr))
+        addr = th_address()
+        d.add(R.choice([f"ที่อยู่จัดส่ง: {addr}", f"ช่วยส่งของไปที่ {addr} หน่อยครับ"]), ("th-address", "th", addr))
+        addr = ph_address()
+        d.add(R.choice([f"Delivery address: {addr}", f"Paki-deliver po sa {addr}, salamat"]), ("ph-address", "ph", addr))
+    d.add('{"orders": [')
+    for i in range(3):
+        a, b, c = id_address(), th_address(), ph_address()
+        d.add(f'  {{"alamat": "{a}", "address_th": "{b}", "home_address": "{c}"}}' + ("," if i < 2 else ""),
+              ("id-address", "id", a), ("th-address", "th", b), ("ph-address", "ph", c))
+    d.add("]}")
+
+
 def main() -> int:
     labels: dict[str, dict[str, list[dict[str, object]]]] = {"positives": {}, "decoys": {}}
     OUT.mkdir(parents=True, exist_ok=True)
