@@ -172,7 +172,7 @@ def _resolve_jurisdictions(findings: tuple[Finding, ...], data: bytes, contexts:
             same.setdefault((f.start, f.end), []).append(f)
     dropped: set[int] = set()
     for (start, end), group in same.items():
-        if len({dict(f.attributes).get("jurisdiction") for f in group}) < 2:
+        if len({f.attribute("jurisdiction") for f in group}) < 2:
             continue
         words = {f.rule_id: set(contexts[f.rule_id].words) for f in group}
         evidence = []
