@@ -72,7 +72,7 @@ KIND_RULES: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
     "ph-address": ["ph-address"],
     "card": ["payment-card", "payment-card-bare"],
     "iban": ["iban"],
-    "email": ["email-address"],
+    "email": ["email-address", "email-address-encoded"],
     "public-ip": ["public-ip-address", "public-ipv6-address"],
     "dob": ["date-of-birth"],
     "name": ["person-name-malay", "person-name-indian", "person-name-honorific", "person-name-label"],

@@ -477,6 +477,7 @@ def more() -> list[Line]:
     out.append(('address = "Jl. Sudirman Kav. 52-53, Kebayoran Baru, Jakarta Selatan 12190"', ("id-address",)))
     out.append(("Pag-IBIG MID No: 1210 4738 2915", ("ph-pagibig-number",)))
     out.append(('{"pag_ibig_no": "121047382915"}', ("ph-pagibig-number",)))
+    out.append(("GET /api/v1/users?email=" + email().replace("@", "%40") + "&page=2 HTTP/1.1", ("email-address-encoded",)))
     return out
 
 
