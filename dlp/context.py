@@ -330,6 +330,27 @@ def column_name(data: bytes, start: int) -> str | None:
     return _sql_column(data, start) or _csv_column(data, start, _tables(data))
 
 
+@cache
+def _assignment() -> re.Pattern[str]:
+    """An identifier or key right before a value: ``gift_voucher = "``,
+    ``"card_no": "``, ``cardNumber: '``, ``pan => ``."""
+    return re.compile(r"""([A-Za-z_][\w.-]*)["'`]?\s*(?:=>|:=|==|[:=])\s*[\[({]?\s*[bBfFrRuU]?["'`]?\s*$""")
+
+
+def assigned_key(data: bytes, start: int) -> str | None:
+    """The identifier or key the value at ``start`` is assigned to on its
+    line (``gift_voucher`` in ``gift_voucher = "6514 …"``), or None: the
+    strongest evidence of what a value in code is."""
+    line_start = data.rfind(b"\n", max(0, start - 256), start) + 1
+    m = _assignment().search(data[line_start:start].decode("utf-8", "replace"))
+    return m.group(1) if m else None
+
+
+def key_says(key: str, words: tuple[str, ...]) -> bool:
+    """Whether one of ``words`` is in the key, as context words are found (camelCase split, whole words)."""
+    return bool(words) and _words_regex(words).search(normalise(key)) is not None
+
+
 # Literal parts of every marker: a line without one needs no regex (the regexes
 # backtrack over each comment opener, quadratic on long minified lines).
 _MARKER_WORDS = ("dlp:allow", "allowlist", "gitleaks:allow", "trufflehog:ignore", "ggignore", "kingfisher:")

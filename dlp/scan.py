@@ -9,7 +9,7 @@ from bisect import bisect_right
 from itertools import accumulate
 from typing import Iterator
 
-from dlp.context import has_context, inline_allowed
+from dlp.context import assigned_key, has_context, inline_allowed, key_says
 from dlp.mask import fingerprint, mask
 from dlp.model import Finding, Origin, Severity
 from dlp.placeholders import is_placeholder
@@ -95,8 +95,16 @@ def reject_reason(candidate: Candidate, data: bytes) -> str | None:
 
 
 def _excluded(candidate: Candidate, data: bytes, context: Context) -> bool:
-    """Whether a word of ``context.exclude`` (``voucher``, ``sku``) is near the
-    value and none of its context words is: the value is something else."""
+    """Whether the value is something else: the key it is assigned to names
+    it so (``gift_voucher = "…"``, whatever a comment after it says), or,
+    with a key that names neither, a word of ``context.exclude``
+    (``voucher``, ``sku``) is near it and none of its context words is."""
+    key = assigned_key(data, candidate.start)
+    if key is not None:
+        if key_says(key, context.words):
+            return False
+        if key_says(key, context.exclude):
+            return True
     against = Context(context.exclude, context.window, line=context.line)
     return (has_context(data, candidate.start, candidate.end, against)
             and not has_context(data, candidate.start, candidate.end, context))

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dlp.context import column_name, has_context
+from dlp.context import assigned_key, column_name, has_context
 from dlp.ruleset import Context
 
 CSV = (b"name,nric,phone,remarks\n"
@@ -111,6 +111,27 @@ def test_context_window_scope(text: str, scope: str, expected: bool) -> None:
     start = data.index(b"900101")
     context = Context(words=("nric",), window=64, required=True, line=scope == "line")
     assert has_context(data, start, start + 14, context) is expected
+
+
+# a line, and the key its value (the digits) is assigned to
+KEYS = [
+    ('gift_voucher = "4539 5276"', "gift_voucher"),
+    ('    "card_no": "4539 1488"', "card_no"),
+    ("cardNumber: '4539 1488'", "cardNumber"),
+    ("$pan => '4539 1488'", "pan"),
+    ("x := 4539", "x"),
+    ('config.card.number = b"4539"', "config.card.number"),
+    ('items = ["4539 1488"', "items"),
+    ("call 4539 1488", None),
+    ('if voucher == "4539"', "voucher"),
+    ("# voucher\n4539 1488", None),
+]
+
+
+@pytest.mark.parametrize(("line", "key"), KEYS)
+def test_assigned_key(line: str, key: str | None) -> None:
+    data = line.encode()
+    assert assigned_key(data, data.index(b"4539")) == key
 
 
 @settings(max_examples=300, deadline=None)
