@@ -84,17 +84,20 @@ def has_context(data: bytes, start: int, end: int, context: Context) -> bool:
     after = data[end:end + 4 * w + 4].decode("utf-8", "replace")
     # A line-scoped window (personal data) ends at the value's line: after
     # the value at the line's end (a word on the next line labels the next
-    # record, not this value), and before it at the line's start, unless
-    # nothing but indentation, punctuation or markup precedes the value there
-    # (a label above its value: ``NRIC:`` then the number, ``<td>IC</td>``
-    # then ``<td>…``). The newline stays in the window, as the boundary next
-    # to its edge.
+    # record, not this value); before it at the line's start when the window
+    # before the value holds another value (four or more digits and
+    # separators: ``TIN 284-719-362-000`` above ``CCCD 0792...``), unless
+    # nothing but indentation, punctuation or markup precedes the value on
+    # its line (a label above its value: ``NRIC:`` then the number,
+    # ``<td>IC</td>`` then ``<td>…``). Prose wrapped mid-sentence keeps its
+    # words. The newline stays in the window, as the boundary next to its edge.
     if context.line:
         newline = after.find("\n")
         if newline >= 0:
             after = after[:newline + 1]
         newline = before.rfind("\n")
-        if newline >= 0 and _opens_line().fullmatch(before, newline + 1) is None:
+        if (newline >= 0 and _opens_line().fullmatch(before, newline + 1) is None
+                and _DIGIT_RUN.search(before, max(0, len(before) - w - 1)) is not None):
             before = before[newline:]
     # a word is found inside a window only: with none of the words in the two
     # windows, whatever the boundaries, there is nothing to look for (most
@@ -112,6 +115,9 @@ def has_context(data: bytes, start: int, end: int, context: Context) -> bool:
     last = data[max(0, end - 4):end].decode("utf-8", "replace")[-1:]
     return (_search_inside(regex, before[-(w + 1):-w] if len(before) > w else "", before[-w:], first)
             or _search_inside(regex, last, after[:w], after[w:w + 1]))
+
+
+_DIGIT_RUN = re.compile(r"\d[\d .-]{2,}\d")
 
 
 @cache

@@ -100,6 +100,8 @@ LINES = [
     ("<td>NRIC</td>\n<td>900101-14-5677</td>", "line", True),    # markup only before the value
     ("nric\n\n\n900101-14-5677", "line", True),
     ("nric S1234567D\nx = 900101-14-5677", "line", False),
+    ("Please check the nric\nnumber, it is 900101-14-5677", "line", True),   # wrapped prose, no value above
+    ("nric holder\nphone 0127384916, 900101-14-5677", "line", False),        # the line has a value before it
     ("900101-14-5677 x\nnric", "document", True),                # secrets: JSON blocks span lines
     ("nric S1234567D\nphone 900101-14-5677", "document", True),
 ]
