@@ -470,7 +470,8 @@ def more() -> list[Line]:
         out.append((f"Giao tới {R.randint(1, 300)} Lê Lợi, P. Bến Thành, Q.1, TP.HCM giúp em", ("vn-address",)))
     # shapes without the administrative word the first ones carry (fixed
     # text, no draws: the values above stay as they were)
-    # (context windows cross lines: an account word must not be within reach of the MIDs)
+    # (a word on an earlier line counts when the window before a value holds
+    # no other value: an account word must stay out of the MIDs' reach)
     out.append(('{"bank_account": "7012 4938 5621 0473"}', ("my-bank-account",)))
     out.append(("ส่งของที่ 12/3 ต.สุเทพ อ.เมือง เชียงใหม่ 50200", ("th-address",)))
     out.append(("ที่อยู่: 99/9 หมู่ 4 ตำบลบางกระสอ อำเภอเมืองนนทบุรี นนทบุรี 11000", ("th-address",)))
