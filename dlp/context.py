@@ -294,8 +294,21 @@ def _no_insert_before(data: bytes, start: int) -> bool:
     return True
 
 
+# The last document a matcher saw hold no ``INSERT ... INTO`` at all (its
+# first pass looks for one: dlp/engine/hs.py), by identity.
+_SQL_FREE: list[bytes | None] = [None]
+
+
+def sql_free(data: bytes) -> None:
+    """Note that ``data`` holds no ``INSERT``/``insert`` followed by ``INTO``
+    (``IGNORE INTO``): no value in it is in an SQL row, so the context check
+    skips its look-back for a statement (the same answer, without reading
+    16 KB before each value)."""
+    _SQL_FREE[0] = data
+
+
 def _sql_column(data: bytes, start: int) -> str | None:
-    if _no_insert_before(data, start):
+    if _SQL_FREE[0] is data or _no_insert_before(data, start):
         return None
     lookback = max(0, start - _SQL_LOOKBACK)
     at = data.rfind(b"INSERT", lookback, start)

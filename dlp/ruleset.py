@@ -150,7 +150,7 @@ def _compiled_str(pattern: str) -> re.Pattern[str]:
 class Ruleset:
     """An ordered, immutable collection of rules, with matchers built on demand."""
 
-    __slots__ = ("rules", "_ids", "_matchers", "_hash")
+    __slots__ = ("rules", "_ids", "_matchers", "_hash", "_prepared")
 
     def __init__(self, rules: Iterable[Rule]) -> None:
         # Rules from the disk cache stay undecoded until used (a hook scan
@@ -159,6 +159,18 @@ class Ruleset:
         self._ids: dict[str, int] | None = None
         self._matchers: dict[str, Matcher] = {}
         self._hash: str | None = None
+        self._prepared: dict[int, tuple[Rule, re.Pattern[bytes], int]] = {}
+
+    def prepared(self, index: int) -> tuple[Rule, re.Pattern[bytes], int]:
+        """(rule ``index``, its compiled regex, the number of the group holding
+        its value: ``value``, or 0, the whole match), looked up once per
+        process rather than once per document."""
+        entry = self._prepared.get(index)
+        if entry is None:
+            rule = self.rules[index]
+            regex = rule.regex
+            entry = self._prepared[index] = (rule, regex, regex.groupindex.get("value", 0))
+        return entry
 
     @property
     def _by_id(self) -> dict[str, int]:

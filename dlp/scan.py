@@ -53,22 +53,17 @@ def scan(data: bytes, ruleset: Ruleset, *, origin: Origin = Origin(), engine: st
 
 def candidates(data: bytes, ruleset: Ruleset, *, engine: str = "auto", path: str | None = None
                ) -> Iterator[Candidate]:
-    rules = ruleset.rules
+    prepared = ruleset.prepared
     for index, spans in sorted(ruleset.matcher(engine).spans(data).items()):
-        rule = rules[index]
-        if not rule.paths or rule.applies_to(path):
-            yield from _rule_candidates(rule, data, spans)
-
-
-def _rule_candidates(rule: Rule, data: bytes, spans: list[tuple[int, int]]) -> Iterator[Candidate]:
-    regex = rule.regex
-    has_group = "value" in regex.groupindex
-    for span_start, span_end in spans:
-        for m in regex.finditer(data, span_start, span_end):
-            start, end = m.span("value") if has_group else m.span()
-            if start < 0 or start == end:
-                continue
-            yield Candidate(rule, start, end, data[start:end].decode("utf-8", "replace"))
+        rule, regex, group = prepared(index)
+        if rule.paths and not rule.applies_to(path):
+            continue
+        for span_start, span_end in spans:
+            for m in regex.finditer(data, span_start, span_end):
+                start, end = m.span(group)
+                if start < 0 or start == end:
+                    continue
+                yield Candidate(rule, start, end, data[start:end].decode("utf-8", "replace"))
 
 
 def reject_reason(candidate: Candidate, data: bytes) -> str | None:

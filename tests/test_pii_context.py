@@ -180,3 +180,48 @@ def test_context_regexes_match_their_plain_forms(text: str, words: list[str]) ->
     fast = context._words_regex(tuple(words))
     lowered = text.lower()
     assert [m.span() for m in fast.finditer(lowered)] == [m.span() for m in plain.finditer(lowered)]
+
+
+@pytest.mark.parametrize(("data", "statement"), [
+    (b"INSERT INTO t (nric) VALUES ('850612105527');", True),
+    (b"insert into t (nric) values ('850612105527');", True),
+    (b"INSERT IGNORE INTO t (nric) VALUES ('850612105527');", True),
+    (b"insert Ignore\n  Into t (nric) VALUES ('850612105527');", True),
+    (b"INSERT\tINTO\nt (nric) VALUES ('850612105527');", True),
+    (b"Insert into t (nric) values ('850612105527');", False),   # neither INSERT nor insert: no look-back finds it
+    (b"items.insert(0, 850612105527)", False),
+    (b"INSERTINTO t (nric) VALUES ('850612105527');", False),
+    (b"# insert the IC into the form: 850612105527", False),      # "into" then no space
+    (b"INSERT INTOx t (nric)", False),
+])
+def test_sql_hint_fires_where_a_statement_can_start(data: bytes, statement: bytes) -> None:
+    """The Hyperscan first pass tells the context check that a document holds
+    no ``INSERT ... INTO`` (dlp/engine/hs.py ``SQL_INSERT``): exactly where
+    the statement regex cannot start, so skipping the look-back changes no
+    column."""
+    import re
+
+    from dlp.context import _insert
+    from dlp.engine.hs import SQL_INSERT
+
+    hint = re.search(SQL_INSERT, data) is not None
+    assert hint == statement
+    starts = [m.start() for m in re.finditer(rb"INSERT|insert", data)]
+    # where the look-back finds INSERT or insert, the statement regex's start (any case after it)
+    prefix = re.compile(_insert().pattern[:_insert().pattern.index(rb"INTO") + 7], re.IGNORECASE)
+    assert any(prefix.match(data, s) for s in starts) == hint
+
+
+@pytest.mark.parametrize("engine", ["hyperscan", "python"])
+def test_sql_column_is_the_same_with_and_without_the_hint(engine: str) -> None:
+    from dlp.ruleset import Selection, load_ruleset
+    from dlp.scan import scan
+
+    ruleset = load_ruleset(Selection(enable_packs=("pii/my",)))
+    with_sql = b"insert into t (`nric`, note) values ('850612105527', 'x');\n"
+    without = b"rows = [('850612105527', 'x')]  # nric\nitems.insert(0, 1)\n"
+    assert [f.rule_id for f in scan(with_sql, ruleset, engine=engine)] == ["my-nric-bare"]
+    assert [f.rule_id for f in scan(without, ruleset, engine=engine)] == ["my-nric-bare"]
+    # a column that is not an identity column decides against the word on the line
+    other = b"insert into t (note, ref) values ('x', '850612105527');  -- nric\n"
+    assert scan(other, ruleset, engine=engine) == ()

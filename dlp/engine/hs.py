@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import hyperscan
 
 from dlp.cache import cache_dir, sha256, store_atomic
+from dlp.context import sql_free
 from dlp.engine.gate import gate_expressions
 from dlp.engine.keywords import COMMON_KEYWORDS, distinctive
 from dlp.engine.lines import line_span
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from dlp.engine.trigger import Trigger
     from dlp.ruleset import Rule, Ruleset
 
-_FORMAT = b"dlp-hs-29"
+_FORMAT = b"dlp-hs-30"
 _BASE_FLAGS = hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_ALLOWEMPTY
 
 
@@ -167,7 +168,7 @@ _GATE_MARK = 1 << 30
 
 # What each database entry is (see :func:`_plan`).
 SPAN, WHOLE, GATE, RESCAN, TRIGGER, LINE_TRIGGER = "span", "whole", "gate", "rescan", "trigger", "line"
-LATE, OPENER = "late", "opener"
+LATE, OPENER, SQL = "late", "opener", "sql"
 
 
 def _cheap(triggers: tuple[Trigger, ...]) -> bool:
@@ -268,6 +269,13 @@ def _plan(ruleset: Ruleset) -> tuple[list[tuple[bytes, int]], list[list[int]], l
         expressions_.append(key)
         groups.append(members)
         kinds.append(OPENER)
+    if any(i in chosen or _gated(rules[i]) or (rules[i].context is not None and rules[i].context.words)
+           for i in range(len(rules)) if rules[i].category.value == "pii"):
+        # whether the document holds an SQL INSERT at all: most do not, and
+        # the context check then skips its look-back for one (dlp/context.py)
+        expressions_.append((SQL_INSERT, hyperscan.HS_FLAG_SINGLEMATCH))
+        groups.append([])
+        kinds.append(SQL)
     needed: dict[Trigger, None] = {}
     for members, kind in zip(groups, kinds):
         if kind == RESCAN:
@@ -309,7 +317,7 @@ def _compile_kinds(expressions_: list[tuple[bytes, int]], kinds: list[str], want
 # secret rules and the personal-data shapes without a trigger, Hyperscan runs
 # it at about twice the cost it has alone (measured: 0.13 against 0.25 s over
 # the 67 MB of bench_scan.py).
-_PASSES = ((SPAN, WHOLE, TRIGGER, OPENER), (LINE_TRIGGER,), (RESCAN,), (GATE,))
+_PASSES = ((SPAN, WHOLE, TRIGGER, OPENER, SQL), (LINE_TRIGGER,), (RESCAN,), (GATE,))
 
 
 def _late_passes(kinds: list[str]) -> list[tuple[str, ...]]:
@@ -371,8 +379,13 @@ def _database(ruleset: Ruleset) -> tuple[list[hyperscan.Database | None], list[b
 # always and 0.127 s for never).
 _GATED_LINE_BYTES = 8192
 
-_SPAN_ROLE, _TRIGGER_ROLE, _OPENER_ROLE, _WHOLE_ROLE = range(4)
-_ROLES = {TRIGGER: _TRIGGER_ROLE, OPENER: _OPENER_ROLE, WHOLE: _WHOLE_ROLE}
+_SPAN_ROLE, _TRIGGER_ROLE, _OPENER_ROLE, _WHOLE_ROLE, _SQL_ROLE = range(5)
+_ROLES = {TRIGGER: _TRIGGER_ROLE, OPENER: _OPENER_ROLE, WHOLE: _WHOLE_ROLE, SQL: _SQL_ROLE}
+
+# What starts every statement the context check reads columns from
+# (``context._insert``: ``INSERT``/``insert``, then ``INTO``/``IGNORE INTO``
+# in any case). A document without one has no SQL column for any value.
+SQL_INSERT = rb"(?:INSERT|insert)\s+(?:[iI][gG][nN][oO][rR][eE]\s+)?[iI][nN][tT][oO]\s"
 
 # Past this many triggered lines a document is rescanned whole: cheaper than
 # copying most of it line by line (a CSV of numbers, a table of constants).
@@ -405,6 +418,7 @@ class HyperscanMatcher:
         # document may close (see _rule_spans)
         self._closable = [not self._late_rules.isdisjoint(rules) or not self._gated_rules.isdisjoint(rules)
                           for rules in self._groups]
+        self._sql = SQL in kinds
         self._scratch: dict[int, hyperscan.Scratch] = {}
         self._pid = -1
 
@@ -439,6 +453,7 @@ class HyperscanMatcher:
         triggered: list[tuple[int, int]] = []
         last_trigger: list[tuple[int, int]] = [(-1, -1)]
         opened_late: set[int] = set()
+        sql: list[int] = []
 
         def on_match(group: int, _from: int, to: int, _flags: int, _ctx: object) -> None:
             what = role[group]
@@ -461,6 +476,8 @@ class HyperscanMatcher:
                     triggered.append(span)
             elif what == _OPENER_ROLE:
                 opened_late.add(group)
+            elif what == _SQL_ROLE:
+                sql.append(group)
             else:  # a multiline rule's entry
                 hits[group] = []
 
@@ -471,6 +488,8 @@ class HyperscanMatcher:
 
         if self._db is not None:
             self._db.scan(data, on_match, 0, None, self._get_scratch(self._db))
+        if self._sql and not sql:
+            sql_free(data)
         if self._line_db is not None:
             self._line_db.scan(data, on_line, 0, None, self._get_scratch(self._line_db))
         rescan_db = self._load("rescan", self._rescan_blob) if triggered else None
