@@ -420,6 +420,7 @@ class HyperscanMatcher:
                           for rules in self._groups]
         self._sql = SQL in kinds
         self._scratch: dict[int, hyperscan.Scratch] = {}
+        self._every: tuple[tuple[hyperscan.Database, hyperscan.Scratch] | None, ...] = ()
         self._pid = -1
 
     def _get_scratch(self, db: hyperscan.Database | None = None) -> hyperscan.Scratch:
@@ -444,9 +445,11 @@ class HyperscanMatcher:
     def spans(self, data: bytes) -> dict[int, list[tuple[int, int]]]:
         if not data or (self._db is None and self._line_db is None):
             return {}
-        if self._pid != os.getpid():
+        if self._pid != os.getpid() or not self._every:  # (a matcher restored from a snapshot: empty)
             self._scratch = {}
             self._pid = os.getpid()
+            # the databases every document is read with, and their scratch
+            self._every = tuple(None if db is None else (db, self._get_scratch(db)) for db in (self._db, self._line_db))
         hits: dict[int, list[tuple[int, int]]] = {}
         role = self._role
         last_line: dict[int, tuple[int, int]] = {}
@@ -486,12 +489,13 @@ class HyperscanMatcher:
             if len(triggered) <= _DENSE:  # past that, a table of numbers: the second pass reads it whole
                 triggered.append((data.rfind(b"\n", 0, to) + 1, to))
 
-        if self._db is not None:
-            self._db.scan(data, on_match, 0, None, self._get_scratch(self._db))
+        first, line = self._every
+        if first is not None:
+            first[0].scan(data, on_match, 0, None, first[1])
         if self._sql and not sql:
             sql_free(data)
-        if self._line_db is not None:
-            self._line_db.scan(data, on_line, 0, None, self._get_scratch(self._line_db))
+        if line is not None:
+            line[0].scan(data, on_line, 0, None, line[1])
         rescan_db = self._load("rescan", self._rescan_blob) if triggered else None
         if rescan_db is not None:
             if len(triggered) > _DENSE:
@@ -503,11 +507,15 @@ class HyperscanMatcher:
         # the shapes of each late rule an opener fired for, over the whole
         # document (a shared entry's spans for other rules are dropped in
         # _rule_spans when none of their openers fired)
-        for rule in sorted({i for g in opened_late for i in self._groups[g]}):
-            late_db = self._load(rule, self._late_blobs.get(rule, b""))
-            if late_db is not None:
-                late_db.scan(data, on_match, 0, None, self._get_scratch(late_db))
-        gated_lines = sum(len(lines) for g, lines in hits.items() if self._needs_gates[g])
+        if opened_late:
+            for rule in sorted({i for g in opened_late for i in self._groups[g]}):
+                late_db = self._load(rule, self._late_blobs.get(rule, b""))
+                if late_db is not None:
+                    late_db.scan(data, on_match, 0, None, self._get_scratch(late_db))
+        if not hits:
+            return {}
+        needs_gates = self._needs_gates
+        gated_lines = sum(len(lines) for g, lines in hits.items() if needs_gates[g])
         if gated_lines * _GATED_LINE_BYTES <= len(data):
             # a few lines in a large document: the scanner's own context
             # check on them costs less than reading the whole document for

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from dlp.report import ScanReport, finding_record
+from dlp.report import ScanReport, finding_record, jsontext
 
 VERSION = 1
 
@@ -27,7 +27,7 @@ def report_object(report: ScanReport, *, reveal: bool = False) -> dict[str, Any]
 
 
 def render_json(report: ScanReport, *, reveal: bool = False) -> str:
-    return json.dumps(report_object(report, reveal=reveal), indent=2, ensure_ascii=False) + "\n"
+    return jsontext.dumps(report_object(report, reveal=reveal)) + "\n"
 
 
 def render_jsonl(report: ScanReport, *, reveal: bool = False) -> str:

@@ -1,13 +1,12 @@
 """SARIF 2.1.0, as GitHub code scanning accepts it."""
 from __future__ import annotations
 
-import json
 from typing import Any
 from urllib.parse import quote
 
 from dlp import __version__
 from dlp.model import Severity
-from dlp.report import ScanReport, finding_record
+from dlp.report import ScanReport, finding_record, jsontext
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {Severity.LOW: "note", Severity.MEDIUM: "warning", Severity.HIGH: "error", Severity.CRITICAL: "error"}
@@ -74,4 +73,4 @@ def render_sarif(report: ScanReport, *, reveal: bool = False) -> str:
             "columnKind": "unicodeCodePoints",
         }],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return jsontext.dumps(log) + "\n"
