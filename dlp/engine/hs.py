@@ -269,8 +269,7 @@ def _plan(ruleset: Ruleset) -> tuple[list[tuple[bytes, int]], list[list[int]], l
         expressions_.append(key)
         groups.append(members)
         kinds.append(OPENER)
-    if any(i in chosen or _gated(rules[i]) or (rules[i].context is not None and rules[i].context.words)
-           for i in range(len(rules)) if rules[i].category.value == "pii"):
+    if any(rule.category.value == "pii" and rule.context is not None and rule.context.words for rule in rules):
         # whether the document holds an SQL INSERT at all: most do not, and
         # the context check then skips its look-back for one (dlp/context.py)
         expressions_.append((SQL_INSERT, hyperscan.HS_FLAG_SINGLEMATCH))

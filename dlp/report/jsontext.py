@@ -12,6 +12,7 @@ always.
 from __future__ import annotations
 
 import json
+import math
 from json.encoder import encode_basestring  # type: ignore[attr-defined]  # the C escaper when built
 from typing import Any
 
@@ -88,7 +89,7 @@ def _scalar(obj: Any) -> str:
 
 
 def _float(value: float) -> str:
-    if value != value:
+    if math.isnan(value):
         return "NaN"
     if value == float("inf"):
         return "Infinity"
