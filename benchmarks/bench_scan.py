@@ -253,25 +253,18 @@ def main() -> int:
         mb = nbytes / 1e6
         results["corpus"] = {"files": files, "bytes": nbytes}
         print(f"corpus: {files} files, {mb:.1f} MB of Python source")
-        if args.instructions:
+        if args.instructions or args.cli_instructions:
             enable = tuple(args.enable or ("all",))
-            counts = instructions(corpus, Path(tmp) / "cache", enable)
+            count, what, key = ((instructions, "instructions per pass (valgrind)", "instructions") if args.instructions
+                                else (cli_instructions, "instructions of dlp scan, start-up excluded (valgrind)",
+                                      "cli_instructions"))
+            counts = count(corpus, Path(tmp) / "cache", enable)
             sec, every = counts["secrets"], counts["all"]
             label = "every pack" if enable == ("all",) else "with " + " ".join(enable)
-            print(f"instructions per pass (valgrind): secrets only {sec / 1e6:.0f}M, {label} {every / 1e6:.0f}M "
+            print(f"{what}: secrets only {sec / 1e6:.0f}M, {label} {every / 1e6:.0f}M "
                   f"({(every / sec - 1) * 100:+.1f}%)")
             if args.json:
-                Path(args.json).write_text(json.dumps({**results, "instructions": counts}, indent=2))
-            return 0
-        if args.cli_instructions:
-            enable = tuple(args.enable or ("all",))
-            counts = cli_instructions(corpus, Path(tmp) / "cache", enable)
-            sec, every = counts["secrets"], counts["all"]
-            label = "every pack" if enable == ("all",) else "with " + " ".join(enable)
-            print(f"instructions of dlp scan, start-up excluded (valgrind): secrets only {sec / 1e6:.0f}M, "
-                  f"{label} {every / 1e6:.0f}M ({(every / sec - 1) * 100:+.1f}%)")
-            if args.json:
-                Path(args.json).write_text(json.dumps({**results, "cli_instructions": counts}, indent=2))
+                Path(args.json).write_text(json.dumps({**results, key: counts}, indent=2))
             return 0
         if args.cpu_split:
             split = cpu_split(corpus, args.repeat)
