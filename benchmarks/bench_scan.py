@@ -13,7 +13,8 @@ until --max-mb is reached (both tools scan the very same copy).
 It reports, for one process (`--jobs 1`) with the default rules:
   * dlp MB/s (best of --repeat rounds, after one warm-up that fills the rule cache;
     the three configurations are interleaved within each round, and the
-    every-pack vs secrets-only ratio of each round is printed too)
+    every-pack vs secrets-only ratio of each round is printed too, with the
+    median CPU time, user + system, of both)
   * dlp MB/s with the secret packs only, and with every pack enabled
   * detect-secrets `scan --all-files` MB/s on the same corpus, and the ratio
   * peak RSS of each run (from wait4)
@@ -92,8 +93,8 @@ def build_corpus(dest: Path, max_bytes: int) -> tuple[int, int]:
     return files, total
 
 
-def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, int, int]:
-    """(seconds, peak RSS in KiB, exit code) of one child process."""
+def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, int, int, float]:
+    """(seconds, peak RSS in KiB, exit code, CPU seconds: user + system) of one child process."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     _, status, rusage = os.wait4(proc.pid, 0)
@@ -102,7 +103,7 @@ def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, int
     if code not in (0, 1):
         err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
         raise SystemExit(f"command failed ({code}): {' '.join(cmd)}\n{err}")
-    return seconds, rusage.ru_maxrss, code
+    return seconds, rusage.ru_maxrss, code, rusage.ru_utime + rusage.ru_stime
 
 
 def cpu_split(corpus: Path, repeat: int) -> dict[str, dict[str, float]]:
@@ -283,7 +284,7 @@ def main() -> int:
         for cmd in configs.values():
             timed(cmd, env)  # warm-up: fills the rule cache and the database cache
         # interleaved: a change of machine load hits the three alike
-        runs: dict[str, list[tuple[float, int, int]]] = {name: [] for name in configs}
+        runs: dict[str, list[tuple[float, int, int, float]]] = {name: [] for name in configs}
         for _ in range(args.repeat):
             for name, cmd in configs.items():
                 runs[name].append(timed(cmd, env))
@@ -304,10 +305,17 @@ def main() -> int:
         results["dlp_all_packs"] = {"seconds": secs_all, "mb_per_s": mb / secs_all, "peak_rss_kib": rss_all}
         ratios = sorted(a[0] / s[0] - 1 for a, s in zip(runs["all"], runs["secrets"]))
         results["dlp_all_packs"]["round_ratios"] = ratios
+        # CPU time (user + system) of the same runs: less swayed than wall time by other load
+        cpu = {name: [r[3] for r in runs[name]] for name in ("secrets", "all")}
+        cpu_ratio = statistics.median(cpu["all"]) / statistics.median(cpu["secrets"]) - 1
+        results["dlp_all_packs"]["cpu_seconds_median"] = statistics.median(cpu["all"])
+        results["dlp_secrets_only"]["cpu_seconds_median"] = statistics.median(cpu["secrets"])
         print(f"dlp (every pack, 1 process):      {mb / secs_all:8.1f} MB/s  {secs_all:6.2f} s  "
               f"peak RSS {rss_all / 1024:.0f} MiB  ({(secs_all / secs_sec - 1) * 100:+.0f}% time vs secrets only; "
               f"per round {', '.join(f'{r * 100:+.0f}%' for r in ratios)}; median "
               f"{statistics.median(ratios) * 100:+.0f}%)")
+        print(f"  CPU time, median of rounds: secrets only {statistics.median(cpu['secrets']):.2f} s, every pack "
+              f"{statistics.median(cpu['all']):.2f} s ({cpu_ratio * 100:+.0f}%; start-up included)")
 
         def best_of(cmd: list[str]) -> tuple[float, int]:
             timed(cmd, env)
@@ -321,7 +329,7 @@ def main() -> int:
         if not args.no_detect_secrets:
             ds = shutil.which("detect-secrets") or str(Path(sys.executable).with_name("detect-secrets"))
             if Path(ds).exists():
-                ds_secs, ds_rss, _ = timed([ds, "scan", "--all-files", str(corpus)])
+                ds_secs, ds_rss, *_ = timed([ds, "scan", "--all-files", str(corpus)])
                 results["detect_secrets"] = {"seconds": ds_secs, "mb_per_s": mb / ds_secs, "peak_rss_kib": ds_rss}
                 results["ratio"] = ds_secs / secs
                 print(f"detect-secrets scan --all-files:  {mb / ds_secs:8.1f} MB/s  {ds_secs:6.2f} s  "
@@ -333,7 +341,7 @@ def main() -> int:
         small = Path(tmp) / "small.py"
         small.write_text('API_URL = "https://example.invalid"\nTIMEOUT = 30\n')
         cold_env = {**base_env, "DLP_CACHE_DIR": str(Path(tmp) / "cold-cache")}
-        first, _, _ = timed([*DLP_COMMAND, "scan", str(small), "--no-progress"], cold_env)
+        first, *_ = timed([*DLP_COMMAND, "scan", str(small), "--no-progress"], cold_env)
         starts = [timed([*DLP_COMMAND, "scan", str(small), "--no-progress"], cold_env)[0] for _ in range(10)]
         results["cold_start"] = {"first_run_s": first, "median_s": statistics.median(starts), "max_s": max(starts)}
         print(f"cold start, one small file:       median {statistics.median(starts) * 1000:.0f} ms "
