@@ -6,6 +6,7 @@ from functools import cache, lru_cache
 from typing import cast
 
 from dlp import regex_cache
+from dlp.engine.facts import sql_free
 from dlp.records import record
 from dlp.ruleset import Context
 
@@ -72,7 +73,7 @@ def has_context(data: bytes, start: int, end: int, context: Context) -> bool:
     # (column_name, without its calls for a document known to hold neither
     # an SQL statement nor a CSV header: most documents)
     tables = _LAST_TABLES[0][1] if _LAST_TABLES and _LAST_TABLES[0][0] is data else None
-    if _SQL_FREE[0] is data and tables is not None and not tables.any_header:
+    if tables is not None and not tables.any_header and sql_free(data):
         column = None
     else:
         column = column_name(data, start)
@@ -300,21 +301,8 @@ def _no_insert_before(data: bytes, start: int) -> bool:
     return True
 
 
-# The last document a matcher saw hold no ``INSERT ... INTO`` at all (its
-# first pass looks for one: dlp/engine/hs.py), by identity.
-_SQL_FREE: list[bytes | None] = [None]
-
-
-def sql_free(data: bytes) -> None:
-    """Note that ``data`` holds no ``INSERT``/``insert`` followed by ``INTO``
-    (``IGNORE INTO``): no value in it is in an SQL row, so the context check
-    skips its look-back for a statement (the same answer, without reading
-    16 KB before each value)."""
-    _SQL_FREE[0] = data
-
-
 def _sql_column(data: bytes, start: int) -> str | None:
-    if _SQL_FREE[0] is data or _no_insert_before(data, start):
+    if sql_free(data) or _no_insert_before(data, start):
         return None
     lookback = max(0, start - _SQL_LOOKBACK)
     at = data.rfind(b"INSERT", lookback, start)

@@ -217,3 +217,24 @@ def test_full_prompt_path_leaves_unneeded_modules_unloaded(env: Path) -> None:
     for module in ("dlp.sources.files", "dlp.proprietary", "dlp.redact", "click", "shlex", "yaml", "hashlib",
                    "threading", "dlp.codectx", "dlp.k8s_secret", "dataclasses", "inspect", "dlp.payloads"):
         assert module not in loaded, module
+
+
+def test_fast_path_loads_the_matcher_without_the_scanner(env: Path) -> None:
+    """A clean prompt answered by the fast path imports the Hyperscan matcher
+    and nothing of the scanner: not the rules, the context checks or the
+    scan itself (their imports cost a hook tens of milliseconds)."""
+    import subprocess
+    import sys
+
+    clean = prompt(env, "Please tidy up this function.")
+    run_hook("claude-code", clean)  # writes the snapshot
+    code = ("import sys; from dlp.integrations.hooks import run_hook; "
+            "r = run_hook('claude-code', sys.stdin.buffer.read()); "
+            "print(' '.join(sorted(sys.modules))); print(r.stdout.strip() or 'allow')")
+    out = subprocess.run([sys.executable, "-c", code], input=clean, capture_output=True, check=True,
+                         env=dict(os.environ), cwd=env).stdout.decode()
+    loaded, answer = out.splitlines()[-2].split(), out.splitlines()[-1]
+    assert answer == "allow"
+    assert "dlp.engine.hs" in loaded  # the fast path ran the matcher
+    for module in ("dlp.ruleset", "dlp.context", "dlp.scan", "dlp.policy"):
+        assert module not in loaded, module

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import hyperscan
 
 from dlp.cache import cache_dir, sha256, store_atomic
-from dlp.context import sql_free
+from dlp.engine.facts import note_sql_free
 from dlp.engine.gate import gate_expressions
 from dlp.engine.keywords import COMMON_KEYWORDS, distinctive
 from dlp.engine.lines import line_span
@@ -271,7 +271,7 @@ def _plan(ruleset: Ruleset) -> tuple[list[tuple[bytes, int]], list[list[int]], l
         kinds.append(OPENER)
     if any(rule.category.value == "pii" and rule.context is not None and rule.context.words for rule in rules):
         # whether the document holds an SQL INSERT at all: most do not, and
-        # the context check then skips its look-back for one (dlp/context.py)
+        # the context check then skips its look-back for one (dlp/engine/facts.py)
         expressions_.append((SQL_INSERT, hyperscan.HS_FLAG_SINGLEMATCH))
         groups.append([])
         kinds.append(SQL)
@@ -492,7 +492,7 @@ class HyperscanMatcher:
         if first is not None:
             first[0].scan(data, on_match, 0, None, first[1])
         if self._sql and not sql:
-            sql_free(data)
+            note_sql_free(data)
         if line is not None:
             line[0].scan(data, on_line, 0, None, line[1])
         rescan_db = self._load("rescan", self._rescan_blob) if triggered else None
