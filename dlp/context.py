@@ -70,13 +70,7 @@ def has_context(data: bytes, start: int, end: int, context: Context) -> bool:
     judged by its column name alone."""
     if not context.words:
         return False
-    # (column_name, without its calls for a document known to hold neither
-    # an SQL statement nor a CSV header: most documents)
-    tables = _LAST_TABLES[0][1] if _LAST_TABLES and _LAST_TABLES[0][0] is data else None
-    if tables is not None and not tables.any_header and sql_free(data):
-        column = None
-    else:
-        column = column_name(data, start)
+    column = column_name(data, start)
     if column is not None:
         # In a table the column says what the cell is; words in neighbouring
         # rows, columns or statements describe other values.

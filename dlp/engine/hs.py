@@ -419,7 +419,6 @@ class HyperscanMatcher:
                           for rules in self._groups]
         self._sql = SQL in kinds
         self._scratch: dict[int, hyperscan.Scratch] = {}
-        self._every: tuple[tuple[hyperscan.Database, hyperscan.Scratch] | None, ...] = ()
         self._pid = -1
 
     def _get_scratch(self, db: hyperscan.Database | None = None) -> hyperscan.Scratch:
@@ -444,11 +443,9 @@ class HyperscanMatcher:
     def spans(self, data: bytes) -> dict[int, list[tuple[int, int]]]:
         if not data or (self._db is None and self._line_db is None):
             return {}
-        if self._pid != os.getpid() or not self._every:  # (a matcher restored from a snapshot: empty)
+        if self._pid != os.getpid():
             self._scratch = {}
             self._pid = os.getpid()
-            # the databases every document is read with, and their scratch
-            self._every = tuple(None if db is None else (db, self._get_scratch(db)) for db in (self._db, self._line_db))
         hits: dict[int, list[tuple[int, int]]] = {}
         role = self._role
         last_line: dict[int, tuple[int, int]] = {}
@@ -488,13 +485,12 @@ class HyperscanMatcher:
             if len(triggered) <= _DENSE:  # past that, a table of numbers: the second pass reads it whole
                 triggered.append((data.rfind(b"\n", 0, to) + 1, to))
 
-        first, line = self._every
-        if first is not None:
-            first[0].scan(data, on_match, 0, None, first[1])
+        if self._db is not None:
+            self._db.scan(data, on_match, 0, None, self._get_scratch(self._db))
         if self._sql and not sql:
             note_sql_free(data)
-        if line is not None:
-            line[0].scan(data, on_line, 0, None, line[1])
+        if self._line_db is not None:
+            self._line_db.scan(data, on_line, 0, None, self._get_scratch(self._line_db))
         rescan_db = self._load("rescan", self._rescan_blob) if triggered else None
         if rescan_db is not None:
             if len(triggered) > _DENSE:

@@ -143,8 +143,7 @@ def _save(egress: Any, *, cwd: Path, config_path: Path | None) -> bool:
 
 def _encode_matcher(matcher: Any) -> dict[str, Any] | None:
     """The matcher's instance state: ``attrs`` (its scratch space, ``_scratch``,
-    emptied: None, or {} for scratch spaces by database; ``_every``, its
-    databases paired with their scratch, emptied; a dict of databases
+    emptied: None, or {} for scratch spaces by database; a dict of databases
     it loaded on demand, emptied) and ``dbs`` (its
     Hyperscan databases, serialised, by attribute); or None if it holds
     anything but plain data (None, bool, numbers, str, bytes, and lists,
@@ -166,8 +165,6 @@ def _encode_matcher(matcher: Any) -> dict[str, Any] | None:
         elif key == "_scratch" and isinstance(value, dict) and all(isinstance(v, hyperscan.Scratch)
                                                                    for v in value.values()):
             out[key] = {}
-        elif key == "_every":
-            out[key] = ()  # (database, scratch) pairs, made again in the new process
         elif isinstance(value, dict) and value and all(isinstance(v, hyperscan.Database) for v in value.values()):
             out[key] = {}  # databases loaded on demand from blobs the matcher keeps: loaded again when needed
         elif _plain(value):
