@@ -38,6 +38,7 @@ from typing import Any, Iterable
 
 from dlp.errors import ConfigError, InputError
 from dlp.model import Finding
+from dlp.report import jsontext
 
 VERSION = 1
 FORMAT_DLP = "dlp"
@@ -187,7 +188,7 @@ class Baseline:
         if self.format == FORMAT_DETECT_SECRETS:
             return _dump_detect_secrets(self)
         doc = {"version": VERSION, "entries": [e.record() for e in sorted(self.entries, key=_sort_key)]}
-        return json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+        return jsontext.dumps(doc) + "\n"
 
 
 def from_findings(findings: Iterable[Finding], *, previous: Baseline | None = None) -> Baseline:

@@ -25,20 +25,17 @@ class _Other(Exception):
 
 def dumps(obj: Any) -> str:
     """``json.dumps(obj, indent=2, ensure_ascii=False)``."""
-    out: list[str] = []
     try:
-        _encode(obj, out, "\n")
+        return _text(obj, "\n")
     except (_Other, RecursionError):  # json.dumps reports a circular reference as such
         return json.dumps(obj, indent=_INDENT, ensure_ascii=False)
-    return "".join(out)
 
 
-def _encode(obj: Any, out: list[str], newline: str) -> None:
-    """Append ``obj``'s text to ``out``; ``newline`` is a line break and the current indentation."""
+def _text(obj: Any, newline: str) -> str:
+    """``obj``'s text; ``newline`` is a line break and the current indentation."""
     if isinstance(obj, dict):
         if not obj:
-            out.append("{}")
-            return
+            return "{}"
         inner = newline + " " * _INDENT
         items = []
         for key, value in obj.items():
@@ -50,26 +47,14 @@ def _encode(obj: Any, out: list[str], newline: str) -> None:
             elif kind is int:
                 items.append(f"{encode_basestring(key)}: {int.__repr__(value)}")
             else:
-                items.append(_nested(f"{encode_basestring(key)}: ", value, inner))
-        out.append("{" + inner + ("," + inner).join(items) + newline + "}")
-    elif isinstance(obj, (list, tuple)):
+                items.append(f"{encode_basestring(key)}: {_text(value, inner)}")
+        return "{" + inner + ("," + inner).join(items) + newline + "}"
+    if isinstance(obj, (list, tuple)):
         if not obj:
-            out.append("[]")
-            return
+            return "[]"
         inner = newline + " " * _INDENT
-        items = [_nested("", value, inner) for value in obj]
-        out.append("[" + inner + ("," + inner).join(items) + newline + "]")
-    else:
-        out.append(_scalar(obj))
-
-
-def _nested(head: str, value: Any, newline: str) -> str:
-    """``head`` then ``value``'s text at the indentation ``newline`` gives."""
-    if isinstance(value, (dict, list, tuple)):
-        part: list[str] = [head]
-        _encode(value, part, newline)
-        return "".join(part)
-    return head + _scalar(value)
+        return "[" + inner + ("," + inner).join([_text(value, inner) for value in obj]) + newline + "]"
+    return _scalar(obj)
 
 
 def _scalar(obj: Any) -> str:
