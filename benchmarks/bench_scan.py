@@ -167,25 +167,34 @@ for _ in range(int(sys.argv[3])):
 """
 
 
+def _valgrind_env(cache: Path) -> dict[str, str]:
+    """Checks valgrind is there; the environment of the counted runs."""
+    if shutil.which("valgrind") is None:
+        raise SystemExit("bench_scan.py: instruction counts need valgrind on PATH (e.g. apt install valgrind)")
+    return {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
+            "DLP_CACHE_DIR": str(cache), "PYTHONHASHSEED": "0"}
+
+
+def _count(cmd: list[str], env: dict[str, str]) -> int:
+    """Instructions ``cmd`` executes under valgrind (exit 0 or 1: a scan with findings exits 1)."""
+    run = subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null", *cmd],
+                         env=env, capture_output=True, text=True, check=False)
+    refs = [line for line in run.stderr.splitlines() if "I" in line and "refs:" in line]
+    if run.returncode not in (0, 1) or not refs:
+        raise SystemExit(f"bench_scan.py: failed under valgrind: {' '.join(cmd)}\n{run.stderr[-500:]}")
+    return int(refs[-1].rsplit(":", 1)[1].replace(",", ""))
+
+
 def instructions(corpus: Path, cache: Path, enable: tuple[str, ...] = ("all",)) -> dict[str, int]:
     """Instructions per pass over ``corpus``, secrets only and with ``enable``
     (every pack by default; see the module docstring)."""
-    valgrind = shutil.which("valgrind")
-    if valgrind is None:
-        raise SystemExit("bench_scan.py: --instructions needs valgrind on PATH (e.g. apt install valgrind)")
-    env = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
-           "DLP_CACHE_DIR": str(cache), "PYTHONHASHSEED": "0"}
+    env = _valgrind_env(cache)
     out: dict[str, int] = {}
     for mode in ("secrets", ",".join(enable)):
         subprocess.run([sys.executable, "-c", _PASSES_SCRIPT, str(corpus), mode, "1"], env=env, check=True)  # warm
-        counts = []
-        for passes in (1, 2):
-            run = subprocess.run([valgrind, "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
-                                  sys.executable, "-c", _PASSES_SCRIPT, str(corpus), mode, str(passes)],
-                                 env=env, capture_output=True, text=True, check=True)
-            refs = [line for line in run.stderr.splitlines() if "I" in line and "refs:" in line]
-            counts.append(int(refs[-1].rsplit(":", 1)[1].replace(",", "")))
-        out["secrets" if mode == "secrets" else "all"] = counts[1] - counts[0]
+        one, two = (_count([sys.executable, "-c", _PASSES_SCRIPT, str(corpus), mode, str(passes)], env)
+                    for passes in (1, 2))
+        out["secrets" if mode == "secrets" else "all"] = two - one
     return out
 
 
@@ -194,11 +203,7 @@ def cli_instructions(corpus: Path, cache: Path, enable: tuple[str, ...] = ("all"
     JSON report), minus the same command over an empty folder: reading the
     files, scanning, deciding and writing the report, without the start-up
     (see the module docstring)."""
-    valgrind = shutil.which("valgrind")
-    if valgrind is None:
-        raise SystemExit("bench_scan.py: --cli-instructions needs valgrind on PATH (e.g. apt install valgrind)")
-    env = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
-           "DLP_CACHE_DIR": str(cache), "PYTHONHASHSEED": "0"}
+    env = _valgrind_env(cache)
     empty = cache.parent / "empty"
     empty.mkdir(exist_ok=True)
     out: dict[str, int] = {}
@@ -209,12 +214,7 @@ def cli_instructions(corpus: Path, cache: Path, enable: tuple[str, ...] = ("all"
             cmd = [*DLP, "scan", str(folder), "--format", "json", "--jobs", "1", "--no-progress", "--no-gitignore",
                    *packs]
             subprocess.run(cmd, env=env, capture_output=True, check=False)  # warm: rule and database caches
-            run = subprocess.run([valgrind, "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
-                                  *cmd], env=env, capture_output=True, text=True, check=False)
-            refs = [line for line in run.stderr.splitlines() if "I" in line and "refs:" in line]
-            if run.returncode not in (0, 1) or not refs:
-                raise SystemExit(f"bench_scan.py: dlp scan failed under valgrind: {run.stderr[-500:]}")
-            counts.append(int(refs[-1].rsplit(":", 1)[1].replace(",", "")))
+            counts.append(_count(cmd, env))
         out[mode] = counts[1] - counts[0]
     return out
 
