@@ -192,26 +192,32 @@ def test_prefilter_snapshot_covers_every_positive_example() -> None:
     assert not missed
 
 
+def _hook_in_fresh_process(env: Path, payload: bytes, **environ: str) -> tuple[list[str], str]:
+    """(the modules loaded, the hook's answer or "allow") of the Claude Code
+    prompt hook run on ``payload`` in a fresh process, as an assistant runs it."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from dlp.integrations.hooks import run_hook; "
+            "r = run_hook('claude-code', sys.stdin.buffer.read()); "
+            "print(' '.join(sorted(sys.modules))); print(r.stdout.strip() or 'allow')")
+    out = subprocess.run([sys.executable, "-c", code], input=payload, capture_output=True, check=True,
+                         env=dict(os.environ, **environ), cwd=env).stdout.decode()
+    return out.splitlines()[-2].split(), out.splitlines()[-1]
+
+
 def test_full_prompt_path_leaves_unneeded_modules_unloaded(env: Path) -> None:
     """A prompt answered by the full path (fresh process, as a hook runs) does
     not import the file walker, the index, the vault, the syntax-tree and
     Secret-manifest readers (no path, no manifest), click, hashlib (its
     import loads OpenSSL) or dataclasses (records are dlp.records): start-up time is most of a hook's cost
     (benchmarks/bench_hook.py)."""
-    import subprocess
-    import sys
-
     from dlp.config import DEFAULT_MAX_FILE_SIZE
     from dlp.sources.files import DEFAULT_MAX_FILE_SIZE as WALKER_LIMIT
 
     assert DEFAULT_MAX_FILE_SIZE == WALKER_LIMIT  # one limit: the walker takes the config's
     run_hook("claude-code", prompt(env, "hello"))  # fills the rule cache (no YAML parsing below)
-    code = ("import sys; from dlp.integrations.hooks import run_hook; "
-            "r = run_hook('claude-code', sys.stdin.buffer.read()); "
-            "print(' '.join(sorted(sys.modules))); print(r.stdout.strip() or 'allow')")
-    out = subprocess.run([sys.executable, "-c", code], input=prompt(env, f"use {TOKEN}"), capture_output=True,
-                         check=True, env=dict(os.environ, DLP_NO_FASTPATH="1"), cwd=env).stdout.decode()
-    loaded, answer = out.splitlines()[-2].split(), out.splitlines()[-1]
+    loaded, answer = _hook_in_fresh_process(env, prompt(env, f"use {TOKEN}"), DLP_NO_FASTPATH="1")
     assert json.loads(answer)["decision"] == "block"  # the full path ran: rules, scan, policy
     assert "dlp.scan" in loaded and "dlp.policy" in loaded
     for module in ("dlp.sources.files", "dlp.proprietary", "dlp.redact", "click", "shlex", "yaml", "hashlib",
@@ -223,17 +229,9 @@ def test_fast_path_loads_the_matcher_without_the_scanner(env: Path) -> None:
     """A clean prompt answered by the fast path imports the Hyperscan matcher
     and nothing of the scanner: not the rules, the context checks or the
     scan itself (their imports cost a hook tens of milliseconds)."""
-    import subprocess
-    import sys
-
     clean = prompt(env, "Please tidy up this function.")
     run_hook("claude-code", clean)  # writes the snapshot
-    code = ("import sys; from dlp.integrations.hooks import run_hook; "
-            "r = run_hook('claude-code', sys.stdin.buffer.read()); "
-            "print(' '.join(sorted(sys.modules))); print(r.stdout.strip() or 'allow')")
-    out = subprocess.run([sys.executable, "-c", code], input=clean, capture_output=True, check=True,
-                         env=dict(os.environ), cwd=env).stdout.decode()
-    loaded, answer = out.splitlines()[-2].split(), out.splitlines()[-1]
+    loaded, answer = _hook_in_fresh_process(env, clean)
     assert answer == "allow"
     assert "dlp.engine.hs" in loaded  # the fast path ran the matcher
     for module in ("dlp.ruleset", "dlp.context", "dlp.scan", "dlp.policy"):
