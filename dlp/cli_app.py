@@ -173,7 +173,11 @@ def rules_explain(rule_id: str, trace_path: str | None) -> None:
     if rule.validators:
         lines.append("  validators  " + ", ".join(
             v.name + (f"({', '.join(f'{k}={a!r}' for k, a in v.args)})" if v.args else "") for v in rule.validators))
-    if rule.context:
+    if rule.context and rule.context.column:
+        lines.append(f"  column      {', '.join(rule.context.words)} (a CSV/TSV column of that name, required)")
+        if rule.context.header:
+            lines.append(f"  header      {', '.join(rule.context.header)} (the table's header also names one)")
+    elif rule.context:
         need = "required" if rule.context.required else "raises confidence"
         where = " on its line" if rule.context.line else ""
         lines.append(f"  context     {', '.join(rule.context.words)} (within {rule.context.window} chars{where}, {need})")

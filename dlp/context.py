@@ -70,6 +70,8 @@ def has_context(data: bytes, start: int, end: int, context: Context) -> bool:
     judged by its column name alone."""
     if not context.words:
         return False
+    if context.column:
+        return _named_column(data, start, context)
     column = column_name(data, start)
     if column is not None:
         # In a table the column says what the cell is; words in neighbouring
@@ -119,6 +121,32 @@ def has_context(data: bytes, start: int, end: int, context: Context) -> bool:
 
 
 _DIGIT_RUN = re.compile(r"\d[\d .-]{2,}\d")
+
+
+def _named_column(data: bytes, start: int, context: Context) -> bool:
+    """``scope: column``: whether the value is in a CSV/TSV column whose whole
+    name is one of ``context.words`` (``Full Name``, ``full_name`` and
+    ``fullName`` all read ``full name``), in a table whose header line also
+    holds one of ``context.header`` when the rule gives some (a ``name``
+    column is a person's only next to an IC, phone or e-mail column)."""
+    column = _csv_column(data, start, _tables(data))
+    if column is None or column_label(column) not in _labels(context.words):
+        return False
+    if not context.header:
+        return True
+    header = data[:data.find(b"\n")] if b"\n" in data else data
+    return _words_regex(context.header).search(normalise(header.decode("utf-8", "replace"))) is not None
+
+
+def column_label(name: str) -> str:
+    """A column name as the words it is made of: lower case, camelCase
+    split, ``_ - .`` and runs of spaces as one space (``No. K/P`` reads ``no k/p``)."""
+    return " ".join(re.split(r"[\s_.\-]+", normalise(name))).strip()
+
+
+@lru_cache(maxsize=256)
+def _labels(words: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(column_label(w) for w in words)
 
 
 @cache

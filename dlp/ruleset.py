@@ -30,8 +30,8 @@ _RULE_KEYS = {
     "references", "description", "examples", "prefilter", "paths",
 }
 _REQUIRED = ("id", "name", "category", "severity", "pattern", "examples")
-_CONTEXT_KEYS = {"words", "window", "required", "scope", "exclude"}
-_CONTEXT_SCOPES = ("line", "document")
+_CONTEXT_KEYS = {"words", "window", "required", "scope", "exclude", "header"}
+_CONTEXT_SCOPES = ("line", "document", "column")
 _JURISDICTIONS = {"my", "sg", "th", "id", "ph", "vn", "global"}
 _PII_CLASSES = {"personal", "sensitive"}
 DEFAULT_CONTEXT_WINDOW = 64
@@ -68,6 +68,11 @@ class Context:
     # words that say the value is something else (voucher, sku): with one in
     # the window and none of ``words``, the candidate is dropped
     exclude: tuple[str, ...] = ()
+    # scope "column": only a table column whose whole name is one of
+    # ``words`` vouches for the value (no window), in a table whose header
+    # also holds one of ``header``, when given (see dlp.context.has_context)
+    column: bool = False
+    header: tuple[str, ...] = ()
 
 
 @record
@@ -445,11 +450,17 @@ def _parse_context(where: str, raw: object, category: Category) -> Context | Non
         raise RuleError(f"{where}: context.required needs context.words")
     scope = raw.get("scope", "line" if category is Category.PII else "document")
     if scope not in _CONTEXT_SCOPES:
-        raise RuleError(f"{where}: context.scope must be line or document")
+        raise RuleError(f"{where}: context.scope must be line, document or column")
     exclude = tuple(w.lower() for w in _str_list(where, "context.exclude", raw.get("exclude")))
     if required and exclude:
         raise RuleError(f"{where}: context.exclude is for optional context (a required word already decides)")
-    return Context(tuple(w.lower() for w in words), window, required, scope == "line", exclude)
+    header = tuple(w.lower() for w in _str_list(where, "context.header", raw.get("header")))
+    if header and scope != "column":
+        raise RuleError(f"{where}: context.header is for scope: column")
+    if scope == "column" and (not required or exclude):
+        raise RuleError(f"{where}: scope: column needs required: true and no context.exclude")
+    return Context(tuple(w.lower() for w in words), window, required, scope == "line", exclude,
+                   scope == "column", header)
 
 
 def _parse_examples(where: str, raw: object) -> tuple[tuple[Example, ...], tuple[Example, ...]]:
@@ -645,7 +656,7 @@ def _encode_rule(rule: Rule, names: tuple[str, ...]) -> tuple[Any, ...]:
         elif name == "validators":
             value = tuple((call.name, call.args) for call in value)
         elif name == "context":
-            value = None if value is None else (value.words, value.window, value.required, value.line, value.exclude)
+            value = None if value is None else tuple(getattr(value, f) for f in field_names(Context))
         elif name in ("positive", "negative"):
             value = tuple((example.text, example.value) for example in value)
         row.append(value)
@@ -810,7 +821,8 @@ def _hash_bytes(rule: Rule) -> bytes:
            b"\0".join(k.encode() for k in rule.keywords), b"\1", b"m" if rule.multiline else b"s",
            rule.category.value.encode(), b"\0"]
     if rule.context is not None:
-        out += [b"r" if rule.context.required else b"o", b"\0".join(w.encode() for w in rule.context.words), b"\1"]
+        out += [b"r" if rule.context.required else b"o", b"c" if rule.context.column else b"",
+                b"\0".join(w.encode() for w in rule.context.words), b"\1"]
     return b"".join(out)
 
 

@@ -13,7 +13,7 @@ from dlp.context import assigned_key, has_context, inline_allowed, key_says
 from dlp.mask import fingerprint, mask
 from dlp.model import Finding, Origin, Severity
 from dlp.placeholders import is_placeholder
-from dlp.records import record
+from dlp.records import record, replace
 from dlp.refine import refine
 from dlp.ruleset import Context, Rule, Ruleset
 
@@ -184,7 +184,7 @@ def _resolve_jurisdictions(findings: tuple[Finding, ...], data: bytes, contexts:
             own = tuple(sorted(words[f.rule_id] - others))
             context = contexts[f.rule_id]
             evidence.append(bool(own) and has_context(
-                data, start, end, Context(own, context.window, context.required, context.line)))
+                data, start, end, replace(context, words=own)))
         if any(evidence):
             dropped.update(id(f) for f, seen in zip(group, evidence) if not seen)
     return tuple(f for f in findings if id(f) not in dropped) if dropped else findings

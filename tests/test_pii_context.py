@@ -5,8 +5,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dlp.context import assigned_key, column_name, has_context
-from dlp.ruleset import Context
+from dlp.context import assigned_key, column_label, column_name, has_context
+from dlp.ruleset import Context, Rule, Selection, load_ruleset
+from dlp.scan import scan
 
 CSV = (b"name,nric,phone,remarks\n"
        b"Ali,850612105527,0127384916,ok\n"
@@ -225,3 +226,78 @@ def test_sql_column_is_the_same_with_and_without_the_hint(engine: str) -> None:
     # a column that is not an identity column decides against the word on the line
     other = b"insert into t (note, ref) values ('x', '850612105527');  -- nric\n"
     assert scan(other, ruleset, engine=engine) == ()
+
+
+# scope: column (the name-column rules): the column's whole name decides,
+# in the spellings a header may use
+@pytest.mark.parametrize(("name", "label"), [
+    ("Full Name", "full name"),
+    ("full_name", "full name"),
+    ("fullName", "full name"),
+    ("FULL-NAME", "full name"),
+    ("  Nama  Penuh ", "nama penuh"),
+    ("No. K/P", "no k/p"),
+    ("Họ và tên", "họ và tên"),
+    ("HỌ VÀ TÊN", "họ và tên"),
+    ("ชื่อ-นามสกุล", "ชื่อ นามสกุล"),
+    ("姓名", "姓名"),
+])
+def test_column_label(name: str, label: str) -> None:
+    assert column_label(name) == label
+
+
+NAMES = Context(("full name", "姓名"), required=True, column=True)
+PEOPLE = Context(("name",), required=True, column=True, header=("nric", "phone", "电话"))
+
+
+@pytest.mark.parametrize(("data", "context", "expected"), [
+    (b"id,Full_Name\n1,Tan Wei Ming\n", NAMES, True),
+    (b"id,FullName\n1,Tan Wei Ming\n", NAMES, True),
+    ("姓名,电话\nTan Wei Ming,012\n".encode(), NAMES, True),
+    (b"id,full_name_2\n1,Tan Wei Ming\n", NAMES, False),          # the whole name, not a word of it
+    (b"id,company_name\n1,Tan Wei Ming\n", PEOPLE, False),        # company_name is not name
+    (b"Tan Wei Ming,full name\n", NAMES, False),                  # the header line itself
+    (b"full name: Tan Wei Ming\n", NAMES, False),                 # no table: no window either
+    (b"remark,full_name\nTan Wei Ming,x\n", NAMES, False),        # another column
+    (b"name,nric\nTan Wei Ming,S1234567D\n", PEOPLE, True),       # a table of people
+    (b"name,customerPhone\nTan Wei Ming,0123\n", PEOPLE, True),   # camelCase split
+    ("name,电话\nTan Wei Ming,0123\n".encode(), PEOPLE, True),
+    (b"name,sku,price\nTan Wei Ming,A1,3\n", PEOPLE, False),      # a table of products
+    (b"name,telemetry\nTan Wei Ming,x\n", PEOPLE, False),         # tel only as a whole word
+])
+def test_named_column(data: bytes, context: Context, expected: bool) -> None:
+    start = data.index(b"Tan Wei Ming")
+    assert has_context(data, start, start + 12, context) is expected
+
+
+def _column_rules() -> list[Rule]:
+    return [rule for rule in load_ruleset(Selection(enable_packs=("pii",))) if rule.context and rule.context.column]
+
+
+def _spellings(word: str) -> set[str]:
+    """A column name as headers write it: as listed, upper case, title case,
+    snake_case, kebab-case, and camelCase in ASCII (only ASCII capitals split words)."""
+    parts = word.split()
+    out = {word, word.upper(), word.title(), "_".join(parts), "-".join(parts)}
+    if word.isascii():
+        out.add(parts[0] + "".join(p.title() for p in parts[1:]))
+    return out
+
+
+@pytest.mark.parametrize("engine", ["hyperscan", "python"])
+def test_every_column_word_finds_its_names(engine: str) -> None:
+    """Each rule's prefilter (the header line) admits every spelling of every
+    column word its context accepts: a name under any of them is reported."""
+    if engine == "hyperscan":
+        pytest.importorskip("hyperscan")
+    rules = _column_rules()
+    assert {r.id for r in rules} == {"person-name-column", "person-name-table"}
+    ruleset = load_ruleset(Selection(only_rules=tuple(r.id for r in rules), enable_packs=("pii",)))
+    missed = []
+    for rule in rules:
+        for word in rule.context.words:  # type: ignore[union-attr]
+            for spelling in _spellings(word):
+                data = f"id,{spelling},phone\n1,Tan Wei Ming,0123\n".encode()
+                if not any(f.rule_id == rule.id for f in scan(data, ruleset, engine=engine)):
+                    missed.append((rule.id, spelling))
+    assert not missed

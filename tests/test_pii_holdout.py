@@ -75,7 +75,8 @@ KIND_RULES: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
     "email": ["email-address", "email-address-encoded"],
     "public-ip": ["public-ip-address", "public-ipv6-address"],
     "dob": ["date-of-birth"],
-    "name": ["person-name-malay", "person-name-indian", "person-name-honorific", "person-name-label"],
+    "name": ["person-name-malay", "person-name-indian", "person-name-honorific", "person-name-label",
+             "person-name-column", "person-name-table"],
 }.items()}
 
 # Decoy kinds another rule may legitimately report (an SSM number is a company

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from dlp.engine.trigger import Trigger
     from dlp.ruleset import Rule, Ruleset
 
-_FORMAT = b"dlp-hs-30"
+_FORMAT = b"dlp-hs-31"
 _BASE_FLAGS = hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_ALLOWEMPTY
 
 
@@ -124,9 +124,10 @@ def _compile(expressions: list[bytes], flags: list[int]) -> hyperscan.Database:
 def _gated(rule: Rule) -> bool:
     """Rules that get a document gate: personal-data rules whose context is required.
     (Their candidates are numbers found everywhere in code; secret rules'
-    candidates are few and mostly keyword-led already.)"""
+    candidates are few and mostly keyword-led already. A column-scoped rule's
+    words are column names: its prefilter finds them in the header line.)"""
     return (rule.category.value == "pii" and rule.context is not None and rule.context.required
-            and bool(rule.context.words))
+            and bool(rule.context.words) and not rule.context.column)
 
 
 def _expressions(ruleset: Ruleset) -> tuple[list[tuple[bytes, int]], list[list[int]], list[bool]]:

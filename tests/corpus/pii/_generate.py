@@ -327,7 +327,18 @@ def csv_customers() -> list[Line]:
     for _ in range(20):
         name = R.choice(FULL)
         out.append((f"{name},{mykad(False)},{bare(phone('MY'))},{email()},{dob('dmy')},{card(sep='')}",
-                    ("my-nric-bare", "my-phone-bare", "email-address", "date-of-birth", "payment-card-bare")))
+                    ("person-name-table", "my-nric-bare", "my-phone-bare", "email-address", "date-of-birth",
+                     "payment-card-bare")))
+    return out
+
+
+def csv_staff() -> list[Line]:
+    """A semicolon CSV whose name column says it holds full names (drawn last:
+    the files above keep their values)."""
+    out: list[Line] = [("Full Name;No. K/P;Mobile", ())]
+    for _ in range(6):
+        out.append((f"{R.choice(FULL)};{mykad(False)};{bare(phone('MY'))}",
+                    ("person-name-column", "my-nric-bare", "my-phone-bare")))
     return out
 
 
@@ -614,6 +625,7 @@ def main() -> int:
     _write("more_pii.txt", more(), labels)
     test_value_lines = test_values()
     (HERE / "test_values.py").write_text("\n".join(t for t, _ in test_value_lines) + "\n", encoding="utf-8")
+    _write("staff.csv", csv_staff(), labels)
     decoys = {"decoys_code.py": DECOY_CODE, "decoys.log": DECOY_LOG, "decoys_orders.csv": DECOY_CSV,
               "decoys_text.txt": DECOY_TEXT}
     for name, text in decoys.items():

@@ -459,8 +459,8 @@ def _customers_zh(d: Doc) -> None:
         tel = phone("MY", R.choice(["national", "intl", "bare"]))
         mail = email(name)
         born = dob("iso")
-        d.add(f"{name},{kad},{tel},{mail},{born}", ("my-nric", "my", kad), ("my-phone", "my", tel),
-              ("email", "my", mail), ("dob", "my", born))
+        d.add(f"{name},{kad},{tel},{mail},{born}", ("name", "my", name), ("my-nric", "my", kad),
+              ("my-phone", "my", tel), ("email", "my", mail), ("dob", "my", born))
 
 
 @doc("companies_my.sql")
@@ -610,8 +610,9 @@ def _vn_csv(d: Doc) -> None:
         tel = phone("VN", R.choice(["national", "bare", "national_dot", "intl"]))
         born = dob("dmy")
         mst = vn_mst(R.random() < 0.3)
-        d.add(f"{R.choice(VIET)},{cccd},{tel},{born},{mst}", ("vn-cccd", "vn", cccd), ("vn-phone", "vn", tel),
-              ("dob", "vn", born), ("vn-mst", "vn", mst))
+        name = R.choice(VIET)
+        d.add(f"{name},{cccd},{tel},{born},{mst}", ("name", "vn", name), ("vn-cccd", "vn", cccd),
+              ("vn-phone", "vn", tel), ("dob", "vn", born), ("vn-mst", "vn", mst))
 
 
 @doc("vn_users.js")
