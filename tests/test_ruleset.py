@@ -55,7 +55,9 @@ def _rule(**changes: str) -> str:
         (_rule(context="{words: [a], window: 0}"), "context.window must be an integer"),
         (_rule(context="{required: true}"), "context.required needs context.words"),
         (_rule(context="{words: [a], near: 3}"), "context: unknown key 'near'"),
-        (_rule(context="{words: [a], scope: file}"), "context.scope must be line or document"),
+        (_rule(context="{words: [a], scope: file}"), "context.scope must be line, document or column"),
+        (_rule(context="{words: [a], required: true, header: [b]}"), "context.header is for scope: column"),
+        (_rule(context="{words: [a], scope: column}"), "scope: column needs required: true"),
         (_rule(context="{words: [a], required: true, exclude: [sku]}"), "context.exclude is for optional context"),
         (_rule(allow="['(unclosed']"), "allow pattern '(unclosed' does not compile"),
         (_rule(jurisdiction="xx"), "jurisdiction must be one of"),
@@ -185,6 +187,7 @@ def test_cached_rules_are_decoded_on_use_and_hash_as_decoded(tmp_path: Path,
         one.update((b"m" if rule.multiline else b"s") + rule.category.value.encode() + b"\0")
         if rule.context is not None:
             one.update(b"r" if rule.context.required else b"o")
+            one.update(b"c" if rule.context.column else b"")
             one.update(b"\0".join(w.encode() for w in rule.context.words) + b"\1")
         h.update(one.digest())
     assert cached.hash == h.hexdigest() == module.Ruleset(list(parsed)).hash
