@@ -129,13 +129,17 @@ def _named_column(data: bytes, start: int, context: Context) -> bool:
     ``fullName`` all read ``full name``), in a table whose header line also
     holds one of ``context.header`` when the rule gives some (a ``name``
     column is a person's only next to an IC, phone or e-mail column)."""
-    column = _csv_column(data, start, _tables(data))
+    tables = _tables(data)
+    column = _csv_column(data, start, tables)
     if column is None or column_label(column) not in _labels(context.words):
         return False
-    if not context.header:
-        return True
-    header = data[:data.find(b"\n")] if b"\n" in data else data
-    return _words_regex(context.header).search(normalise(header.decode("utf-8", "replace"))) is not None
+    return not context.header or _header_holds(tables.line, context.header)
+
+
+@lru_cache(maxsize=64)
+def _header_holds(line: bytes, words: tuple[str, ...]) -> bool:
+    """Whether a header line holds one of ``words`` (once per document, not per cell)."""
+    return _words_regex(words).search(normalise(line.decode("utf-8", "replace"))) is not None
 
 
 def column_label(name: str) -> str:
@@ -243,6 +247,7 @@ class _Tables:
 
     header: dict[bytes, tuple[list[bytes], bool]]  # delimiter -> (header fields, a valid header)
     any_header: bool
+    line: bytes  # the first line, without its line break
 
 
 _LAST_TABLES: list[tuple[bytes, _Tables]] = []  # one-document memo, by identity
@@ -258,7 +263,7 @@ def _tables(data: bytes) -> _Tables:
         if header_line.count(delimiter):
             fields = _split_fields(header_line, delimiter)
             header[delimiter] = (fields, all(_header_field().fullmatch(f.strip(b' "\'')) for f in fields))
-    tables = _Tables(header, any(v for _, v in header.values()))
+    tables = _Tables(header, any(v for _, v in header.values()), header_line)
     _LAST_TABLES[:] = [(data, tables)]
     return tables
 

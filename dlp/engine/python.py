@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from dlp import regex_cache
 from dlp.engine.lines import all_line_spans, keyword_line_spans
 
 if TYPE_CHECKING:
@@ -17,7 +18,7 @@ def _opening(prefilter: str | None) -> re.Pattern[bytes] | None:
     rule's pattern is not run over it (Hyperscan reads only that line too)."""
     if prefilter is None or not prefilter.startswith("\\A"):
         return None
-    return re.compile(prefilter.encode("utf-8"), re.MULTILINE)
+    return regex_cache.compile(prefilter.encode("utf-8"), re.MULTILINE)
 
 
 class PythonMatcher:
