@@ -10,7 +10,6 @@ import json
 import os
 import re
 from bisect import bisect_right
-from itertools import accumulate
 from typing import TYPE_CHECKING
 
 import hyperscan
@@ -533,10 +532,28 @@ class HyperscanMatcher:
         those lines, each with a newline before and after it (as in the
         document: trigger.py's line-locality makes the result the same), and
         every match mapped back to its line."""
+        scratch = self._get_scratch(db)
+        if len(triggered) == 1:  # most documents: one line, nothing to map back
+            line = triggered[0]
+            found: set[int] = set()
+
+            def on_line_match(group: int, _from: int, to: int, _flags: int, _ctx: object) -> None:
+                if to > 1:  # past the newline before the line, as below
+                    found.add(group)
+
+            db.scan(b"\n" + data[line[0]:line[1]] + b"\n", on_line_match, 0, None, scratch)
+            for group in found:
+                hits.setdefault(group, []).append(line)
+            return
         lines = sorted(set(triggered))
-        # buffer offset of each line: 1 + sum of the previous lines' lengths + newlines
-        starts = list(accumulate([1, *(end - start + 1 for start, end in lines[:-1])]))
-        buffer = b"\n" + b"\n".join([data[start:end] for start, end in lines]) + b"\n"
+        chunks = [data[start:end] for start, end in lines]
+        # buffer offset of each line: 1 + the previous lines' lengths and newlines
+        starts: list[int] = []
+        offset = 1
+        for chunk in chunks:
+            starts.append(offset)
+            offset += len(chunk) + 1
+        buffer = b"\n" + b"\n".join(chunks) + b"\n"
         seen: dict[int, int] = {}
 
         def on_match(group: int, _from: int, to: int, _flags: int, _ctx: object) -> None:
@@ -546,7 +563,7 @@ class HyperscanMatcher:
             seen[group] = index
             hits.setdefault(group, []).append(lines[index])
 
-        db.scan(buffer, on_match, 0, None, self._get_scratch(db))
+        db.scan(buffer, on_match, 0, None, scratch)
 
     def _rule_spans(self, data: bytes, hits: dict[int, list[tuple[int, int]]], opened: set[int] | None,
                     opened_late: set[int]) -> dict[int, list[tuple[int, int]]]:
@@ -573,7 +590,7 @@ class HyperscanMatcher:
                 rules = [index for index in rules if index not in closed]
                 if not rules:
                     continue
-            spans = sorted(set(line_spans))
+            spans = line_spans if len(line_spans) == 1 else sorted(set(line_spans))
             for index in rules:
                 keywords = self._keywords[index]
                 if self._multiline[index]:
