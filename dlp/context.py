@@ -85,6 +85,14 @@ def has_context(data: bytes, start: int, end: int, context: Context) -> bool:
     # whole document holding none of its words: dlp/engine/gate.py.)
     before = data[max(0, start - 4 * w - 4):start].decode("utf-8", "replace")
     after = data[end:end + 4 * w + 4].decode("utf-8", "replace")
+    # a word is found inside a window only: with none of the words in the two
+    # windows, whatever the boundaries, there is nothing to look for (most
+    # candidates; the windows in characters, not the bytes decoded: in ASCII
+    # text a quarter of them). Cutting the windows at the line below only
+    # shortens them, so this is asked of the whole windows first.
+    present = _present(before, after, w, context.words)
+    if not present:
+        return False
     # A line-scoped window (personal data) ends at the value's line: after
     # the value at the line's end (a word on the next line labels the next
     # record, not this value); before it at the line's start when the window
@@ -102,14 +110,9 @@ def has_context(data: bytes, start: int, end: int, context: Context) -> bool:
         if (newline >= 0 and _opens_line().fullmatch(before, newline + 1) is None
                 and _DIGIT_RUN.search(before, max(0, len(before) - w - 1)) is not None):
             before = before[newline:]
-    # a word is found inside a window only: with none of the words in the two
-    # windows, whatever the boundaries, there is nothing to look for (most
-    # candidates; the windows in characters, not the bytes decoded: in ASCII
-    # text a quarter of them)
-    near = (before[-(w + 1):] + "\0" + after[:w + 1]).lower().replace("_", "")
-    present = tuple(word for word, squashed in _squashed(context.words) if squashed in near)
-    if not present:
-        return False
+        present = _present(before, after, w, present)
+        if not present:
+            return False
     # the words that are there, with their boundaries: a regex of those alone
     # finds the same matches (a word absent from the windows matches nowhere
     # in them) for a fraction of the cost of all of them at every position
@@ -121,6 +124,13 @@ def has_context(data: bytes, start: int, end: int, context: Context) -> bool:
 
 
 _DIGIT_RUN = re.compile(r"\d[\d .-]{2,}\d")
+
+
+def _present(before: str, after: str, w: int, words: tuple[str, ...]) -> tuple[str, ...]:
+    """The words that occur, whatever their boundaries, in the last ``w + 1``
+    characters of ``before`` or the first ``w + 1`` of ``after``."""
+    near = (before[-(w + 1):] + "\0" + after[:w + 1]).lower().replace("_", "")
+    return tuple(word for word, squashed in _squashed(words) if squashed in near)
 
 
 def _named_column(data: bytes, start: int, context: Context) -> bool:
@@ -394,6 +404,21 @@ def key_says(key: str, words: tuple[str, ...]) -> bool:
 # Literal parts of every marker: a line without one needs no regex (the regexes
 # backtrack over each comment opener, quadratic on long minified lines).
 _MARKER_WORDS = ("dlp:allow", "allowlist", "gitleaks:allow", "trufflehog:ignore", "ggignore", "kingfisher:")
+
+
+_MARKER_BYTES = tuple(word.encode("ascii") for word in _MARKER_WORDS)
+
+
+def may_be_allowed(data: bytes, offset: int) -> bool:
+    """Whether the line holding ``offset`` or the line above it holds one of
+    the markers' literals, in any case: a finding on any other line (nearly
+    all) needs neither decoding nor :func:`inline_allowed`. (The markers are
+    ASCII, so the bytes lower-cased show them as the text does.)"""
+    start = data.rfind(b"\n", 0, offset) + 1
+    above = data.rfind(b"\n", 0, start - 1) + 1 if start > 0 else 0
+    end = data.find(b"\n", offset)
+    text = data[above:len(data) if end < 0 else end].lower()
+    return any(word in text for word in _MARKER_BYTES)
 
 
 def _has_marker(text: str) -> bool:

@@ -98,22 +98,31 @@ _FILLER_WORDS = ("your", "my", "placeholder", "example", "redacted", "change", "
                  "fake", "sample", "todo", "fixme", "xxx", "not")
 _FILLER_RUNS = ("xxxxx", "****", "....", "#####", "------", "______", "0000000000")
 _ANY_RUN = r"(.)\1{7}"  # the filler-run pattern's (.)\2{7,}
-_PRECHECKS: tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]] | None = None
+_PRECHECKS: tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]] | None = None
 
 
 def _may_match(value: str, lowered: str) -> tuple[bool, bool, bool]:
     """For an ASCII value: whether the template, filler-word and filler-run
     patterns can match at all (False: they cannot)."""
+    words, runs, any_run, _ = _prechecks()
+    return (not _TEMPLATE_CHARS.isdisjoint(value) or value.startswith("__"),
+            words.search(lowered) is not None,
+            runs.search(lowered) is not None or (len(lowered) >= 8 and any_run.search(lowered) is not None))
+
+
+def _prechecks() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """The filler-word, filler-run and any-run checks, and one of every
+    literal any of them or a sequence needs (most values hold none: one
+    search then answers for all of them)."""
     global _PRECHECKS
     if _PRECHECKS is None:
         from dlp.regex_cache import compile as compile_cached
 
+        literals = (*_FILLER_WORDS, *(re.escape(run) for run in _FILLER_RUNS), *_SEQUENCES)
         _PRECHECKS = (compile_cached("|".join(_FILLER_WORDS)),
-                      compile_cached("|".join(re.escape(run) for run in _FILLER_RUNS)), compile_cached(_ANY_RUN))
-    words, runs, any_run = _PRECHECKS
-    return (not _TEMPLATE_CHARS.isdisjoint(value) or value.startswith("__"),
-            words.search(lowered) is not None,
-            runs.search(lowered) is not None or (len(lowered) >= 8 and any_run.search(lowered) is not None))
+                      compile_cached("|".join(re.escape(run) for run in _FILLER_RUNS)), compile_cached(_ANY_RUN),
+                      compile_cached("|".join(literals)))
+    return _PRECHECKS
 
 
 def is_placeholder(value: str) -> bool:
@@ -123,10 +132,13 @@ def is_placeholder(value: str) -> bool:
     lowered = value.lower()
     if lowered in EXAMPLE_VALUES:
         return True
-    patterns = _patterns()
     if value.isascii():
-        if any(may and pattern.search(value) for may, pattern in zip(_may_match(value, lowered), patterns)):
+        if (_TEMPLATE_CHARS.isdisjoint(value) and not value.startswith("__")
+                and _prechecks()[3].search(lowered) is None
+                and (len(lowered) < 8 or _prechecks()[2].search(lowered) is None)):
+            return False  # no pattern can match, nor a sequence be in it
+        if any(may and pattern.search(value) for may, pattern in zip(_may_match(value, lowered), _patterns())):
             return True
-    elif any(pattern.search(value) for pattern in patterns):
+    elif any(pattern.search(value) for pattern in _patterns()):
         return True
     return any(seq in lowered for seq in _SEQUENCES)

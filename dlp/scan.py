@@ -9,7 +9,7 @@ from bisect import bisect_right
 from itertools import accumulate
 from typing import Iterator
 
-from dlp.context import assigned_key, has_context, inline_allowed, key_says
+from dlp.context import assigned_key, has_context, inline_allowed, key_says, may_be_allowed
 from dlp.mask import fingerprint, mask
 from dlp.model import Finding, Origin, Severity
 from dlp.placeholders import is_placeholder
@@ -48,7 +48,8 @@ def scan(data: bytes, ruleset: Ruleset, *, origin: Origin = Origin(), engine: st
     # overlaps first: a generic finding hidden by a specific one stays hidden when
     # an inline comment allows the specific one
     resolved = _resolve_jurisdictions(_resolve_overlaps(findings), data, contexts)
-    return tuple(f for f in resolved if not inline_allowed(*lines.around(f.start), f.rule_id))
+    return tuple(f for f in resolved
+                 if not (may_be_allowed(data, f.start) and inline_allowed(*lines.around(f.start), f.rule_id)))
 
 
 def candidates(data: bytes, ruleset: Ruleset, *, engine: str = "auto", path: str | None = None
@@ -175,7 +176,7 @@ def _resolve_jurisdictions(findings: tuple[Finding, ...], data: bytes, contexts:
             same.setdefault((f.start, f.end), []).append(f)
     dropped: set[int] = set()
     for (start, end), group in same.items():
-        if len({f.attribute("jurisdiction") for f in group}) < 2:
+        if len(group) < 2 or len({f.attribute("jurisdiction") for f in group}) < 2:
             continue
         words = {f.rule_id: set(contexts[f.rule_id].words) for f in group}
         evidence = []

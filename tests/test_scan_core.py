@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import GITHUB_TOKEN, GITHUB_TOKEN_BAD_CRC
 from dlp.engine import ENGINES, hyperscan_available
@@ -73,6 +75,22 @@ def test_inline_allow_does_not_hide_other_things(core_ruleset, engine: str, text
 def test_allow_next_line(core_ruleset, engine: str) -> None:
     text = f'# pragma: allowlist nextline secret\ntoken = "{GITHUB_TOKEN}"\ntoken2 = "{GITHUB_TOKEN}"\n'
     assert [f.line for f in scan(text.encode(), core_ruleset, engine=engine)] == [3]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["# ", "// ", "-- ", "x = 1", "DLP:ALLOW", "dlp:allow", " t-github-pat",
+                                 "-next-line", "pragma: allowlist secret", "Pragma: Allowlist nextline secret",
+                                 "gitleaks:allow", "TruffleHog:ignore", "ggignore", "kingfisher:allow",
+                                 "\n", "é", " "]), max_size=12), st.integers(min_value=0, max_value=200))
+def test_marker_precheck_never_hides_an_allow(parts: list[str], at: int) -> None:
+    """scan() asks inline_allowed only where may_be_allowed says a marker may be: never where it would allow."""
+    from dlp.context import inline_allowed, may_be_allowed
+    from dlp.scan import _Lines
+
+    data = "".join(parts).encode()
+    offset = min(at, len(data))
+    if inline_allowed(*_Lines(data).around(offset), "t-github-pat"):
+        assert may_be_allowed(data, offset)
 
 
 def test_multiline_rule(core_ruleset, engine: str) -> None:

@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import datetime
 import random
+import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dlp.validators import VALIDATORS, pii
 
@@ -242,7 +245,19 @@ def test_email_address() -> None:
                     "root@localhost.localdomain", "noreply@github.com", "no-reply@accounts.google.com",
                     "12345+octocat@users.noreply.github.com", "icon@2x.png", "logo@3x.webp",
                     "git@github.com", "support@shopee.com.my", "python-dev@python.org",
-                    "aperson@dom.ain", "0GK500B4HD0888@cougar.noc.ucla.edu", "not-an-email"])
+                    "aperson@dom.ain", "0GK500B4HD0888@cougar.noc.ucla.edu", "not-an-email",
+                    "numpy.users@gmail.com", "rust_team@gmail.com", "icon@12x.png",
+                    "0123456789abcdef01@gmail.com", "A1B2C3D4E5.F6@gmail.com"])
+    _table(pii.email_address, valid=["alex.devon@gmail.com", "team.lead.x@gmail.com", "max@gmail.com",
+                                      "0123456789abcde@gmail.com", "A1B2C3D4E@gmail.com"], invalid=[])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab-_.devlistuomrc", max_size=14))
+def test_email_role_suffix_is_the_regex_it_replaced(local: str) -> None:
+    regex = re.compile(r"[-_.](?:dev|devel|users|user|list|announce|discuss|request|bounces|owner|"
+                       r"help|admin|ideas|checkins|committers|sig|team|core|bugs|security)$")
+    assert pii._role_suffix(local) == bool(regex.search(local))
 
 
 def test_public_ip() -> None:

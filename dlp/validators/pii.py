@@ -523,8 +523,17 @@ _ROLE_LOCALS = frozenset({
     "developers", "announce", "staff", "ops", "devops", "it", "noc", "cert", "psirt", "licensing",
     "license", "opensource", "oss", "community", "docs", "hq", "general", "registrar",
 })
-_ROLE_SUFFIX = re.compile(r"[-_.](?:dev|devel|users|user|list|announce|discuss|request|bounces|owner|"
-                          r"help|admin|ideas|checkins|committers|sig|team|core|bugs|security)$")
+# list and team mailboxes by their last part (``python-dev@``, ``numpy.users@``)
+_ROLE_SUFFIXES = frozenset({
+    "dev", "devel", "users", "user", "list", "announce", "discuss", "request", "bounces", "owner",
+    "help", "admin", "ideas", "checkins", "committers", "sig", "team", "core", "bugs", "security",
+})
+
+
+def _role_suffix(local: str) -> bool:
+    """Whether the part after the last ``-``, ``_`` or ``.`` of ``local`` is a list suffix."""
+    last = max(local.rfind("-"), local.rfind("_"), local.rfind("."))
+    return last >= 0 and local[last + 1:] in _ROLE_SUFFIXES
 
 
 def email_address(value: str) -> bool:
@@ -547,15 +556,17 @@ def email_address(value: str) -> bool:
         return False
     if "users.noreply." in domain or domain.startswith("noreply."):
         return False
-    if _ASSET_SCALE.fullmatch(local):  # icon@2x
+    # (each regex below only where its length or last character allows a
+    # match: most addresses are judged by string checks alone)
+    if local.endswith("x") and _ASSET_SCALE.fullmatch(local):  # icon@2x
         return False
-    if local in _ROLE_LOCALS or _ROLE_SUFFIX.search(local):
+    if local in _ROLE_LOCALS or _role_suffix(local):
         return False
     # Message-IDs and tokens: long upper-case/digit or hex local parts.
     raw_local = m["local"]
-    if _MESSAGE_ID.fullmatch(raw_local) and any(c.isdigit() for c in raw_local):
+    if len(raw_local) >= 10 and _MESSAGE_ID.fullmatch(raw_local) and any(c.isdigit() for c in raw_local):
         return False
-    return not _HEX_LOCAL.fullmatch(local)
+    return len(local) < 16 or not _HEX_LOCAL.fullmatch(local)
 
 
 # Public resolvers and other shared infrastructure: not anybody's personal data.
