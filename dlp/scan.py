@@ -9,7 +9,13 @@ from bisect import bisect_right
 from itertools import accumulate
 from typing import Iterator
 
-from dlp.context import assigned_key, has_context, inline_allowed, key_says, may_be_allowed
+from dlp.context import (
+    assigned_key,
+    has_context,
+    inline_allowed,
+    key_says,
+    may_be_allowed,
+)
 from dlp.mask import fingerprint, mask
 from dlp.model import Finding, Origin, Severity
 from dlp.placeholders import is_placeholder
