@@ -406,7 +406,8 @@ def key_says(key: str, words: tuple[str, ...]) -> bool:
 _MARKER_WORDS = ("dlp:allow", "allowlist", "gitleaks:allow", "trufflehog:ignore", "ggignore", "kingfisher:")
 
 
-_MARKER_BYTES = tuple(word.encode("ascii") for word in _MARKER_WORDS)
+# one search for any of them (a generator over the words cost four times as much)
+_MARKER_BYTES = re.compile(b"|".join(re.escape(word.encode("ascii")) for word in _MARKER_WORDS))
 
 
 def may_be_allowed(data: bytes, offset: int) -> bool:
@@ -417,8 +418,7 @@ def may_be_allowed(data: bytes, offset: int) -> bool:
     start = data.rfind(b"\n", 0, offset) + 1
     above = data.rfind(b"\n", 0, start - 1) + 1 if start > 0 else 0
     end = data.find(b"\n", offset)
-    text = data[above:len(data) if end < 0 else end].lower()
-    return any(word in text for word in _MARKER_BYTES)
+    return _MARKER_BYTES.search(data[above:len(data) if end < 0 else end].lower()) is not None
 
 
 def _has_marker(text: str) -> bool:
