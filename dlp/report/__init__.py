@@ -7,10 +7,16 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from dlp.model import Action, Finding, Skipped
+from dlp.model import Action, Category, Finding, Severity, Skipped
 from dlp.records import record
 
 FORMATS = ("text", "json", "jsonl", "sarif", "summary")
+
+# each member's text, looked up: str() of an enum member runs its Python
+# __str__ and the name/value descriptors behind it, three times a finding
+_CATEGORY = {member: str(member) for member in Category}
+_SEVERITY = {member: str(member) for member in Severity}
+_ACTION = {member: str(member) for member in Action}
 
 
 @record
@@ -33,8 +39,8 @@ def finding_record(item: ReportedFinding, *, reveal: bool = False) -> dict[str, 
     f = item.finding
     record: dict[str, Any] = {
         "rule_id": f.rule_id,
-        "category": str(f.category),
-        "severity": str(f.severity),
+        "category": _CATEGORY[f.category],
+        "severity": _SEVERITY[f.severity],
         "path": f.origin.path,
         "line": f.line,
         "column": f.column,
@@ -42,7 +48,7 @@ def finding_record(item: ReportedFinding, *, reveal: bool = False) -> dict[str, 
         "end_column": f.end_column,
         "masked": f.masked,
         "fingerprint": f.fingerprint,
-        "action": str(item.action),
+        "action": _ACTION[item.action],
         "message": f.message,
     }
     origin = f.origin
