@@ -148,8 +148,9 @@ def _named_column(data: bytes, start: int, context: Context) -> bool:
 
 @lru_cache(maxsize=64)
 def _header_holds(line: bytes, words: tuple[str, ...]) -> bool:
-    """Whether a header line holds one of ``words`` (once per document, not per cell)."""
-    return _words_regex(words).search(normalise(line.decode("utf-8", "replace"))) is not None
+    """Whether a header line holds one of ``words`` (once per document, not per cell),
+    as a key does (:func:`key_says`)."""
+    return key_says(line.decode("utf-8", "replace"), words)
 
 
 def column_label(name: str) -> str:

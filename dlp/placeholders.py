@@ -133,9 +133,10 @@ def is_placeholder(value: str) -> bool:
     if lowered in EXAMPLE_VALUES:
         return True
     if value.isascii():
+        _, _, any_run, literals = _prechecks()
         if (_TEMPLATE_CHARS.isdisjoint(value) and not value.startswith("__")
-                and _prechecks()[3].search(lowered) is None
-                and (len(lowered) < 8 or _prechecks()[2].search(lowered) is None)):
+                and literals.search(lowered) is None
+                and (len(lowered) < 8 or any_run.search(lowered) is None)):
             return False  # no pattern can match, nor a sequence be in it
         if any(may and pattern.search(value) for may, pattern in zip(_may_match(value, lowered), _patterns())):
             return True
