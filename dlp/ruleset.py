@@ -138,10 +138,13 @@ _STR_REGEX_CACHE: dict[str, re.Pattern[str]] = {}
 def _compiled(pattern: str) -> re.Pattern[bytes]:
     # A memo of pure compilations (a function of the pattern text only), each
     # program also kept on disk: a hook process compiles the few rules with
-    # candidates, up to several ms each.
+    # candidates, up to several ms each. Nearly every rule pattern opens with a
+    # lookbehind or \b, which keeps re from skipping to where a match can
+    # begin: the program gets those bytes (dlp/regex_first.py), so a line is
+    # searched at its digits, say, not at every byte.
     compiled = _REGEX_CACHE.get(pattern)
     if compiled is None:
-        compiled = _REGEX_CACHE[pattern] = regex_cache.compile(pattern.encode("utf-8"), RE_FLAGS)
+        compiled = _REGEX_CACHE[pattern] = regex_cache.compile(pattern.encode("utf-8"), RE_FLAGS, first_bytes=True)
     return compiled
 
 

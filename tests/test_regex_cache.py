@@ -31,7 +31,7 @@ def _no_compile(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("compiled again")
 
     monkeypatch.setattr(regex_cache, "re", types.SimpleNamespace(DEBUG=re.DEBUG, compile=refuse))
-    monkeypatch.setattr(regex_cache, "_program", refuse)
+    monkeypatch.setattr(regex_cache, "_programs", refuse)
 
 
 @pytest.mark.parametrize("pattern, flags", PATTERNS)
