@@ -417,6 +417,9 @@ class HyperscanMatcher:
         # document may close (see _rule_spans)
         self._closable = [not self._late_rules.isdisjoint(rules) or not self._gated_rules.isdisjoint(rules)
                           for rules in self._groups]
+        # entries whose rules are all single-line without keywords to check: each
+        # takes the entry's lines as they are
+        self._plain = [not any(self._multiline[i] or self._keywords[i] for i in rules) for rules in self._groups]
         self._sql = SQL in kinds
         self._scratch: dict[int, hyperscan.Scratch] = {}
         self._pid = -1
@@ -579,6 +582,7 @@ class HyperscanMatcher:
         # keywords was 73M of the secret rules' 619M instructions per pass in
         # bench_scan.py's corpus; the rest went with the keyword-led rules)
         lowered_lines: dict[tuple[int, int], bytes] = {}
+        plain = self._plain
         for group, line_spans in hits.items():
             rules = self._groups[group]
             if self._closable[group]:
@@ -591,6 +595,14 @@ class HyperscanMatcher:
                 if not rules:
                     continue
             spans = line_spans if len(line_spans) == 1 else sorted(set(line_spans))
+            if plain[group]:  # every rule takes the lines as they are (most shared shapes)
+                for index in rules:
+                    if index in out:
+                        merged.add(index)
+                        out[index] = out[index] + spans
+                    else:
+                        out[index] = spans
+                continue
             for index in rules:
                 keywords = self._keywords[index]
                 if self._multiline[index]:
@@ -606,8 +618,10 @@ class HyperscanMatcher:
                         line = lowered_lines.get(span)
                         if line is None:
                             line = lowered_lines[span] = data[span[0]:span[1]].lower()
-                        if any(kw in line for kw in keywords):
-                            kept.append(span)
+                        for kw in keywords:  # a loop: any() of a generator costs a frame per line
+                            if kw in line:
+                                kept.append(span)
+                                break
                 if kept:
                     if index in out:  # the rule is in several groups (a split prefilter)
                         merged.add(index)

@@ -18,6 +18,8 @@ from collections.abc import Callable, Sequence
 from itertools import pairwise
 from typing import Any
 
+from dlp import regex_cache
+
 # phonenumbers and stdnum are imported on first use: most scans meet an e-mail
 # address or a rejected candidate long before a phone number or a national ID,
 # and importing both costs about 80 ms per process.
@@ -35,7 +37,7 @@ def _phonenumbers() -> Any:
 
     return phonenumbers
 
-_SEPARATORS = re.compile(r"[\s./-]")
+_SEPARATORS = regex_cache.compile(r"[\s./-]")
 
 
 def _digits(value: str) -> str:
@@ -91,9 +93,9 @@ def my_nric(value: str) -> bool:
 
 
 # New SSM registration number (since Oct 2019): YYYY + entity type 01-06 + 6-digit serial.
-_MY_SSM_NEW = re.compile(r"(?P<year>\d{4})(?P<type>0[1-6])(?P<serial>\d{6})")
+_MY_SSM_NEW = regex_cache.compile(r"(?P<year>\d{4})(?P<type>0[1-6])(?P<serial>\d{6})")
 # Old numbers: up to 7 digits and a check letter (``1312525-A``, ``123456-X``, ``SA0123456-X``).
-_MY_SSM_OLD = re.compile(r"(?:[A-Z]{1,3})?\d{1,7}-?[A-Z]")
+_MY_SSM_OLD = regex_cache.compile(r"(?:[A-Z]{1,3})?\d{1,7}-?[A-Z]")
 
 
 def my_ssm(value: str) -> bool:
@@ -110,7 +112,7 @@ def my_ssm(value: str) -> bool:
 
 _MY_TIN_PREFIXES = ("IG", "SG", "OG", "C", "CS", "D", "E", "F", "FA", "PT", "TA", "TC",
                     "TN", "TR", "TP", "J", "LE", "H")
-_MY_TIN = re.compile(r"(?P<prefix>[A-Z]{1,2})(?P<digits>\d{8,11})0?")
+_MY_TIN = regex_cache.compile(r"(?P<prefix>[A-Z]{1,2})(?P<digits>\d{8,11})0?")
 
 
 def my_tin(value: str) -> bool:
@@ -126,7 +128,7 @@ def my_tin(value: str) -> bool:
 
 # --- Singapore ----------------------------------------------------------------
 
-_SG_NRIC = re.compile(r"[STFGM]\d{7}[A-Z]")
+_SG_NRIC = regex_cache.compile(r"[STFGM]\d{7}[A-Z]")
 _SG_WEIGHTS = (2, 7, 6, 5, 4, 3, 2)
 _SG_OFFSET = {"S": 0, "F": 0, "T": 4, "G": 4, "M": 3}
 _SG_LETTERS_ST = "JZIHGFEDCBA"
@@ -173,9 +175,9 @@ def sg_postal_code(value: str) -> bool:
     return len(digits) == 6 and 1 <= int(digits[:2]) <= 82 and not trivial_digits(digits, min_distinct=2)
 
 
-_FIVE_DIGITS = re.compile(r"(?<!\d)(\d{5})(?!\d)")
-_POSTCODE = {"my": _FIVE_DIGITS, "sg": re.compile(r"(?<!\d)(\d{6})(?!\d)"), "th": _FIVE_DIGITS,
-             "id": _FIVE_DIGITS, "ph": re.compile(r"(?<!\d)(\d{4})(?!\d)")}
+_FIVE_DIGITS = regex_cache.compile(r"(?<!\d)(\d{5})(?!\d)")
+_POSTCODE = {"my": _FIVE_DIGITS, "sg": regex_cache.compile(r"(?<!\d)(\d{6})(?!\d)"), "th": _FIVE_DIGITS,
+             "id": _FIVE_DIGITS, "ph": regex_cache.compile(r"(?<!\d)(\d{4})(?!\d)")}
 
 
 def address_postcode(value: str, *, country: str) -> bool:
@@ -203,7 +205,7 @@ def address_postcode(value: str, *, country: str) -> bool:
 
 # --- Vehicles -----------------------------------------------------------------
 
-_SG_PLATE = re.compile(r"([A-Z]{1,3}) ?(\d{1,4}) ?([A-Z])")
+_SG_PLATE = regex_cache.compile(r"([A-Z]{1,3}) ?(\d{1,4}) ?([A-Z])")
 _SG_PLATE_LETTERS = "AZYXUTSRPMLKJHGEDCB"
 
 
@@ -228,7 +230,7 @@ def sg_vehicle_plate(value: str) -> bool:
     return _SG_PLATE_LETTERS[total % 19] == check
 
 
-_MY_PLATE = re.compile(r"([A-Z]{1,3}) ?(\d{1,4}) ?([A-Z]?)")
+_MY_PLATE = regex_cache.compile(r"([A-Z]{1,3}) ?(\d{1,4}) ?([A-Z]?)")
 # First letter: state or territory (A Perak ... W/V Kuala Lumpur), Z military.
 _MY_PLATE_STATES = frozenset("ABCDFJKLMNPQRSTVWZ")
 # Three-letter S prefixes Malaysia does not issue: Sabah's plates are S + a
@@ -236,7 +238,7 @@ _MY_PLATE_STATES = frozenset("ABCDFJKLMNPQRSTVWZ")
 # T Tawau, U Keningau) + a serial suffix, and only West Coast (SAA-) and
 # Sandakan (SSA-, since 2017) have run out of two letters; Tawau (ST) is next.
 # Singapore's private cars run SBA .. SN? with a check letter.
-_SG_ONLY_PREFIX = re.compile(r"S[B-R][A-HJ-NP-Z]")
+_SG_ONLY_PREFIX = regex_cache.compile(r"S[B-R][A-HJ-NP-Z]")
 
 
 def my_vehicle_plate(value: str) -> bool:
@@ -458,16 +460,16 @@ def iban(value: str) -> bool:
 
 # --- E-mail, IP ---------------------------------------------------------------
 
-_EMAIL = re.compile(r"(?P<local>[^@\s]+)@(?P<domain>[A-Za-z0-9.-]+\.(?P<tld>[A-Za-z]{2,24}))")
+_EMAIL = regex_cache.compile(r"(?P<local>[^@\s]+)@(?P<domain>[A-Za-z0-9.-]+\.(?P<tld>[A-Za-z]{2,24}))")
 _PLACEHOLDER_DOMAINS = frozenset({
     "example.com", "example.org", "example.net", "example.edu", "domain.com",
     "yourdomain.com", "your-domain.com", "yourcompany.com", "company.com", "email.com",
     "test.com", "foo.com", "bar.com", "foo.bar", "acme.com", "somewhere.com",
     "mydomain.com", "sample.com", "host.com", "server.com", "xyz.com",
 })
-_ASSET_SCALE = re.compile(r"[0-9]+x")
-_MESSAGE_ID = re.compile(r"[A-Z0-9.$_-]{10,}")
-_HEX_LOCAL = re.compile(r"[0-9a-f.-]{16,}")
+_ASSET_SCALE = regex_cache.compile(r"[0-9]+x")
+_MESSAGE_ID = regex_cache.compile(r"[A-Z0-9.$_-]{10,}")
+_HEX_LOCAL = regex_cache.compile(r"[0-9a-f.-]{16,}")
 _PLACEHOLDER_SUFFIXES = tuple("." + d for d in sorted(_PLACEHOLDER_DOMAINS))
 _PLACEHOLDER_TLDS = frozenset({
     "example", "test", "invalid", "localhost", "local", "localdomain", "internal", "lan",
@@ -638,11 +640,11 @@ _MONTHS = {
     "มกราคม": 1, "กุมภาพันธ์": 2, "มีนาคม": 3, "เมษายน": 4, "พฤษภาคม": 5, "มิถุนายน": 6,
     "กรกฎาคม": 7, "สิงหาคม": 8, "กันยายน": 9, "ตุลาคม": 10, "พฤศจิกายน": 11, "ธันวาคม": 12,
 }
-_DATE_NUMERIC = re.compile(r"(\d{1,4})[./ -](\d{1,2})[./ -](\d{1,4})")
-_DATE_NAMED = re.compile(r"(\d{1,2})(?:st|nd|rd|th|hb)?[ -]([A-Za-z]+|[\u0e00-\u0e7f]+)\.?,?[ -](\d{4})")
-_DATE_CJK = re.compile(r"(\d{4}) ?年 ?(\d{1,2}) ?月 ?(\d{1,2}) ?日")                       # 1974年8月25日
-_DATE_VI = re.compile(r"(\d{1,2}) (?:tháng|thang) (\d{1,2}),? (?:năm|nam) (\d{4})", re.IGNORECASE)  # 12 tháng 1 năm 1969
-_DATE_NAMED_US = re.compile(r"([A-Za-z]+)\.?[ -](\d{1,2})(?:st|nd|rd|th)?,?[ -](\d{4})")
+_DATE_NUMERIC = regex_cache.compile(r"(\d{1,4})[./ -](\d{1,2})[./ -](\d{1,4})")
+_DATE_NAMED = regex_cache.compile(r"(\d{1,2})(?:st|nd|rd|th|hb)?[ -]([A-Za-z]+|[\u0e00-\u0e7f]+)\.?,?[ -](\d{4})")
+_DATE_CJK = regex_cache.compile(r"(\d{4}) ?年 ?(\d{1,2}) ?月 ?(\d{1,2}) ?日")                       # 1974年8月25日
+_DATE_VI = regex_cache.compile(r"(\d{1,2}) (?:tháng|thang) (\d{1,2}),? (?:năm|nam) (\d{4})", re.IGNORECASE)  # 12 tháng 1 năm 1969
+_DATE_NAMED_US = regex_cache.compile(r"([A-Za-z]+)\.?[ -](\d{1,2})(?:st|nd|rd|th)?,?[ -](\d{4})")
 
 
 def _parse_date(value: str) -> tuple[int, int, int] | None:
