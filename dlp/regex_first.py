@@ -70,7 +70,7 @@ def _sequence(items: Any, caseless: bool) -> tuple[set[int], bool]:
 
 def _item(op: Any, av: Any, caseless: bool) -> tuple[set[int], bool]:
     if op is C.LITERAL:
-        return _fold({av}) if caseless else {av}, False
+        return set(fold(frozenset({av}))) if caseless else {av}, False
     if op is C.IN:
         return _class(av, caseless), False
     if op is C.NOT_LITERAL or op is C.ANY:
@@ -102,6 +102,15 @@ def _item(op: Any, av: Any, caseless: bool) -> tuple[set[int], bool]:
 
 
 def _class(items: Any, caseless: bool) -> set[int]:
+    chars = class_bytes(items, caseless)
+    if chars is None:
+        raise _Unmodelled(items)
+    return set(chars)
+
+
+def class_bytes(items: Any, caseless: bool) -> frozenset[int] | None:
+    """The bytes a parsed character class (the items of an ``IN``) matches
+    in a bytes pattern, or None for a class this module does not read."""
     out: set[int] = set()
     negated = False
     for op, av in items:
@@ -114,12 +123,11 @@ def _class(items: Any, caseless: bool) -> set[int]:
         elif op is C.CATEGORY and av in _CATEGORIES:
             out |= _CATEGORIES[av]
         else:
-            raise _Unmodelled(op)
-    if caseless:
-        out = _fold(out)
-    return set(_ALL - out) if negated else out
+            return None
+    chars = fold(frozenset(out)) if caseless else frozenset(out)
+    return _ALL - chars if negated else chars
 
 
-def _fold(chars: set[int]) -> set[int]:
+def fold(chars: frozenset[int]) -> frozenset[int]:
     """``chars`` with the other case of each ASCII letter (a caseless bytes pattern folds ASCII only)."""
     return chars | {c ^ 0x20 for c in chars if 0x41 <= c <= 0x5A or 0x61 <= c <= 0x7A}

@@ -49,6 +49,7 @@ from typing import Any, cast
 
 from dlp.engine.keywords import distinctive
 from dlp.records import record
+from dlp.regex_first import class_bytes, fold
 
 MIN_DIGITS = 3
 MAX_DIGITS = 5
@@ -64,7 +65,6 @@ _MAX_VARIANTS = 128
 _SMALL_CLASS = 2  # classes of up to this many characters are read as alternatives
 _ALL = frozenset(range(256))
 _WORD = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
-_SPACE = frozenset(b" \t\n\r\f\v")
 
 
 @record
@@ -234,15 +234,6 @@ def _class_values(items: list[tuple[object, object]]) -> frozenset[int] | None:
     return frozenset(out)
 
 
-_CATEGORIES = {C.CATEGORY_DIGIT: _DIGITS, C.CATEGORY_NOT_DIGIT: _ALL - _DIGITS, C.CATEGORY_WORD: _WORD,
-               C.CATEGORY_NOT_WORD: _ALL - _WORD, C.CATEGORY_SPACE: _SPACE, C.CATEGORY_NOT_SPACE: _ALL - _SPACE}
-
-
-def _fold(chars: frozenset[int]) -> frozenset[int]:
-    """``chars`` with the other case of each ASCII letter."""
-    return chars | {c ^ 0x20 for c in chars if 0x41 <= c <= 0x5A or 0x61 <= c <= 0x7A}
-
-
 def _single(op: object, av: object, caseless: bool) -> frozenset[int] | None:
     """The bytes one item matches when it is one character (a literal, a
     class, ``.``), else None. Patterns are parsed as bytes, where ``\\w`` is
@@ -253,24 +244,11 @@ def _single(op: object, av: object, caseless: bool) -> frozenset[int] | None:
         chars = frozenset({av}) if isinstance(av, int) and av < 256 else None
         if chars is None:
             return None
-        chars = _fold(chars) if caseless else chars
+        chars = fold(chars) if caseless else chars
         return chars if op is C.LITERAL else _ALL - chars
     if op is not C.IN:
         return None
-    negated, out = False, set()
-    for o, a in av:  # type: ignore[attr-defined]
-        if o is C.NEGATE:
-            negated = True
-        elif o is C.LITERAL:
-            out.add(a)
-        elif o is C.RANGE:
-            out.update(range(a[0], a[1] + 1))
-        elif o is C.CATEGORY and a in _CATEGORIES:
-            out.update(_CATEGORIES[a])
-        else:
-            return None
-    chars = _fold(frozenset(out)) if caseless else frozenset(out)
-    return _ALL - chars if negated else chars
+    return class_bytes(av, caseless)
 
 
 # Edges ("e", allowed, side): the character at a position is one of
@@ -325,14 +303,14 @@ def _flatten(items: list[tuple[object, object]], caseless: bool) -> list[_Atom]:
                 atoms.append(("d", 1))
             elif values is not None and values <= _SEPARATORS:
                 atoms.append(("p", bytes(sorted(values))))
-            elif values is not None and len(_fold(values) if caseless else values) <= _SMALL_CLASS * (2 if caseless else 1):
+            elif values is not None and len(fold(values) if caseless else values) <= _SMALL_CLASS * (2 if caseless else 1):
                 # `[ _]`, `[Nn]`: each member a literal byte of its own variant
                 members = sorted({v | 0x20 if caseless and chr(v).isalpha() else v for v in values})
                 atoms.append(("a", tuple((("c", v, caseless and chr(v).isalpha()),) for v in members)))
             elif values is not None and values <= _UPPER and not caseless:
                 atoms.append(("u", values))
             elif values is not None and values <= _MAILBOX:
-                atoms.append(("m", _fold(values) if caseless else values))
+                atoms.append(("m", fold(values) if caseless else values))
             else:
                 chars = _single(op, av, caseless)
                 atoms.append(("x", chars) if chars is not None else ("x",))
@@ -600,7 +578,7 @@ def _edge(atoms: list[_Atom], i: int, side: int) -> frozenset[int] | None:
     if atom[0] == "e":
         return atom[1] if atom[2] in (side, 0, 2) else None
     if atom[0] == "c":
-        return _fold(frozenset({atom[1]})) if atom[2] else frozenset({atom[1]})
+        return fold(frozenset({atom[1]})) if atom[2] else frozenset({atom[1]})
     if atom[0] == "p":
         return frozenset(atom[1])
     if atom[0] in "mux" and len(atom) > 1 and atom[1] is not None:  # one character of a class
