@@ -101,15 +101,6 @@ _ANY_RUN = r"(.)\1{7}"  # the filler-run pattern's (.)\2{7,}
 _PRECHECKS: tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]] | None = None
 
 
-def _may_match(value: str, lowered: str) -> tuple[bool, bool, bool]:
-    """For an ASCII value: whether the template, filler-word and filler-run
-    patterns can match at all (False: they cannot)."""
-    words, runs, any_run, _ = _prechecks()
-    return (not _TEMPLATE_CHARS.isdisjoint(value) or value.startswith("__"),
-            words.search(lowered) is not None,
-            runs.search(lowered) is not None or (len(lowered) >= 8 and any_run.search(lowered) is not None))
-
-
 def _prechecks() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     """The filler-word, filler-run and any-run checks, and one of every
     literal any of them or a sequence needs (most values hold none: one
@@ -133,12 +124,15 @@ def is_placeholder(value: str) -> bool:
     if lowered in EXAMPLE_VALUES:
         return True
     if value.isascii():
-        _, _, any_run, literals = _prechecks()
-        if (_TEMPLATE_CHARS.isdisjoint(value) and not value.startswith("__")
-                and literals.search(lowered) is None
-                and (len(lowered) < 8 or any_run.search(lowered) is None)):
+        # whether each pattern can match at all (template, filler words,
+        # filler runs), from what it needs in the lower-cased value
+        words, runs, any_run, literals = _prechecks()
+        template = not _TEMPLATE_CHARS.isdisjoint(value) or value.startswith("__")
+        long_run = len(lowered) >= 8 and any_run.search(lowered) is not None
+        if not template and not long_run and literals.search(lowered) is None:
             return False  # no pattern can match, nor a sequence be in it
-        if any(may and pattern.search(value) for may, pattern in zip(_may_match(value, lowered), _patterns())):
+        may = (template, words.search(lowered) is not None, long_run or runs.search(lowered) is not None)
+        if any(can and pattern.search(value) for can, pattern in zip(may, _patterns())):
             return True
     elif any(pattern.search(value) for pattern in _patterns()):
         return True
