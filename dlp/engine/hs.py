@@ -595,33 +595,27 @@ class HyperscanMatcher:
                 if not rules:
                     continue
             spans = line_spans if len(line_spans) == 1 else sorted(set(line_spans))
-            if plain[group]:  # every rule takes the lines as they are (most shared shapes)
-                for index in rules:
-                    if index in out:
-                        merged.add(index)
-                        out[index] = out[index] + spans
-                    else:
-                        out[index] = spans
-                continue
+            simple = plain[group]  # every rule takes the lines as they are (most shared shapes)
             for index in rules:
-                keywords = self._keywords[index]
-                if self._multiline[index]:
-                    if keywords:
-                        lowered = data.lower() if lowered is None else lowered
-                    if not keywords or any(kw in lowered for kw in keywords):  # type: ignore[operator]
-                        out[index] = [(0, len(data))]
-                    continue
                 kept = spans
-                if keywords:
-                    kept = []
-                    for span in spans:
-                        line = lowered_lines.get(span)
-                        if line is None:
-                            line = lowered_lines[span] = data[span[0]:span[1]].lower()
-                        for kw in keywords:  # a loop: any() of a generator costs a frame per line
-                            if kw in line:
-                                kept.append(span)
-                                break
+                if not simple:
+                    keywords = self._keywords[index]
+                    if self._multiline[index]:
+                        if keywords:
+                            lowered = data.lower() if lowered is None else lowered
+                        if not keywords or any(kw in lowered for kw in keywords):  # type: ignore[operator]
+                            out[index] = [(0, len(data))]
+                        continue
+                    if keywords:
+                        kept = []
+                        for span in spans:
+                            line = lowered_lines.get(span)
+                            if line is None:
+                                line = lowered_lines[span] = data[span[0]:span[1]].lower()
+                            for kw in keywords:  # a loop: any() of a generator costs a frame per line
+                                if kw in line:
+                                    kept.append(span)
+                                    break
                 if kept:
                     if index in out:  # the rule is in several groups (a split prefilter)
                         merged.add(index)
