@@ -2,6 +2,7 @@
 
 Run:  python benchmarks/bench_scan.py [--max-mb 64] [--repeat 3] [--no-detect-secrets] [--json FILE]
       python benchmarks/bench_scan.py --cpu-split [--max-mb 64] [--repeat 5]
+      python benchmarks/bench_scan.py --interleaved [--max-mb 64] [--repeat 5]
       python benchmarks/bench_scan.py --instructions [--max-mb 16] [--enable PACK ...]   (needs valgrind)
       python benchmarks/bench_scan.py --cli-instructions [--max-mb 64] [--enable PACK ...]   (needs valgrind)
 
@@ -29,6 +30,15 @@ pass and the line trigger, with a no-op match callback), the rest of the matcher
 pass over triggered lines, gates: dlp/engine/hs.py) and the scanner (rule
 regexes on the spans, validation, context, findings). Min and median of
 --repeat passes.
+
+--interleaved measures the same in-process scan with each document read by
+every configuration in turn (secrets only, every pack, and every pack
+without the line trigger, dlp/engine/hs.py, so without the digit-shaped
+identifiers' second pass and candidates), the order rotating from one
+document to the next, each call timed on its own: a change of machine
+load within a round, which on a shared machine moves whole-pass timings
+by a fifth, then hits every configuration alike. Best and median of
+--repeat rounds, and each round's ratio.
 
 --instructions counts the instructions the same in-process scan executes,
 under valgrind (``cachegrind --cache-sim=no``), per pass over the corpus:
@@ -150,6 +160,52 @@ def cpu_split(corpus: Path, repeat: int) -> dict[str, dict[str, float]]:
     return out
 
 
+def interleaved(corpus: Path, repeat: int) -> dict[str, list[float]]:
+    """Seconds per round of each configuration, documents interleaved (see the module docstring)."""
+    from dlp.model import Origin
+    from dlp.ruleset import Selection, load_ruleset
+    from dlp.scan import scan
+
+    docs = [(p.name, p.read_bytes()) for p in sorted(corpus.iterdir())]
+    secrets = load_ruleset(Selection(disable_packs=("pii",)))
+    every = load_ruleset(Selection(enable_packs=("all",)))
+    matcher = every.matcher("hyperscan")
+    line_db = matcher._line_db  # type: ignore[attr-defined]
+    configs = [("secrets", secrets, line_db), ("all", every, line_db), ("all_no_line_trigger", every, None)]
+    for _, ruleset, line in configs:  # warm-up: database compiled, validators imported
+        matcher._line_db = line  # type: ignore[attr-defined]
+        for name, data in docs:
+            scan(data, ruleset, origin=Origin(path=name), engine="hyperscan")
+    rounds: dict[str, list[float]] = {name: [] for name, _, _ in configs}
+    clock = time.process_time_ns
+    try:
+        for _ in range(repeat):
+            spent = dict.fromkeys(rounds, 0)
+            for i, (name, data) in enumerate(docs):
+                origin = Origin(path=name)
+                for k in range(len(configs)):
+                    config, ruleset, line = configs[(i + k) % len(configs)]
+                    matcher._line_db = line  # type: ignore[attr-defined]
+                    start = clock()
+                    scan(data, ruleset, origin=origin, engine="hyperscan")
+                    spent[config] += clock() - start
+            for config, ns in spent.items():
+                rounds[config].append(ns / 1e9)
+    finally:
+        matcher._line_db = line_db  # type: ignore[attr-defined]
+    return rounds
+
+
+def print_interleaved(rounds: dict[str, list[float]]) -> None:
+    sec = rounds["secrets"]
+    print("CPU seconds per pass, documents interleaved   best   median   vs secrets only (best, median; per round)")
+    for config, times in rounds.items():
+        per_round = ", ".join(f"{(t / s - 1) * 100:+.0f}%" for t, s in zip(times, sec))
+        print(f"  {config:<42} {min(times):6.3f} {statistics.median(times):8.3f}   "
+              f"{(min(times) / min(sec) - 1) * 100:+.1f}%, {(statistics.median(times) / statistics.median(sec) - 1) * 100:+.1f}%"
+              f"; {per_round}")
+
+
 # One or two passes of the in-process scan (argv: corpus, "secrets" or the
 # packs to enable, comma-separated, passes).
 _PASSES_SCRIPT = """
@@ -236,6 +292,8 @@ def main() -> int:
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument("--cpu-split", action="store_true",
                         help="in-process CPU time of the personal-data packs, split by stage (nothing else)")
+    parser.add_argument("--interleaved", action="store_true",
+                        help="in-process CPU time, each document scanned by every configuration in turn (nothing else)")
     parser.add_argument("--instructions", action="store_true",
                         help="instructions per pass of the in-process scan, under valgrind (nothing else)")
     parser.add_argument("--cli-instructions", action="store_true",
@@ -266,6 +324,12 @@ def main() -> int:
                   f"({(every / sec - 1) * 100:+.1f}%)")
             if args.json:
                 Path(args.json).write_text(json.dumps({**results, key: counts}, indent=2))
+            return 0
+        if args.interleaved:
+            rounds = interleaved(corpus, args.repeat)
+            print_interleaved(rounds)
+            if args.json:
+                Path(args.json).write_text(json.dumps({**results, "interleaved": rounds}, indent=2))
             return 0
         if args.cpu_split:
             split = cpu_split(corpus, args.repeat)
