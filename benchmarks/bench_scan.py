@@ -2,7 +2,7 @@
 
 Run:  python benchmarks/bench_scan.py [--max-mb 64] [--repeat 3] [--no-detect-secrets] [--json FILE]
       python benchmarks/bench_scan.py --cpu-split [--max-mb 64] [--repeat 5]
-      python benchmarks/bench_scan.py --interleaved [--max-mb 64] [--repeat 5]
+      python benchmarks/bench_scan.py --interleaved [--max-mb 64] [--repeat 5] [--enable PACK ...]
       python benchmarks/bench_scan.py --instructions [--max-mb 16] [--enable PACK ...]   (needs valgrind)
       python benchmarks/bench_scan.py --cli-instructions [--max-mb 64] [--enable PACK ...]   (needs valgrind)
 
@@ -31,14 +31,16 @@ pass over triggered lines, gates: dlp/engine/hs.py) and the scanner (rule
 regexes on the spans, validation, context, findings). Min and median of
 --repeat passes.
 
---interleaved measures the same in-process scan with each document read by
-every configuration in turn (secrets only, every pack, and every pack
-without the line trigger, dlp/engine/hs.py, so without the digit-shaped
-identifiers' second pass and candidates), the order rotating from one
-document to the next, each call timed on its own: a change of machine
-load within a round, which on a shared machine moves whole-pass timings
-by a fifth, then hits every configuration alike. Best and median of
---repeat rounds, and each round's ratio.
+--interleaved measures the same in-process scan with each block of 64
+documents read by every configuration in turn (secrets only, every pack,
+and every pack without the line trigger, dlp/engine/hs.py, so without the
+digit-shaped identifiers' second pass and candidates), the order rotating
+from one block to the next, each block timed on its own: a change of
+machine load within a round, which on a shared machine moves whole-pass
+timings by a fifth, then hits every configuration alike, while within a
+block each runs warm, as in a whole scan. Best and median of --repeat
+rounds, and each round's ratio. With --enable, those packs instead of
+every pack.
 
 --instructions counts the instructions the same in-process scan executes,
 under valgrind (``cachegrind --cache-sim=no``), per pass over the corpus:
@@ -160,34 +162,43 @@ def cpu_split(corpus: Path, repeat: int) -> dict[str, dict[str, float]]:
     return out
 
 
-def interleaved(corpus: Path, repeat: int) -> dict[str, list[float]]:
-    """Seconds per round of each configuration, documents interleaved (see the module docstring)."""
+# --interleaved: documents per block (a few milliseconds of scanning): each
+# configuration reads a block in turn, so within a block it runs warm, as a
+# whole scan does, and a change of machine load hits every configuration alike
+_BLOCK = 64
+
+
+def interleaved(corpus: Path, repeat: int, enable: tuple[str, ...] = ("all",)) -> dict[str, list[float]]:
+    """Seconds per round of each configuration, blocks of documents interleaved (see the module docstring)."""
     from dlp.model import Origin
     from dlp.ruleset import Selection, load_ruleset
     from dlp.scan import scan
 
     docs = [(p.name, p.read_bytes()) for p in sorted(corpus.iterdir())]
     secrets = load_ruleset(Selection(disable_packs=("pii",)))
-    every = load_ruleset(Selection(enable_packs=("all",)))
+    every = load_ruleset(Selection(enable_packs=enable))
     matcher = every.matcher("hyperscan")
     line_db = matcher._line_db  # type: ignore[attr-defined]
-    configs = [("secrets", secrets, line_db), ("all", every, line_db), ("all_no_line_trigger", every, None)]
+    label = "every pack" if enable == ("all",) else "with " + " ".join(enable)
+    configs = [("secrets only", secrets, line_db), (label, every, line_db),
+               (f"{label}, no line trigger", every, None)]
     for _, ruleset, line in configs:  # warm-up: database compiled, validators imported
         matcher._line_db = line  # type: ignore[attr-defined]
         for name, data in docs:
             scan(data, ruleset, origin=Origin(path=name), engine="hyperscan")
     rounds: dict[str, list[float]] = {name: [] for name, _, _ in configs}
+    blocks = [docs[i:i + _BLOCK] for i in range(0, len(docs), _BLOCK)]
     clock = time.process_time_ns
     try:
-        for _ in range(repeat):
+        for r in range(repeat):
             spent = dict.fromkeys(rounds, 0)
-            for i, (name, data) in enumerate(docs):
-                origin = Origin(path=name)
-                for k in range(len(configs)):
-                    config, ruleset, line = configs[(i + k) % len(configs)]
+            for b, block in enumerate(blocks):
+                for k in range(len(configs)):  # the order rotates from block to block
+                    config, ruleset, line = configs[(b + k + r) % len(configs)]
                     matcher._line_db = line  # type: ignore[attr-defined]
                     start = clock()
-                    scan(data, ruleset, origin=origin, engine="hyperscan")
+                    for name, data in block:
+                        scan(data, ruleset, origin=Origin(path=name), engine="hyperscan")
                     spent[config] += clock() - start
             for config, ns in spent.items():
                 rounds[config].append(ns / 1e9)
@@ -197,8 +208,8 @@ def interleaved(corpus: Path, repeat: int) -> dict[str, list[float]]:
 
 
 def print_interleaved(rounds: dict[str, list[float]]) -> None:
-    sec = rounds["secrets"]
-    print("CPU seconds per pass, documents interleaved   best   median   vs secrets only (best, median; per round)")
+    sec = rounds["secrets only"]
+    print("CPU seconds per pass, blocks interleaved      best   median   vs secrets only (best, median; per round)")
     for config, times in rounds.items():
         per_round = ", ".join(f"{(t / s - 1) * 100:+.0f}%" for t, s in zip(times, sec))
         print(f"  {config:<42} {min(times):6.3f} {statistics.median(times):8.3f}   "
@@ -300,7 +311,7 @@ def main() -> int:
                         help="instructions of whole `dlp scan --jobs 1` runs, start-up excluded, under valgrind "
                              "(nothing else)")
     parser.add_argument("--enable", action="append", metavar="PACK",
-                        help="with --instructions or --cli-instructions: the packs of the measured side instead of every pack "
+                        help="with --interleaved, --instructions or --cli-instructions: the packs of the measured side instead of every pack "
                              "(repeatable: --enable pii/my --enable pii/global)")
     args = parser.parse_args()
 
@@ -326,7 +337,7 @@ def main() -> int:
                 Path(args.json).write_text(json.dumps({**results, key: counts}, indent=2))
             return 0
         if args.interleaved:
-            rounds = interleaved(corpus, args.repeat)
+            rounds = interleaved(corpus, args.repeat, tuple(args.enable or ("all",)))
             print_interleaved(rounds)
             if args.json:
                 Path(args.json).write_text(json.dumps({**results, "interleaved": rounds}, indent=2))
