@@ -304,7 +304,8 @@ def main() -> int:
     parser.add_argument("--cpu-split", action="store_true",
                         help="in-process CPU time of the personal-data packs, split by stage (nothing else)")
     parser.add_argument("--interleaved", action="store_true",
-                        help="in-process CPU time, each document scanned by every configuration in turn (nothing else)")
+                        help="in-process CPU time, each block of 64 documents scanned by every configuration in turn "
+                             "(nothing else)")
     parser.add_argument("--instructions", action="store_true",
                         help="instructions per pass of the in-process scan, under valgrind (nothing else)")
     parser.add_argument("--cli-instructions", action="store_true",
