@@ -379,7 +379,8 @@ def main() -> int:
         secs, rss = best("default")
         results["dlp_default"] = {"seconds": secs, "mb_per_s": mb / secs, "peak_rss_kib": rss}
         print(f"dlp (default rules, 1 process):   {mb / secs:8.1f} MB/s  {secs:6.2f} s  peak RSS {rss / 1024:.0f} MiB")
-        for suffix, what in (("", "1 process"), ("_par", f"{os.cpu_count()} processes")):
+        # (configurations' suffix, results' suffix, label)
+        for suffix, key, what in (("", "", "1 process"), ("_par", "_all_cores", f"{os.cpu_count()} processes")):
             secs_sec, rss_sec = best("secrets" + suffix)
             secs_all, rss_all = best("all" + suffix)
             # the target's measure: every pack's throughput as a share of
@@ -387,7 +388,6 @@ def main() -> int:
             # of the rounds and each round's own (the two ran back to back)
             shares = sorted(s[0] / a[0] for s, a in zip(runs["secrets" + suffix], runs["all" + suffix]))
             cpu = {name: statistics.median(r[3] for r in runs[name + suffix]) for name in ("secrets", "all")}
-            key = "" if not suffix else "_all_cores"
             results["dlp_secrets_only" + key] = {"seconds": secs_sec, "mb_per_s": mb / secs_sec,
                                                  "peak_rss_kib": rss_sec, "cpu_seconds_median": cpu["secrets"]}
             results["dlp_all_packs" + key] = {"seconds": secs_all, "mb_per_s": mb / secs_all, "peak_rss_kib": rss_all,
