@@ -306,3 +306,48 @@ def test_a_uen_is_found_by_its_fixed_shape_not_by_reading_the_document() -> None
                  b"company no 00192200M 53251234X\n", b"ltd\n" + b"x = 1\n" * 50 + b"build 197401143C\n"):
         assert key(scan(blob, ruleset, engine="hyperscan")) == key(scan(blob, ruleset, engine="python"))
     assert [f.value for f in scan(b"UEN: S16FC0121D\n", ruleset, engine="hyperscan")] == ["S16FC0121D"]
+
+
+def _chosen_triggers() -> list[tuple[Rule, tuple[Trigger, ...]]]:
+    """Each personal-data rule with the triggers the matcher picked for it
+    (from its regex, its keywords or its prefilter, whichever is rarest)."""
+    if not hyperscan_available():
+        return []
+    from dlp.engine.hs import _rule_triggers
+
+    out = []
+    for rule in load_ruleset(Selection(enable_packs=("pii",))).rules:
+        triggers = _rule_triggers(rule)
+        if triggers is not None:
+            out.append((rule, triggers))
+    return out
+
+
+_CHOSEN = _chosen_triggers()
+
+
+@pytestmark_hs
+def test_most_personal_data_rules_have_a_chosen_trigger() -> None:
+    assert len(_CHOSEN) > 40
+
+
+@pytestmark_hs
+@pytest.mark.parametrize("rule, triggers", _CHOSEN, ids=[rule.id for rule, _ in _CHOSEN])
+def test_lines_written_from_a_rules_pattern_hold_its_chosen_trigger(rule: Rule, triggers: tuple[Trigger, ...]
+                                                                     ) -> None:
+    """The matcher's second pass only reads lines where a chosen trigger
+    fired: Hypothesis writes lines the rule's own pattern matches whole, and
+    each must hold one (else a finding the Python engine reports is lost).
+    A rule with keywords runs only on lines holding one, in both engines."""
+    regex = re.compile(rule.pattern.encode("utf-8"))
+    needed = _trigger_regex(triggers)
+    keywords = [k.lower().encode("utf-8") for k in rule.keywords]
+
+    @settings(max_examples=60, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+    @given(st.from_regex(regex, fullmatch=True).filter(lambda s: b"\n" not in s))
+    def check(line: bytes) -> None:
+        if regex.search(line) and (not keywords or any(k in line.lower() for k in keywords)):
+            assert needed.search(line), (rule.id, line)
+
+    check()
