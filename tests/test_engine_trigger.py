@@ -8,6 +8,7 @@ import re
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pattern_lines import pattern_lines, per_rule
 
 from dlp.engine import hyperscan_available
 from dlp.engine.trigger import Trigger, expression_triggers, pattern_triggers
@@ -343,9 +344,8 @@ def test_lines_written_from_a_rules_pattern_hold_its_chosen_trigger(rule: Rule, 
     needed = _trigger_regex(triggers)
     keywords = [k.lower().encode("utf-8") for k in rule.keywords]
 
-    @settings(max_examples=60, deadline=None, database=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-    @given(st.from_regex(regex, fullmatch=True).filter(lambda s: b"\n" not in s))
+    @per_rule(60)
+    @given(pattern_lines(regex))
     def check(line: bytes) -> None:
         if regex.search(line) and (not keywords or any(k in line.lower() for k in keywords)):
             assert needed.search(line), (rule.id, line)

@@ -1,12 +1,15 @@
 """The Hyperscan engine returns exactly what the pure-Python reference returns."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pattern_lines import pattern_lines, per_rule
 
 from dlp.engine import hyperscan_available
-from dlp.ruleset import Ruleset, Selection, load_ruleset
+from dlp.ruleset import Rule, Ruleset, Selection, load_ruleset
 from dlp.scan import scan
 
 pytestmark = pytest.mark.skipif(not hyperscan_available(), reason="hyperscan is not installed")
@@ -110,8 +113,6 @@ def _spell(word: str, style: int) -> str:
                                  st.text(alphabet="aZz9_ -.,\n\"é身Ω", max_size=4)), max_size=6))
 def test_document_gate_never_misses_a_context_word(pieces: list) -> None:  # type: ignore[type-arg]
     """A document whose gate does not fire has no position where has_context holds."""
-    import re
-
     from dlp.context import has_context
     from dlp.engine.gate import gate_expressions
     from dlp.ruleset import Context
@@ -130,8 +131,6 @@ def test_document_gate_never_misses_a_context_word(pieces: list) -> None:  # typ
 
 
 def test_document_gate_is_selective() -> None:
-    import re
-
     from dlp.engine.gate import gate_expressions
 
     short, other = gate_expressions(("ic", "nric"))  # type: ignore[misc]
@@ -157,3 +156,41 @@ def test_gate_knows_every_character_that_lower_cases_to_another() -> None:
                 assert _ASCII_PREIMAGES.get(low) == ch, hex(code)
             else:
                 assert ch in _preimages(low), hex(code)
+
+
+# Context-gated personal-data rules: the Hyperscan matcher reaches one through
+# a prefilter, a trigger, the second pass over triggered lines and a document
+# gate of its context words, scanned or skipped by the document's size
+_GATED = [rule for rule in load_ruleset(Selection(enable_packs=("all",))).rules
+          if rule.category.value == "pii" and rule.context is not None and rule.context.required
+          and rule.context.words and not rule.context.column and not rule.multiline]
+
+# nothing; a few lines (the gate is scanned: more than one candidate line per
+# 8 KB); 12 KB of comments (the gate is skipped)
+_PADDING = [b"", b"x = 1\n" * 3, b"# pad\n" * 2000]
+
+
+def test_the_context_gated_rules_of_every_country_are_checked() -> None:
+    assert len({rule.id for rule in _GATED}) >= 30
+    assert {rule.id.split("-")[0] for rule in _GATED} >= {"my", "sg", "th", "id", "ph", "vn"}
+
+
+@pytest.mark.parametrize("rule", _GATED, ids=[rule.id for rule in _GATED])
+def test_engines_agree_on_a_value_written_from_the_pattern_beside_its_context_word(every_rule: Ruleset,
+                                                                                      rule: Rule) -> None:
+    """Hypothesis writes a value from the rule's own pattern, puts one of its
+    context words before or after it, and pads the document so that the gate
+    is scanned or skipped."""
+    assert rule.context is not None
+    regex = re.compile(rule.pattern.encode("utf-8"))
+
+    @per_rule(20)
+    @given(word=st.sampled_from(rule.context.words), value=pattern_lines(regex),
+           separator=st.sampled_from([b": ", b" = ", b" ", b"\t"]), padding=st.sampled_from(_PADDING))
+    def check(word: str, value: bytes, separator: bytes, padding: bytes) -> None:
+        for line in (word.encode("utf-8") + separator + value, value + b"  # " + word.encode("utf-8")):
+            blob = padding + line + b"\n" + padding
+            assert _key(scan(blob, every_rule, engine="hyperscan")) == _key(scan(blob, every_rule, engine="python")), \
+                (rule.id, line)
+
+    check()
