@@ -483,12 +483,43 @@ def selection_for(selection: Any, policy: Policy) -> Any:
         # narrows it (file scans leave the PII packs off unless enabled)
         return replace(selection, enable_packs=(*selection.enable_packs, *packs))
 
-    wanted = {f"pii/{j}" for j in policy.pii_jurisdictions}
-    missing = wanted - set(packs)
-    if missing:
-        raise ConfigError(f"pii.jurisdictions: no rule pack {min(missing)!r} (see `dlp rules list --packs`)")
+    wanted = _jurisdiction_packs(policy.pii_jurisdictions, packs)
     disable = tuple(p for p in packs if p not in wanted and p != "pii/global")
     return replace(selection,
                    enable_packs=(*selection.enable_packs, *sorted(wanted),
                                  *(p for p in packs if p == "pii/global")),
                    disable_packs=(*selection.disable_packs, *disable))
+
+
+def _jurisdiction_packs(jurisdictions: tuple[str, ...], packs: list[str], where: str = "") -> set[str]:
+    """The packs of ``pii.jurisdictions`` (``pii/my``, ...); a ConfigError for one without a pack."""
+    wanted = {f"pii/{j}" for j in jurisdictions}
+    missing = wanted - set(packs)
+    if missing:
+        raise ConfigError(f"{where + ': ' if where else ''}pii.jurisdictions: no rule pack {min(missing)!r} "
+                          "(see `dlp rules list --packs`)")
+    return wanted
+
+
+def scan_selection(selection: Any, config: Any) -> Any:
+    """A file or history scan's rule :class:`Selection` with the config's
+    ``pii.jurisdictions`` applied. Scans run personal-data packs only when
+    enabled (``--enable pii``, ``rules: {enable: [pii]}``); a selector that
+    enables several (``pii``, ``all``) then enables those jurisdictions' packs
+    and ``pii/global`` only, as egress decisions do. A pack named on its own
+    (``--enable pii/th``) is enabled whatever the list says."""
+    raw = getattr(config, "raw", None) or {}
+    if "pii" not in raw:
+        return selection
+    where = str(config.path) if getattr(config, "path", None) else "config"
+    jurisdictions = parse_policy({"pii": raw["pii"]}, where=where).pii_jurisdictions
+    if not jurisdictions:
+        return selection
+    from dlp.records import replace
+    from dlp.ruleset import builtin_pack_files
+
+    packs = [p for p in builtin_pack_files() if p.startswith("pii/")]
+    wanted = _jurisdiction_packs(jurisdictions, packs, where) | {"pii/global"}
+    named = set(selection.enable_packs)
+    disable = tuple(p for p in packs if p not in wanted and p not in named)
+    return replace(selection, disable_packs=(*selection.disable_packs, *disable))

@@ -117,6 +117,10 @@ def setup(*, config_path: str | None, engine: str, jobs: int, max_file_size: str
         min_severity=Severity.parse(min_severity) if min_severity else selection.min_severity,
         categories=selection.categories,
     )
+    if "pii" in config.raw:  # pii.jurisdictions: the countries --enable pii enables (imported only then)
+        from dlp.policy import scan_selection
+
+        selection = scan_selection(selection, config)
     ruleset = load_ruleset(selection)
     size_limit = _size("--max-file-size", max_file_size) if max_file_size else config.max_file_size
     options = ScanOptions(engine=engine, jobs=jobs, max_file_size=size_limit,

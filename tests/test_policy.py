@@ -2,13 +2,20 @@
 destinations, cross-border PII, proprietary paths, strict errors."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from dlp.errors import ConfigError
 from dlp.model import Action, Category, Finding, Origin, Severity
-from dlp.policy import PATH_RULE_ID, normalize_host, parse_policy, selection_for
+from dlp.policy import (
+    PATH_RULE_ID,
+    normalize_host,
+    parse_policy,
+    scan_selection,
+    selection_for,
+)
 
 A, R, B = Action.ALLOW, Action.REDACT, Action.BLOCK
 
@@ -197,6 +204,65 @@ def test_pii_jurisdictions_select_packs() -> None:
     assert all(p in sel.disable_packs for p in packs if p not in ("pii/my", "pii/sg", "pii/global"))
     with pytest.raises(ConfigError):
         selection_for(Selection(), parse_policy({"pii": {"jurisdictions": ["zz"]}}))
+
+
+PII_PACKS = ("pii/global", "pii/id", "pii/my", "pii/ph", "pii/sg", "pii/th", "pii/vn")
+
+
+@pytest.mark.parametrize(
+    ("enable", "jurisdictions", "packs"),
+    [
+        # scans run personal-data packs only when enabled, whatever the config says
+        ((), ["my", "sg"], ()),
+        (("pii",), None, PII_PACKS),
+        # a selector covering several packs: the config's jurisdictions and pii/global
+        (("pii",), ["my"], ("pii/global", "pii/my")),
+        (("all",), ["my", "sg"], ("pii/global", "pii/my", "pii/sg")),
+        # a pack named on its own stays
+        (("pii", "pii/th"), ["my"], ("pii/global", "pii/my", "pii/th")),
+        (("pii/th",), ["my"], ("pii/th",)),
+        (("pii/global",), ["vn"], ("pii/global",)),
+    ],
+)
+def test_scan_selection_follows_pii_jurisdictions(enable: tuple[str, ...], jurisdictions: list[str] | None,
+                                                  packs: tuple[str, ...]) -> None:
+    from dlp.config import parse_config
+    from dlp.ruleset import Selection, load_ruleset
+
+    config = parse_config({"pii": {"jurisdictions": jurisdictions}} if jurisdictions else {})
+    ruleset = load_ruleset(scan_selection(Selection(enable_packs=enable), config))
+    assert tuple(sorted({r.pack for r in ruleset.rules if r.pack.startswith("pii/")})) == packs
+
+
+def test_scan_selection_rejects_an_unknown_jurisdiction(tmp_path: Path) -> None:
+    from dlp.config import parse_config
+    from dlp.ruleset import Selection
+
+    config = parse_config({"pii": {"jurisdictions": ["zz"]}}, tmp_path / ".dlp.yaml")
+    with pytest.raises(ConfigError, match=r"\.dlp\.yaml: pii\.jurisdictions: no rule pack 'pii/zz'"):
+        scan_selection(Selection(enable_packs=("pii",)), config)
+
+
+def test_scan_command_follows_pii_jurisdictions(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from dlp.cli import main
+
+    (tmp_path / "people.txt").write_text("No. K/P: 850101-14-5673\nบัตรประชาชน 1101700230708\n")
+    config = tmp_path / ".dlp.yaml"
+    config.write_text("pii:\n  jurisdictions: [my]\n")
+
+    def rules(*args: str) -> list[str]:
+        code = main(["scan", str(tmp_path / "people.txt"), "--config", str(config), "--format", "json", *args])
+        out, _ = capsys.readouterr()
+        found = [f["rule_id"] for f in json.loads(out)["findings"]]
+        assert code == (1 if found else 0)
+        return found
+
+    assert rules() == []  # a scan's personal-data packs stay opt-in
+    assert rules("--enable", "pii") == ["my-nric"]
+    assert rules("--enable", "pii", "--enable", "pii/th") == ["my-nric", "th-citizen-id-bare"]
+    config.write_text("pii:\n  jurisdictions: [my, xx]\n")
+    assert main(["scan", str(tmp_path), "--config", str(config)]) == 2
+    assert "pii.jurisdictions: no rule pack 'pii/xx'" in capsys.readouterr().err
 
 
 def test_load_policy_from_config_file(tmp_path: Path) -> None:
