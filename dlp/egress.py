@@ -395,6 +395,9 @@ def _reason(item: ReportedFinding) -> str:
     source = f.attribute("source")
     if isinstance(source, dict) and source.get("path"):
         where += f" (matches {source['path']})"
+    special = f.attribute("special_category")
+    if special:
+        where += f", next to {special} data"
     return f"{f.category}: {f.message} ({f.rule_id}){where} -> {item.action}"
 
 

@@ -17,14 +17,16 @@ from dlp.context import (
     may_be_allowed,
 )
 from dlp.mask import fingerprint, mask
-from dlp.model import Finding, Origin, Severity
+from dlp.model import Category, Finding, Origin, Severity
 from dlp.placeholders import is_placeholder
 from dlp.records import record, replace
 from dlp.refine import refine
 from dlp.ruleset import Context, Rule, Ruleset
+from dlp.special import special_category
 
 GENERIC_TAG = "generic"
 TEST_VALUE_TAG = "test-value"
+SPECIAL_TAG = "special-category"  # a personal-data value next to health, religion, offences... (dlp/special.py)
 
 
 @record
@@ -120,14 +122,26 @@ def _confirm(candidate: Candidate, data: bytes, lines: _Lines, origin: Origin) -
     end_line, end_column = lines.position(candidate.end)
     severity = rule.severity
     tags = rule.tags
+    pii_class = rule.pii_class
+    special = None
     if candidate.value in rule.test_values:
         severity = Severity.LOW
         tags = (*tags, TEST_VALUE_TAG)
+    elif rule.category is Category.PII:
+        # a value next to health, religion, offences, biometrics or political
+        # opinions is sensitive data whatever the value: the highest tier
+        special = special_category(data, candidate.start, candidate.end)
+        if special is not None:
+            severity = Severity.CRITICAL
+            pii_class = "sensitive"
+            tags = (*(t for t in tags if not t.startswith("tier-")), "tier-1", SPECIAL_TAG)
     attributes: list[tuple[str, object]] = []
     if rule.jurisdiction:
         attributes.append(("jurisdiction", rule.jurisdiction))
-    if rule.pii_class:
-        attributes.append(("pii_class", rule.pii_class))
+    if pii_class:
+        attributes.append(("pii_class", pii_class))
+    if special is not None:
+        attributes.append(("special_category", special))
     if rule.context is not None and not rule.context.required:
         attributes.append(("context", has_context(data, candidate.start, candidate.end, rule.context)))
     return Finding(
