@@ -67,6 +67,10 @@ def test_window_is_a_hundred_characters_each_side() -> None:
         assert special_category(data, start, start + len(PHONE)) == expected
         data = f"{PHONE}{' ' * gap}diagnosis".encode()
         assert special_category(data, 0, len(PHONE)) == expected
+    # on the value's line only: the next line is often another person's record
+    data = f"Ang TIN ko ay {PHONE}\nPhilHealth number ng pasyente: 12\n".encode()
+    assert special_category(data, 14, 14 + len(PHONE)) is None
+    assert special_category(data.replace(b"\n", b" ", 1), 14, 14 + len(PHONE)) == "health"
     # a word cut by the window's edge is not the word it ends with
     data = f"xdiagnosis{' ' * 91}{PHONE}".encode()
     start = data.index(PHONE.encode())
