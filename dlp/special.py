@@ -86,8 +86,7 @@ SPECIAL_TERMS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-# characters on either side of a value where a term counts (a record: the
-# line, or a few lines of a JSON/YAML object)
+# characters on either side of a value, on its line, where a term counts
 WINDOW = 100
 
 
@@ -142,7 +141,7 @@ def special_category(data: bytes, start: int, end: int, window: int = WINDOW) ->
     # bytes: up to four per character; the windows are cut in characters, with
     # one more on the far side seen only as a boundary (``xdiagnosis`` cut to
     # ``diagnosis`` is not the word: a letter or digit there becomes ``0``,
-    # which no term holds)
+    # which begins no term)
     before = data[max(0, start - 4 * window - 4):start].decode("utf-8", "replace")[-(window + 1):]
     after = data[end:end + 4 * window + 4].decode("utf-8", "replace")[:window + 1]
     # on the value's line only: the next line of a prompt or a log is often
