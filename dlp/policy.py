@@ -12,13 +12,13 @@ actions:                 # the base action table
   pii:                   # ... or a category refined by severity / PII tier
     default: redact
     low: allow           # severity: low | medium | high | critical
-    sensitive: block     # PII tier: personal | sensitive
+    sensitive: block     # PII class: personal | sensitive; or tier: tier-1 | tier-2 | tier-3
   proprietary: block
   rules: {my-phone: allow}
   unredactable: block    # what a hook that cannot rewrite does with "redact"
 pii:
   jurisdictions: [my, sg]          # select PII packs (pii/my, pii/sg); others off
-  actions: {personal: redact, sensitive: block}   # per tier
+  actions: {personal: redact, sensitive: block}   # per class, or per tier: {tier-1: block, tier-3: allow}
   cross_border: redact             # floor for PII sent to a host in another jurisdiction
 proprietary:
   paths: ["src/pricing/**", "*.key"]   # gitignore syntax, relative to the config file
@@ -40,7 +40,8 @@ Action precedence for one finding (first hit wins):
 1. the destination's own table, if the destination names one:
    rule > category+severity > category+tier > category > its ``default``;
 2. the base table: rule > category+severity > category+tier (``actions.pii``
-   tiers, then ``pii.actions``) > category > ``default``;
+   tiers, then ``pii.actions``; in each the tier tag ``tier-1``..``tier-3``
+   before the class ``personal``/``sensitive``) > category > ``default``;
 3. for a PII finding with a jurisdiction, sent to a destination whose
    jurisdiction differs, ``pii.cross_border`` is a floor (the result is the
    stronger of 2 and the floor). An explicit destination entry (1) is final.
@@ -63,7 +64,9 @@ PATH_RULE_ID = "proprietary-path"
 _ACTIONS = {a.value: a for a in Action}
 _STRENGTH = {Action.ALLOW: 0, Action.REDACT: 1, Action.BLOCK: 2}
 _SEVERITIES = {str(s): s for s in Severity}
-_TIERS = ("personal", "sensitive")
+_CLASSES = ("personal", "sensitive")  # a PII finding's pii_class (PDPA personal / sensitive data)
+_LEVELS = ("tier-1", "tier-2", "tier-3")  # its tier tag (highest to lowest; docs/pii.md)
+_TIERS = (*_CLASSES, *_LEVELS)
 _ACTION_KEYS = {"default", "rules", "unredactable", *(c.value for c in Category)}
 _CATEGORY_KEYS = {"default", *_SEVERITIES, *_TIERS}
 _PII_KEYS = {"jurisdictions", "actions", "cross_border"}
@@ -101,13 +104,20 @@ class ActionTable:
         for cat, severity, action in self.severities:
             if cat is category and severity == finding.severity:
                 return action
-        tier = finding.attribute("pii_class")
-        if tier is not None:
-            for cat, name, action in self.tiers:
-                if cat is category and name == tier:
-                    return action
-            if extra_tiers and category is Category.PII and tier in extra_tiers:
-                return extra_tiers[str(tier)]
+        pii_class = finding.attribute("pii_class")
+        if pii_class is not None:
+            # this table's tiers, then pii.actions; in each the tier tag
+            # (tier-1) before the class (sensitive)
+            level = next((t for t in finding.tags if t in _LEVELS), None)
+            names = (level, str(pii_class)) if level is not None else (str(pii_class),)
+            for name in names:
+                for cat, tier, action in self.tiers:
+                    if cat is category and tier == name:
+                        return action
+            if extra_tiers and category is Category.PII:
+                for name in names:
+                    if name in extra_tiers:
+                        return extra_tiers[name]
         for cat, action in self.categories:
             if cat is category:
                 return action
@@ -456,7 +466,7 @@ def _action_table(where: str, key: str, raw: object, *, allow_unredactable: bool
                 severities.append((category, _SEVERITIES[sub], action))
             else:
                 if category is not Category.PII:
-                    raise ConfigError(f"{where}: {ckey}.{sub}: tiers (personal, sensitive) apply to pii only")
+                    raise ConfigError(f"{where}: {ckey}.{sub}: tiers ({', '.join(_TIERS)}) apply to pii only")
                 tiers.append((category, sub, action))
     rules: list[tuple[str, Action]] = []
     if raw.get("rules") is not None:

@@ -124,9 +124,10 @@ def _confirm(candidate: Candidate, data: bytes, lines: _Lines, origin: Origin) -
     tags = rule.tags
     pii_class = rule.pii_class
     special = None
-    if candidate.value in rule.test_values:
+    if candidate.value in rule.test_values:  # the lowest tier
         severity = Severity.LOW
-        tags = (*tags, TEST_VALUE_TAG)
+        tags = (*(t for t in tags if not t.startswith("tier-")), "tier-3", TEST_VALUE_TAG) \
+            if rule.category is Category.PII else (*tags, TEST_VALUE_TAG)
     elif rule.category is Category.PII:
         # a value next to health, religion, offences, biometrics or political
         # opinions is sensitive data whatever the value: the highest tier

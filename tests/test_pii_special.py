@@ -111,6 +111,7 @@ def test_scan_reports_a_special_value_at_the_highest_tier(pii) -> None:  # type:
 def test_a_test_value_stays_at_the_lowest_tier(pii) -> None:  # type: ignore[no-untyped-def]
     found, = scan(b"patient nric S1234567D diagnosed with HIV\n", pii)
     assert found.severity is Severity.LOW and found.attribute("special_category") is None
+    assert "tier-3" in found.tags and "tier-1" not in found.tags and "test-value" in found.tags
 
 
 def test_secrets_are_not_touched() -> None:

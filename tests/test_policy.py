@@ -79,6 +79,39 @@ def test_pii_tier_actions() -> None:
     assert policy.action_for(PII_SG_SENSITIVE) is B
 
 
+def tiered(level: str, pii_class: str = "personal", severity: Severity = Severity.MEDIUM) -> Finding:
+    from dlp.records import replace
+
+    return replace(finding("r", Category.PII, severity, jurisdiction="my", pii_class=pii_class),
+                   tags=("pii", level))
+
+
+@pytest.mark.parametrize(("config", "item", "expected"), [
+    # pii.actions per tier: the three tiers of docs/pii.md
+    ({"pii": {"actions": {"tier-1": "block", "tier-2": "redact", "tier-3": "allow"}}}, tiered("tier-1"), B),
+    ({"pii": {"actions": {"tier-1": "block", "tier-2": "redact", "tier-3": "allow"}}}, tiered("tier-2"), R),
+    ({"pii": {"actions": {"tier-1": "block", "tier-2": "redact", "tier-3": "allow"}}}, tiered("tier-3"), A),
+    # the tier tag before the class, in the same table
+    ({"pii": {"actions": {"sensitive": "block", "tier-2": "allow"}}}, tiered("tier-2", "sensitive"), A),
+    ({"pii": {"actions": {"sensitive": "block", "tier-1": "redact"}}}, tiered("tier-2", "sensitive"), B),
+    # actions.pii before pii.actions; severity before either
+    ({"actions": {"pii": {"tier-3": "allow"}}, "pii": {"actions": {"tier-3": "block"}}}, tiered("tier-3"), A),
+    ({"actions": {"pii": {"personal": "block"}}, "pii": {"actions": {"tier-3": "allow"}}}, tiered("tier-3"), B),
+    ({"actions": {"pii": {"medium": "allow", "tier-2": "block"}}}, tiered("tier-2"), A),
+    # a finding without a tier tag: its class decides
+    ({"pii": {"actions": {"tier-2": "allow", "personal": "block"}}}, PII_MY, B),
+])
+def test_pii_actions_per_tier(config: dict[str, object], item: Finding, expected: Action) -> None:
+    assert parse_policy(config).action_for(item) is expected
+
+
+def test_tier_keys_are_pii_only() -> None:
+    with pytest.raises(ConfigError, match=r"actions\.secret\.tier-1: tiers .* apply to pii only"):
+        parse_policy({"actions": {"secret": {"tier-1": "allow"}}})
+    with pytest.raises(ConfigError, match=r"pii\.actions: unknown key 'tier-4'"):
+        parse_policy({"pii": {"actions": {"tier-4": "allow"}}})
+
+
 DESTINATIONS = {
     "actions": {"pii": "allow", "secret": "block", "proprietary": "block"},
     "pii": {"cross_border": "redact"},
