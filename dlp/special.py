@@ -19,7 +19,8 @@ JSON or YAML record is therefore not seen.
 
 Terms are phrases, not single ambiguous words: ``health`` alone is a health
 check endpoint in code (and ``HealthStatus`` a service's), ``faith`` is "in
-good faith", ``fingerprint`` a key digest, ``disabled`` a flag, ``patient``
+good faith", ``fingerprint`` a key digest, ``jail`` a chroot or FreeBSD
+jail, ``disabled`` a flag, ``patient``
 "be patient", ``Christian`` a first name (the AUTHORS files of
 site-packages), ``Islam`` part of a bank's name (Bank Islam), ``Masjid`` of
 Malaysian street names; those count only inside a phrase (``health record``,
@@ -62,7 +63,7 @@ SPECIAL_TERMS: dict[str, tuple[str, ...]] = {
     ),
     "criminal": (
         "criminal", "criminal record", "conviction", "convictions", "convicted", "offender", "offence",
-        "offense", "prison", "prisoner", "jail", "inmate", "arrest record", "arrested", "court case",
+        "offense", "prison", "prisoner", "inmate", "arrest record", "arrested", "court case",
         "jenayah", "rekod jenayah", "banduan", "penjara", "sabitan", "pidana", "narapidana", "kriminal",
         "catatan kriminal", "krimen", "bilanggo", "kulungan",
         "犯罪", "刑事", "前科", "定罪", "监狱", "監獄", "罪犯",

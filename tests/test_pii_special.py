@@ -50,6 +50,7 @@ def pii():  # type: ignore[no-untyped-def]
     (f"No. 3, Jalan Masjid India, KL. Tel {PHONE}", None),        # a street's name
     (f"key fingerprint SHA256:abc, owner tel {PHONE}", None),    # a digest, not a finger
     (f"disabled = True  # tel {PHONE}", None),
+    (f"FreeBSD jail on host {PHONE}", None),
     (f"signed in good faith, tel {PHONE}", None),
     (f"criminalistics? no: cancer{PHONE}x", None),                 # glued words are not words
 ])
