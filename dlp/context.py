@@ -340,6 +340,19 @@ def _no_insert_before(data: bytes, start: int) -> bool:
 
 
 def _sql_column(data: bytes, start: int) -> str | None:
+    row = _sql_row(data, start)
+    return None if row is None else row[1].decode("utf-8", "replace")
+
+
+def sql_statement(data: bytes, start: int) -> bytes | None:
+    """``INSERT INTO <table> (<columns>) VALUES`` of the statement whose row
+    holds the value at ``start``, or None."""
+    row = _sql_row(data, start)
+    return None if row is None else row[0]
+
+
+def _sql_row(data: bytes, start: int) -> tuple[bytes, bytes] | None:
+    """(the statement's head, the column) of the ``INSERT`` row holding the value at ``start``, or None."""
     if sql_free(data) or _no_insert_before(data, start):
         return None
     lookback = max(0, start - _SQL_LOOKBACK)
@@ -370,7 +383,7 @@ def _sql_column(data: bytes, start: int) -> str | None:
             return None  # the statement ended before the value
     if depth != 1 or index >= len(columns):
         return None
-    return columns[index].decode("utf-8", "replace")
+    return m.group(0), columns[index]
 
 
 def column_name(data: bytes, start: int) -> str | None:

@@ -10,12 +10,15 @@ A phone number or an IC in a patient list is therefore sensitive data even
 though the number itself is only personal: :func:`special_category` finds a
 term of one of those categories next to a value (on its line, ``window``
 characters on either side, in identifiers too: ``medical_condition``,
-``diagnosisCode``), or in the header of the CSV/TSV table the value is a
-cell of (a ``diagnosis`` or ``agama`` column makes every row special). The
+``diagnosisCode``); in the header of the CSV/TSV table the value is a
+cell of (a ``diagnosis`` or ``agama`` column makes every row special), in
+the table and columns of its SQL ``INSERT``, or in the other members of the
+JSON or YAML object whose member it is (``"diagnosis"`` two lines below
+``"nric"``, a ``patients:`` key above the list). The
 scanner then reports the finding at the highest tier (dlp/scan.py). The
 line bounds the window because the next line of a prompt, a log or a list is
-often another person's record; a key on another line of a pretty-printed
-JSON or YAML record is therefore not seen.
+often another person's record: other lines count only as members of the
+value's own object.
 
 Terms are phrases, not single ambiguous words: ``health`` alone is a health
 check endpoint in code (and ``HealthStatus`` a service's), ``faith`` is "in
@@ -32,7 +35,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from dlp.context import _DELIMITERS, _csv_column, _tables, normalise
+from dlp.context import _DELIMITERS, _csv_column, _tables, normalise, sql_statement
 
 # category -> terms, lower case (English, Malay, Indonesian, Filipino, Chinese,
 # Tamil, Thai, Vietnamese)
@@ -41,7 +44,7 @@ SPECIAL_TERMS: dict[str, tuple[str, ...]] = {
         "medical", "medical record", "medical history", "medical condition", "health record", "health records",
         "health condition", "health data", "health information", "mental health",
         "diagnosis", "diagnoses", "diagnosed", "disease", "illness", "patient id", "patient name",
-        "patient record", "patients", "hiv", "hiv/aids", "cancer", "diabetes", "diabetic", "tuberculosis",
+        "patient record", "patient records", "patient data", "patient list", "patients", "medical records", "hiv", "hiv/aids", "cancer", "diabetes", "diabetic", "tuberculosis",
         "hepatitis", "pregnant", "pregnancy", "psychiatric", "prescription", "medication", "blood type",
         "blood group", "allergy", "allergies", "disability", "vaccination status", "covid-19 positive",
         "kesihatan", "rekod kesihatan", "rekod perubatan", "perubatan", "penyakit", "pesakit", "rawatan",
@@ -164,7 +167,99 @@ def special_category(data: bytes, start: int, end: int, window: int = WINDOW) ->
     header = _header_category(data)
     if header is not None and _csv_column(data, start, _tables(data)) is not None:
         return header
+    statement = sql_statement(data, start)  # INSERT INTO patients (nric, diagnosis) VALUES
+    if statement is not None:
+        return _found(statement.decode("utf-8", "replace"))
+    record = _record(data, start)
+    if record:
+        return _found(record.decode("utf-8", "replace"))
     return None
+
+
+# a member line of a JSON/YAML object: a key, then ``:`` (a YAML list item's
+# first member after ``- ``, a JSON object's after its ``{``)
+_MEMBER = re.compile(rb"""[ \t]*(?:- +|[{\[]+[ \t]*)?(?:"[^"\n]{1,64}"|'[^'\n]{1,64}'|[A-Za-z_][\w .-]{0,63}?)[ \t]*:(?![:/])""")
+# lines (and bytes) read above and below the value's line, at most, for its record
+_RECORD_LINES = 12
+_RECORD_BYTES = 2048
+
+
+def _record(data: bytes, start: int) -> bytes:
+    """The other members of the JSON or YAML object whose member line holds
+    the value at ``start`` (``"nric": "…"`` with ``"diagnosis": "…"`` two
+    lines below), with what is nested in them; b"" when the value's line is
+    no member line. A member is a member line at the same indentation, with
+    the deeper lines after it and the line closing them; the record ends at a
+    shallower line, a blank line, a line at the same indentation that is
+    neither, or the next list item."""
+    line_start = data.rfind(b"\n", 0, start) + 1
+    line_end = data.find(b"\n", start)
+    line = data[line_start:len(data) if line_end < 0 else line_end]
+    if _MEMBER.match(line) is None:
+        return b""
+    indent = _indent(line)
+    members: list[bytes] = []
+    if line_start:
+        lo = max(0, line_start - _RECORD_BYTES)
+        above = data[lo:line_start - 1].split(b"\n")
+        if lo:
+            del above[0]  # cut by the window
+        above.reverse()
+        # a YAML list item's first member has no members above it, only perhaps its parent
+        first = line.lstrip().startswith(b"- ")
+        for i, other in enumerate(above[:_RECORD_LINES]):
+            depth = _indent(other)
+            if not other.strip():
+                break
+            if depth < indent:
+                members.extend(_parent(above[i:i + 2], depth))
+                break
+            if first or (depth == indent and not _member_or_closer(other)):
+                break
+            members.append(other)
+            if depth == indent and other.lstrip().startswith(b"- "):
+                break  # this item's first member: above it is the previous item
+    if line_end >= 0:
+        hi = line_end + 1 + _RECORD_BYTES
+        below = data[line_end + 1:hi].split(b"\n")
+        if hi < len(data):
+            del below[-1]  # cut by the window
+        for other in below[:_RECORD_LINES]:
+            depth = _indent(other)
+            if not other.strip() or depth < indent or (depth == indent and (
+                    other.lstrip().startswith(b"- ") or not _member_or_closer(other))):
+                break
+            members.append(other)
+    return b"\n".join(members)
+
+
+def _member_or_closer(line: bytes) -> bool:
+    """A member line, or one that closes a nested member (``},``, ``]``)."""
+    return _MEMBER.match(line) is not None or line.strip(b" \t}],") == b""
+
+
+def _parent(lines: list[bytes], depth: int) -> list[bytes]:
+    """The key the record is the value of (``patients:``, ``"medical": {``):
+    ``lines[0]``, the first shallower line above the record, when it is a
+    member line; else, when it only opens the record (``{``, ``[``, ``- ``),
+    the line above it when that is a shallower member line."""
+    if _MEMBER.match(lines[0]):
+        return lines[:1]
+    if lines[0].strip(b" \t-[{") == b"" and len(lines) > 1 and _indent(lines[1]) < depth \
+            and _MEMBER.match(lines[1]):
+        return lines[1:2]
+    return []
+
+
+def _indent(line: bytes) -> int:
+    """Where a line's key starts: its indentation, past a YAML list item's ``- ``."""
+    stripped = line.lstrip(b" \t")
+    depth = len(line) - len(stripped)
+    while stripped.startswith(b"- "):
+        rest = stripped[2:].lstrip(b" ")
+        depth += len(stripped) - len(rest)
+        stripped = rest
+    return depth
 
 
 # [document, the category of a term in its first line]: a one-document memo,

@@ -88,6 +88,60 @@ def test_a_table_header_makes_every_row_special() -> None:
     assert special_category(plain, start, start + 12) is None
 
 
+NRIC = "850612-10-5527"
+JSON_LIST = f"""[
+  {{
+    "name": "Ali",
+    "nric": "{NRIC}",
+    "diagnosis": "HIV"
+  }},
+  {{
+    "name": "Abu",
+    "nric": "900101-14-5673"
+  }}
+]
+"""
+YAML_LIST = f"""- name: Ali
+  nric: {NRIC}
+  diagnosis: HIV
+- name: Abu
+  nric: 900101-14-5673
+  agama: Islam
+"""
+
+
+@pytest.mark.parametrize(("text", "value", "category"), [
+    # the other members of the value's JSON or YAML object, on other lines
+    (JSON_LIST, NRIC, "health"),
+    (JSON_LIST, "900101-14-5673", None),                # the next object is another record
+    (YAML_LIST, NRIC, "health"),
+    (YAML_LIST, "900101-14-5673", "religion"),          # its own item's agama, not Ali's diagnosis
+    (f'customer = {{\n    "nric": "{NRIC}",\n    "medical": {{\n        "condition": "asthma"\n    }}\n}}\n',
+     NRIC, "health"),                                    # a nested member
+    (f'{{\n  "medical": {{\n    "condition": "asthma"\n  }},\n  "nric": "{NRIC}"\n}}\n',
+     NRIC, "health"),                                    # ... above the value, past its closing brace
+    # the key the record is the value of
+    (f"patients:\n  - nric: {NRIC}\n    notes: ok\n", NRIC, "health"),
+    (f'{{"patient_records": [\n  {{\n    "nric": "{NRIC}"\n  }}\n]}}\n', NRIC, "health"),
+    # where a record ends: a blank line, a shallower line, a line that is no member
+    (f'{{\n  "nric": "{NRIC}",\n\n  "diagnosis": "HIV"\n}}\n', NRIC, None),
+    (f'{{\n  "a": {{\n    "nric": "{NRIC}"\n  }},\n  "diagnosis": "HIV"\n}}\n', NRIC, None),
+    (f"# diagnosis codes below\nx = 1\nnric: {NRIC}\n", NRIC, None),
+    # an SQL INSERT: its table and columns, however far the row
+    ("INSERT INTO patients (name, nric) VALUES\n" + "('x', '1'),\n" * 20 + f"('Ali', '{NRIC}');\n",
+     NRIC, "health"),
+    ("INSERT INTO customers (name, nric, agama) VALUES\n" + "('x', '1', 'y'),\n" * 20
+     + f"('Ali', '{NRIC}', 'z');\n", NRIC, "religion"),
+    (f"INSERT INTO customers (name, nric) VALUES ('Ali', '{NRIC}');\n-- diagnosis\n", NRIC, None),
+    # a value on a line that is no member line has no record
+    (f"The IC is {NRIC}.\ndiagnosis: HIV\n", NRIC, None),
+])
+def test_special_category_of_a_record(text: str, value: str, category: str | None) -> None:
+    data = text.encode()
+    start = data.index(value.encode())
+    assert special_category(data, start, start + len(value)) == category
+
+
 def test_every_term_is_found_in_its_category() -> None:
     for category, terms in SPECIAL_TERMS.items():
         for term in terms:
