@@ -4,6 +4,8 @@ reported at the highest tier; the policy's ``sensitive`` action then applies."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dlp.model import Severity
 from dlp.policy import parse_policy
@@ -176,3 +178,12 @@ def test_secrets_are_not_touched() -> None:
     found = [f for f in scan(f"medical records api token = {GITHUB_TOKEN}\n".encode(), secrets)
              if f.rule_id == "github-pat"]
     assert found and found[0].attribute("special_category") is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=600), st.data())
+def test_any_bytes_and_offsets_give_a_category_or_none(data: bytes, draw: st.DataObject) -> None:
+    # invalid UTF-8, NULs, lone brackets, huge indentation: never an exception
+    start = draw.draw(st.integers(0, len(data)))
+    end = draw.draw(st.integers(start, len(data)))
+    assert special_category(data, start, end) in (None, *SPECIAL_TERMS)
