@@ -235,7 +235,7 @@ def _record(data: bytes, start: int) -> bytes:
 
 def _member_or_closer(line: bytes) -> bool:
     """A member line, or one that closes a nested member (``},``, ``]``)."""
-    return _MEMBER.match(line) is not None or line.strip(b" \t}],") == b""
+    return _MEMBER.match(line) is not None or line.strip(b" \t\r}],") == b""
 
 
 def _parent(lines: list[bytes], depth: int) -> list[bytes]:
@@ -245,7 +245,7 @@ def _parent(lines: list[bytes], depth: int) -> list[bytes]:
     the line above it when that is a shallower member line."""
     if _MEMBER.match(lines[0]):
         return lines[:1]
-    if lines[0].strip(b" \t-[{") == b"" and len(lines) > 1 and _indent(lines[1]) < depth \
+    if lines[0].strip(b" \t\r-[{") == b"" and len(lines) > 1 and _indent(lines[1]) < depth \
             and _MEMBER.match(lines[1]):
         return lines[1:2]
     return []

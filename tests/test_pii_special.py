@@ -122,6 +122,8 @@ YAML_LIST = f"""- name: Ali
      NRIC, "health"),                                    # a nested member
     (f'{{\n  "medical": {{\n    "condition": "asthma"\n  }},\n  "nric": "{NRIC}"\n}}\n',
      NRIC, "health"),                                    # ... above the value, past its closing brace
+    (f'{{\r\n  "medical": {{\r\n    "condition": "asthma"\r\n  }},\r\n  "nric": "{NRIC}"\r\n}}\r\n',
+     NRIC, "health"),                                    # ... with CRLF line ends
     # the key the record is the value of
     (f"patients:\n  - nric: {NRIC}\n    notes: ok\n", NRIC, "health"),
     (f'{{"patient_records": [\n  {{\n    "nric": "{NRIC}"\n  }}\n]}}\n', NRIC, "health"),
