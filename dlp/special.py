@@ -132,8 +132,8 @@ def _found(text: str) -> str | None:
                 if len(term) == 1 or tuple(words[i:i + len(term)]) == term:
                     return category
     if not text.isascii():
-        for term, category in other:
-            if term in text:
+        for phrase, category in other:
+            if phrase in text:
                 return category
     return None
 
