@@ -126,8 +126,7 @@ def _confirm(candidate: Candidate, data: bytes, lines: _Lines, origin: Origin) -
     special = None
     if candidate.value in rule.test_values:  # the lowest tier
         severity = Severity.LOW
-        tags = (*(t for t in tags if not t.startswith("tier-")), "tier-3", TEST_VALUE_TAG) \
-            if rule.category is Category.PII else (*tags, TEST_VALUE_TAG)
+        tags = _retiered(tags, "tier-3", TEST_VALUE_TAG) if rule.category is Category.PII else (*tags, TEST_VALUE_TAG)
     elif rule.category is Category.PII:
         # a value next to health, religion, offences, biometrics or political
         # opinions is sensitive data whatever the value: the highest tier
@@ -135,7 +134,7 @@ def _confirm(candidate: Candidate, data: bytes, lines: _Lines, origin: Origin) -
         if special is not None:
             severity = Severity.CRITICAL
             pii_class = "sensitive"
-            tags = (*(t for t in tags if not t.startswith("tier-")), "tier-1", SPECIAL_TAG)
+            tags = _retiered(tags, "tier-1", SPECIAL_TAG)
     attributes: list[tuple[str, object]] = []
     if rule.jurisdiction:
         attributes.append(("jurisdiction", rule.jurisdiction))
@@ -163,6 +162,11 @@ def _confirm(candidate: Candidate, data: bytes, lines: _Lines, origin: Origin) -
         tags=tags,
         attributes=tuple(attributes),
     )
+
+
+def _retiered(tags: tuple[str, ...], tier: str, *added: str) -> tuple[str, ...]:
+    """``tags`` with ``tier`` in place of the rule's own ``tier-N``, then ``added``."""
+    return (*(t for t in tags if not t.startswith("tier-")), tier, *added)
 
 
 def _resolve_overlaps(findings: list[Finding]) -> tuple[Finding, ...]:
