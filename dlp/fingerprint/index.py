@@ -38,23 +38,28 @@ re-indexes everything.
 from __future__ import annotations
 
 import fnmatch
-import hashlib
 import os
-import sqlite3
 import sys
 import threading
 import time
 import zlib
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import accumulate, chain, pairwise
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-if TYPE_CHECKING:  # a type-checking name only (typing.Self needs 3.11)
+if TYPE_CHECKING:  # type-checking names only (typing.Self needs 3.11)
+    import sqlite3
+
     from typing_extensions import Self
 
+# sqlite3, hashlib (OpenSSL) and concurrent.futures are imported where an index
+# is opened or built: the package is also imported for its tokenizer alone
+# (dlp.codectx, checking one generic finding against the syntax tree), which
+# must not pay ~40 ms for them.
+
+from ..cache import sha256
 from ..errors import InputError
 from . import boilerplate
 from .tokenize import TOKENIZER_VERSION, Tokens, language_for_path, tokenize
@@ -246,7 +251,7 @@ def _fingerprint_file(item: tuple[str, str, int, int, str | None, int]) -> tuple
     data = _read_source(path)
     if isinstance(data, str):
         return (path, data)
-    digest = hashlib.sha256(data).hexdigest()
+    digest = sha256(data).hexdigest()
     tokens = tokenize(data, language, engine=engine)
     stop = boilerplate.stop_set(k)
     rows = array("q", chain.from_iterable(
@@ -262,7 +267,7 @@ def _public_hashes(item: tuple[str, str, int, int, str | None]) -> tuple[Any, ..
         return (path, data)
     hashes = kgram_hashes(tokenize(data, language, engine=engine).stream, k)
     selected = {h - 0x1_0000_0000 if h & 0x8000_0000 else h for h in map(hashes.__getitem__, winnow_positions(hashes, w))}
-    return (path, hashlib.sha256(data).hexdigest(), selected)
+    return (path, sha256(data).hexdigest(), selected)
 
 
 def _run(func: Any, items: Sequence[tuple[Any, ...]], jobs: int) -> Iterator[tuple[Any, ...]]:
@@ -271,6 +276,7 @@ def _run(func: Any, items: Sequence[tuple[Any, ...]], jobs: int) -> Iterator[tup
         yield from map(func, items)
         return
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
     method = "fork" if sys.platform.startswith("linux") else None
     context = multiprocessing.get_context(method)
@@ -305,6 +311,8 @@ class Index:
         path = os.fspath(path)
         if not os.path.isfile(path):
             raise InputError(f"{path}: no such index")
+        import sqlite3
+
         try:
             db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
             db.execute("PRAGMA query_only = ON")
@@ -450,6 +458,8 @@ def _connect_for_build(out: str) -> sqlite3.Connection:
     directory = os.path.dirname(os.path.abspath(out))
     if not os.path.isdir(directory):
         raise InputError(f"{out}: directory {directory} does not exist")
+    import sqlite3
+
     try:
         db = sqlite3.connect(out, isolation_level=None)
         db.execute("PRAGMA journal_mode = DELETE")
@@ -471,7 +481,7 @@ def _connect_for_build(out: str) -> sqlite3.Connection:
 
 
 def _public_manifest(walk: _Walk) -> str:
-    digest = hashlib.sha256()
+    digest = sha256()
     for c in walk.candidates:
         digest.update(f"{c.path}\0{c.size}\0{c.mtime}\n".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
