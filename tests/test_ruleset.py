@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from dlp.errors import RuleError
 from dlp.model import Category
@@ -232,3 +234,60 @@ def test_pack_files_are_named_and_ordered_like_sorted_paths(tmp_path: Path, monk
     found = builtin_pack_files()
     assert list(found.items()) == list(expected.items())
     assert list(found) == ["A/q", "a/a/z", "a/b", "a-b/x", "a.b/c", "b"]
+
+
+# --------------------------------------------------------------------------- rule paths: two matchers, one answer
+
+_GLOB_CHARS = list("ab.*?-_eEt")
+_COMPONENTS = ["a", "b.tf", ".env", "x.tf.json", ".", "..", "ab", "e.t", ".a", "a.", "-_", "TF", "a.tf", ""]
+
+
+@pytest.mark.parametrize(("patterns", "path", "expected"), [
+    (("*.tf",), "infra/main.tf", True),
+    (("*.tf",), "main.tf.bak", False),
+    (("*.tf",), "modules.tf/readme.md", True),  # a folder's name matches too, as in .gitignore
+    (("*.tf", "*.tfvars"), "./prod.tfvars", True),
+    ((".env",), "app/.env", True),
+    ((".env",), "app/.env.example", False),
+    (("*.TF",), "main.tf", False),  # case-sensitive, like pathspec
+])
+def test_rule_paths_match_like_gitignore(patterns: tuple[str, ...], path: str, expected: bool) -> None:
+    from dlp.ruleset import _ComponentGlobs, _path_spec
+
+    assert isinstance(_path_spec(patterns), _ComponentGlobs)
+    assert _path_spec(patterns).match_file(path) is expected
+
+
+def test_rule_paths_beyond_simple_globs_use_pathspec() -> None:
+    from dlp.ruleset import _ComponentGlobs, _path_spec
+
+    for patterns in (("infra/*.tf",), ("**/*.tf",), ("!keep.tf",), ("[ab].tf",), ("a\\*",)):
+        assert not isinstance(_path_spec(patterns), _ComponentGlobs), patterns
+
+
+def test_scanning_a_file_with_a_path_rule_candidate_does_not_import_pathspec() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom dlp.ruleset import _path_spec\n"
+            "assert _path_spec(('*.tf', '*.tf.json', '*.tfvars', '*.hcl')).match_file('x/main.tf')\n"
+            "print('pathspec' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.text(st.sampled_from(_GLOB_CHARS), min_size=1, max_size=6), min_size=1, max_size=3),
+       st.sampled_from(["", "/", "./", "../"]),
+       st.lists(st.sampled_from(_COMPONENTS), min_size=1, max_size=4),
+       st.sampled_from(["", "/", "//x.tf"]))
+def test_component_globs_agree_with_pathspec(patterns: list[str], prefix: str, parts: list[str], suffix: str) -> None:
+    """The fast matcher and pathspec's GitIgnoreSpec give the same answer on every simple pattern."""
+    import pathspec
+
+    from dlp.ruleset import _SIMPLE_GLOB, _ComponentGlobs
+
+    simple = tuple(p for p in patterns if _SIMPLE_GLOB.fullmatch(p))
+    assume(simple)
+    path = prefix + "/".join(parts) + suffix
+    assert _ComponentGlobs(simple).match_file(path) == pathspec.GitIgnoreSpec.from_lines(simple).match_file(path)
