@@ -54,10 +54,9 @@ if TYPE_CHECKING:  # type-checking names only (typing.Self needs 3.11)
 
     from typing_extensions import Self
 
-# sqlite3, hashlib (OpenSSL) and concurrent.futures are imported where an index
-# is opened or built: the package is also imported for its tokenizer alone
-# (dlp.codectx, checking one generic finding against the syntax tree), which
-# must not pay ~40 ms for them.
+# sqlite3 and concurrent.futures are imported where an index is opened or
+# built, and SHA-256 comes from dlp.cache (hashlib loads OpenSSL): a scan that
+# never opens an index should not load them.
 
 from ..cache import sha256
 from ..errors import InputError
