@@ -265,7 +265,7 @@ def test_rule_paths_beyond_simple_globs_use_pathspec() -> None:
         assert not isinstance(_path_spec(patterns), _ComponentGlobs), patterns
 
 
-def test_scanning_a_file_with_a_path_rule_candidate_does_not_import_pathspec() -> None:
+def test_simple_rule_paths_match_without_importing_pathspec() -> None:
     import subprocess
     import sys
 
