@@ -151,6 +151,7 @@ class _ComponentGlobs:
         from fnmatch import translate
 
         self._patterns = patterns
+        self._spec: Any = None  # pathspec's own matcher, built for the first path it must read
         self._regex = re.compile("|".join(translate(p) for p in patterns), re.DOTALL)
 
     def match_file(self, file: str) -> bool:
@@ -161,7 +162,9 @@ class _ComponentGlobs:
             path = path[2:]
         parts = path.split("/")
         if "" in parts:  # a//b, a/: pathspec's own reading of them
-            return bool(_path_spec_of(self._patterns).match_file(file))
+            if self._spec is None:
+                self._spec = _path_spec_of(self._patterns)
+            return bool(self._spec.match_file(file))
         return any(self._regex.match(part) for part in parts)
 
 
