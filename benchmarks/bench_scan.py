@@ -2,7 +2,7 @@
 
 Run:  python benchmarks/bench_scan.py [--max-mb 64] [--repeat 3] [--no-detect-secrets] [--json FILE]
       python benchmarks/bench_scan.py --cpu-split [--max-mb 64] [--repeat 5]
-      python benchmarks/bench_scan.py --interleaved [--max-mb 64] [--repeat 5] [--enable PACK ...]
+      python benchmarks/bench_scan.py --interleaved [--max-mb 64] [--repeat 5] [--enable PACK ...] [--without RULES ...]
       python benchmarks/bench_scan.py --instructions [--max-mb 16] [--enable PACK ...]   (needs valgrind)
       python benchmarks/bench_scan.py --cli-instructions [--max-mb 64] [--enable PACK ...]   (needs valgrind)
 
@@ -46,7 +46,9 @@ machine load within a round, which on a shared machine moves whole-pass
 timings by a fifth, then hits every configuration alike, while within a
 block each runs warm, as in a whole scan. Best and median of --repeat
 rounds, and each round's ratio. With --enable, those packs instead of
-every pack.
+every pack. With --without RULES (comma-separated ids, repeatable), one
+more configuration each: the same packs without those rules, which shows
+what they cost (``--without email-address``).
 
 --instructions counts the instructions the same in-process scan executes,
 under valgrind (``cachegrind --cache-sim=no``), per pass over the corpus:
@@ -174,8 +176,11 @@ def cpu_split(corpus: Path, repeat: int) -> dict[str, dict[str, float]]:
 _BLOCK = 64
 
 
-def interleaved(corpus: Path, repeat: int, enable: tuple[str, ...] = ("all",)) -> dict[str, list[float]]:
-    """Seconds per round of each configuration, blocks of documents interleaved (see the module docstring)."""
+def interleaved(corpus: Path, repeat: int, enable: tuple[str, ...] = ("all",),
+                without: tuple[str, ...] = ()) -> dict[str, list[float]]:
+    """Seconds per round of each configuration, blocks of documents interleaved
+    (see the module docstring); ``without``: comma-separated rule ids, each a
+    further configuration with those rules disabled (what they cost)."""
     from dlp.model import Origin
     from dlp.ruleset import Selection, load_ruleset
     from dlp.scan import scan
@@ -188,6 +193,13 @@ def interleaved(corpus: Path, repeat: int, enable: tuple[str, ...] = ("all",)) -
     label = "every pack" if enable == ("all",) else "with " + " ".join(enable)
     configs = [("secrets only", secrets, line_db), (label, every, line_db),
                (f"{label}, no line trigger", every, None)]
+    for rules in without:
+        unknown = [rule for rule in rules.split(",") if rule not in every]
+        if unknown:
+            raise SystemExit(f"bench_scan.py: --without: no rule {unknown[0]!r} among the measured packs")
+        ruleset = load_ruleset(Selection(enable_packs=enable, disable_rules=tuple(rules.split(","))))
+        # (the third member is the every-pack matcher's line trigger: left as it is)
+        configs.append((f"{label} without {rules}", ruleset, line_db))
     for _, ruleset, line in configs:  # warm-up: database compiled, validators imported
         matcher._line_db = line  # type: ignore[attr-defined]
         for name, data in docs:
@@ -215,10 +227,12 @@ def interleaved(corpus: Path, repeat: int, enable: tuple[str, ...] = ("all",)) -
 
 def print_interleaved(rounds: dict[str, list[float]]) -> None:
     sec = rounds["secrets only"]
-    print("CPU seconds per pass, blocks interleaved      best   median   vs secrets only (best, median; per round)")
+    width = max(42, *(len(config) for config in rounds))
+    print(f"{'CPU seconds per pass, blocks interleaved':<{width + 4}}best   median   "
+          "vs secrets only (best, median; per round)")
     for config, times in rounds.items():
         per_round = ", ".join(f"{(t / s - 1) * 100:+.0f}%" for t, s in zip(times, sec))
-        print(f"  {config:<42} {min(times):6.3f} {statistics.median(times):8.3f}   "
+        print(f"  {config:<{width}} {min(times):6.3f} {statistics.median(times):8.3f}   "
               f"{(min(times) / min(sec) - 1) * 100:+.1f}%, {(statistics.median(times) / statistics.median(sec) - 1) * 100:+.1f}%"
               f"; {per_round}")
 
@@ -317,6 +331,9 @@ def main() -> int:
     parser.add_argument("--cli-instructions", action="store_true",
                         help="instructions of whole `dlp scan --jobs 1` runs, start-up excluded, under valgrind "
                              "(nothing else)")
+    parser.add_argument("--without", action="append", metavar="RULES", default=[],
+                        help="with --interleaved: one more configuration, the measured packs without these rules "
+                             "(comma-separated ids; repeatable): what they cost")
     parser.add_argument("--enable", action="append", metavar="PACK",
                         help="with --interleaved, --instructions or --cli-instructions: the packs of the measured side instead of every pack "
                              "(repeatable: --enable pii/my --enable pii/global)")
@@ -344,7 +361,7 @@ def main() -> int:
                 Path(args.json).write_text(json.dumps({**results, key: counts}, indent=2))
             return 0
         if args.interleaved:
-            rounds = interleaved(corpus, args.repeat, tuple(args.enable or ("all",)))
+            rounds = interleaved(corpus, args.repeat, tuple(args.enable or ("all",)), tuple(args.without))
             print_interleaved(rounds)
             if args.json:
                 Path(args.json).write_text(json.dumps({**results, "interleaved": rounds}, indent=2))
