@@ -194,10 +194,11 @@ def interleaved(corpus: Path, repeat: int, enable: tuple[str, ...] = ("all",),
     configs = [("secrets only", secrets, line_db), (label, every, line_db),
                (f"{label}, no line trigger", every, None)]
     for rules in without:
-        unknown = [rule for rule in rules.split(",") if rule not in every]
+        ids = tuple(rules.split(","))
+        unknown = [rule for rule in ids if rule not in every]
         if unknown:
             raise SystemExit(f"bench_scan.py: --without: no rule {unknown[0]!r} among the measured packs")
-        ruleset = load_ruleset(Selection(enable_packs=enable, disable_rules=tuple(rules.split(","))))
+        ruleset = load_ruleset(Selection(enable_packs=enable, disable_rules=ids))
         # (the third member is the every-pack matcher's line trigger: left as it is)
         configs.append((f"{label} without {rules}", ruleset, line_db))
     for _, ruleset, line in configs:  # warm-up: database compiled, validators imported
