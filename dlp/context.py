@@ -7,6 +7,7 @@ from typing import cast
 
 from dlp import regex_cache
 from dlp.engine.facts import sql_free
+from dlp.engine.literals import Literals
 from dlp.records import record
 from dlp.ruleset import Context
 
@@ -90,7 +91,7 @@ def has_context(data: bytes, start: int, end: int, context: Context) -> bool:
     # candidates; the windows in characters, not the bytes decoded: in ASCII
     # text a quarter of them). Cutting the windows at the line below only
     # shortens them, so this is asked of the whole windows first.
-    present = _present(before, after, w, context.words)
+    present = _present(before, after, w, context.words, quick=True)
     if not present:
         return False
     # A line-scoped window (personal data) ends at the value's line: after
@@ -126,11 +127,30 @@ def has_context(data: bytes, start: int, end: int, context: Context) -> bool:
 _DIGIT_RUN = re.compile(r"\d[\d .-]{2,}\d")
 
 
-def _present(before: str, after: str, w: int, words: tuple[str, ...]) -> tuple[str, ...]:
+def _present(before: str, after: str, w: int, words: tuple[str, ...], *, quick: bool = False
+             ) -> tuple[str, ...]:
     """The words that occur, whatever their boundaries, in the last ``w + 1``
-    characters of ``before`` or the first ``w + 1`` of ``after``."""
+    characters of ``before`` or the first ``w + 1`` of ``after``. ``quick``:
+    ``words`` is a rule's own tuple (not a passing one), worth one Hyperscan
+    scan for whether any occurs at all (most windows hold none: 0.3 us,
+    against ~40 ns a word for ``in``, up to 47 words a rule)."""
     near = (before[-(w + 1):] + "\0" + after[:w + 1]).lower().replace("_", "")
+    if quick:
+        literals = _any_word(words)
+        if literals is not None and not literals.any_in(near.encode("utf-8", "surrogatepass")):
+            return ()
     return tuple(word for word, squashed in _squashed(words) if squashed in near)
+
+
+@lru_cache(maxsize=512)
+def _any_word(words: tuple[str, ...]) -> Literals | None:
+    """The squashed ``words`` as one literal set: in a lower-cased window
+    (no ASCII capital left) Hyperscan's caseless match finds exactly where
+    ``in`` would, and a UTF-8 word's bytes occur in the window's bytes
+    exactly where the word occurs in its text. None when a word squashes to
+    nothing (``_``: in every window)."""
+    squashed = [s.encode("utf-8", "surrogatepass") for _, s in _squashed(words)]
+    return Literals(squashed) if squashed and all(squashed) else None
 
 
 def _named_column(data: bytes, start: int, context: Context) -> bool:
@@ -386,12 +406,26 @@ def _sql_row(data: bytes, start: int) -> tuple[bytes, bytes] | None:
     return m.group(0), columns[index]
 
 
+# [document, {value start: its column name}]: a one-document memo, by
+# identity (a number is a candidate of several rules, each asking)
+_LAST_COLUMNS: list[object] = [None, {}]
+
+
 def column_name(data: bytes, start: int) -> str | None:
     """The name of the table column holding the value at ``start``: the field of
     the first (header) line at the same position in a CSV/TSV document, or the
     column of the enclosing row of an SQL ``INSERT ... (cols) VALUES (...)``.
     None when the value is not in such a table."""
-    return _sql_column(data, start) or _csv_column(data, start, _tables(data))
+    memo = _LAST_COLUMNS
+    if memo[0] is data:
+        columns = cast("dict[int, str | None]", memo[1])
+        if start in columns:
+            return columns[start]
+    else:
+        columns = {}
+        memo[:] = [data, columns]
+    name = columns[start] = _sql_column(data, start) or _csv_column(data, start, _tables(data))
+    return name
 
 
 @cache

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from itertools import accumulate
+from time import time
 from typing import Iterator
 
 from dlp.context import (
@@ -84,18 +85,65 @@ def reject_reason(candidate: Candidate, data: bytes) -> str | None:
     if rule.context is not None and rule.context.required:
         if not has_context(data, candidate.start, candidate.end, rule.context):
             return "no context word nearby"
-    if rule.placeholders and value not in rule.test_values and is_placeholder(value):
-        return "placeholder"
-    for allow in rule.allow_regexes:
-        if allow.search(value):
-            return f"allow pattern {allow.pattern!r}"
-    for call in rule.validators:
-        if not call(value):
-            return f"validator {call.name}"
+    reason = _value_reason(rule, value)
+    if reason is not None:
+        return reason
     context = rule.context
     if context is not None and context.exclude and _excluded(candidate, data, context):
         return "a word against it nearby"
     return None
+
+
+# (id of a rule, value) -> (the rule, why the value alone is no finding of it,
+# or None): a value recurs (an author's e-mail address in every file of a
+# package), and placeholders, allow patterns and validators depend on the
+# value alone, and on the day (a date of birth or a registration year is
+# valid up to today): cleared when full and at local midnight.
+_VALUE_REASONS: dict[tuple[int, str], tuple[Rule, str | None]] = {}
+_VALUE_REASONS_MAX = 4096
+_VALUE_REASONS_UNTIL = [0.0]  # when the day the reasons were given on ends (time.time())
+
+
+def _value_reason(rule: Rule, value: str) -> str | None:
+    """Why ``value`` cannot be a finding of ``rule`` whatever surrounds it (a
+    placeholder, an allow pattern, a validator), or None."""
+    key = (id(rule), value)
+    known = _VALUE_REASONS.get(key)
+    if known is not None and known[0] is rule:  # the rule itself: an id is reused only after it is gone
+        if time() < _VALUE_REASONS_UNTIL[0]:
+            return known[1]
+        _VALUE_REASONS.clear()
+    if not _VALUE_REASONS:
+        _VALUE_REASONS_UNTIL[0] = _midnight()
+    reason = None
+    if rule.placeholders and value not in rule.test_values and is_placeholder(value):
+        reason = "placeholder"
+    else:
+        for allow in rule.allow_regexes:
+            if allow.search(value):
+                reason = f"allow pattern {allow.pattern!r}"
+                break
+        else:
+            for call in rule.validators:
+                if not call(value):
+                    reason = f"validator {call.name}"
+                    break
+    if len(_VALUE_REASONS) >= _VALUE_REASONS_MAX:
+        _VALUE_REASONS.clear()
+    _VALUE_REASONS[key] = (rule, reason)
+    return reason
+
+
+# (rule id, value) -> (category, masked value, fingerprint): a recurring value's, made once
+_SHOWN: dict[tuple[str, str], tuple[Category, str, str]] = {}
+
+
+def _midnight() -> float:
+    """The next local midnight, as a ``time.time()`` value."""
+    from time import localtime, mktime
+
+    now = localtime()
+    return mktime((now.tm_year, now.tm_mon, now.tm_mday + 1, 0, 0, 0, 0, 0, -1))
 
 
 def _excluded(candidate: Candidate, data: bytes, context: Context) -> bool:
@@ -144,6 +192,14 @@ def _confirm(candidate: Candidate, data: bytes, lines: _Lines, origin: Origin) -
         attributes.append(("special_category", special))
     if rule.context is not None and not rule.context.required:
         attributes.append(("context", has_context(data, candidate.start, candidate.end, rule.context)))
+    key = (rule.id, candidate.value)
+    shown = _SHOWN.get(key)
+    if shown is None or shown[0] is not rule.category:
+        if len(_SHOWN) >= _VALUE_REASONS_MAX:
+            _SHOWN.clear()
+        shown = _SHOWN[key] = (rule.category, mask(candidate.value, rule.category),
+                               fingerprint(rule.id, candidate.value))
+    _, masked, print_ = shown
     return Finding(
         rule_id=rule.id,
         category=rule.category,
@@ -155,8 +211,8 @@ def _confirm(candidate: Candidate, data: bytes, lines: _Lines, origin: Origin) -
         column=column,
         end_line=end_line,
         end_column=end_column,
-        masked=mask(candidate.value, rule.category),
-        fingerprint=fingerprint(rule.id, candidate.value),
+        masked=masked,
+        fingerprint=print_,
         value=candidate.value,
         origin=origin,
         tags=tags,

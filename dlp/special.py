@@ -36,6 +36,7 @@ import re
 from functools import cache
 
 from dlp.context import _DELIMITERS, _csv_column, _tables, normalise, sql_statement
+from dlp.engine.literals import Literals
 
 # category -> terms, lower case (English, Malay, Indonesian, Filipino, Chinese,
 # Tamil, Thai, Vietnamese)
@@ -116,6 +117,11 @@ def _tables_of_terms() -> tuple[dict[str, tuple[tuple[tuple[str, ...], str], ...
     return {k: tuple(v) for k, v in by_first.items()}, tuple(other), frozenset(by_first)
 
 
+@cache
+def _first_words() -> Literals:
+    return Literals(word.encode("ascii") for word in _tables_of_terms()[2])
+
+
 def _found(text: str) -> str | None:
     """The category of the first term in ``text`` (ASCII terms as whole words:
     runs of ``[a-z0-9]`` in the lower-cased, camelCase-split text, any other
@@ -123,7 +129,13 @@ def _found(text: str) -> str | None:
 
     Words looked up in a table rather than one regex of every term: ``re``
     tries each of ~250 alternatives at each position (80 us for 200
-    characters, measured), the table a few microseconds."""
+    characters, measured), the table a few microseconds. Before either, an
+    ASCII text (nearly every window in code) holding none of the first
+    words anywhere, in any case, holds no term: a first word is a token of
+    the normalised text, so a substring of the text lower-cased (0.3 us
+    for a value's windows, against 6 us to normalise and tokenise them)."""
+    if text.isascii() and not _first_words().any_in(text.encode("ascii")):
+        return None
     text = normalise(text)
     by_first, other, first_words = _tables_of_terms()
     words = _TOKEN.findall(text)

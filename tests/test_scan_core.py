@@ -184,3 +184,37 @@ def test_line_positions_in_any_order(offsets: list[int]) -> None:
         line = data.count(b"\n", 0, offset) + 1
         column = len(data[data.rfind(b"\n", 0, offset) + 1:offset].decode("utf-8", "replace")) + 1
         assert lines.position(offset) == (line, column)
+
+
+def test_value_reasons_are_remembered_for_the_day(core_ruleset, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A value's verdict (placeholder, allow pattern, validators) is worked
+    out once per rule and day: validators of dates of birth and registration
+    years depend on today, so the memo ends at local midnight."""
+    from dlp import scan as scan_module
+    from dlp.records import replace
+
+    calls: list[str] = []
+
+    class Counting:
+        name = "counting"
+
+        def __call__(self, value: str) -> bool:
+            calls.append(value)
+            return value != "bad"
+
+    rule = replace(core_ruleset.rules[0], validators=(Counting(),), placeholders=False, allow=())
+    clock = [1_000.0]
+    monkeypatch.setattr(scan_module, "time", lambda: clock[0])
+    monkeypatch.setattr(scan_module, "_midnight", lambda: clock[0] + 10)
+    monkeypatch.setattr(scan_module, "_VALUE_REASONS", {})
+    assert scan_module._value_reason(rule, "bad") == "validator counting"
+    assert scan_module._value_reason(rule, "good") is None
+    assert scan_module._value_reason(rule, "bad") == "validator counting"
+    assert calls == ["bad", "good"]  # the second "bad" remembered
+    clock[0] += 11  # past midnight: every verdict again
+    assert scan_module._value_reason(rule, "bad") == "validator counting"
+    assert calls == ["bad", "good", "bad"]
+    # another rule object with the same validators is asked on its own
+    other = replace(rule, id=rule.id + "-2")
+    assert scan_module._value_reason(other, "good") is None
+    assert calls == ["bad", "good", "bad", "good"]

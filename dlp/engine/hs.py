@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import hyperscan
 
 from dlp.cache import cache_dir, sha256, store_atomic
-from dlp.engine.facts import note_sql_free
+from dlp.engine.facts import SQL_FREE
 from dlp.engine.gate import gate_expressions
 from dlp.engine.keywords import COMMON_KEYWORDS, distinctive
 from dlp.engine.lines import line_span
@@ -446,9 +446,10 @@ class HyperscanMatcher:
     def spans(self, data: bytes) -> dict[int, list[tuple[int, int]]]:
         if not data or (self._db is None and self._line_db is None):
             return {}
-        if self._pid != os.getpid():
+        pid = os.getpid()
+        if self._pid != pid:
             self._scratch = {}
-            self._pid = os.getpid()
+            self._pid = pid
         hits: dict[int, list[tuple[int, int]]] = {}
         role = self._role
         last_line: dict[int, tuple[int, int]] = {}
@@ -488,12 +489,17 @@ class HyperscanMatcher:
             if len(triggered) <= _DENSE:  # past that, a table of numbers: the second pass reads it whole
                 triggered.append((data.rfind(b"\n", 0, to) + 1, to))
 
-        if self._db is not None:
-            self._db.scan(data, on_match, 0, None, self._get_scratch(self._db))
+        scratches = self._scratch
+        db = self._db
+        if db is not None:
+            scratch = scratches.get(id(db))
+            db.scan(data, on_match, 0, None, self._get_scratch(db) if scratch is None else scratch)
         if self._sql and not sql:
-            note_sql_free(data)
-        if self._line_db is not None:
-            self._line_db.scan(data, on_line, 0, None, self._get_scratch(self._line_db))
+            SQL_FREE[0] = data  # no value of this document is in an SQL row (dlp/engine/facts.py)
+        db = self._line_db
+        if db is not None:
+            scratch = scratches.get(id(db))
+            db.scan(data, on_line, 0, None, self._get_scratch(db) if scratch is None else scratch)
         rescan_db = self._load("rescan", self._rescan_blob) if triggered else None
         if rescan_db is not None:
             if len(triggered) > _DENSE:
