@@ -194,3 +194,50 @@ def test_engines_agree_on_a_value_written_from_the_pattern_beside_its_context_wo
                 (rule.id, line)
 
     check()
+
+
+# What stands between a context word and the value: as far as the rule's
+# window reaches and one character past it, in ASCII or in characters of two
+# and three bytes (the Hyperscan matcher reads a line's context region in
+# bytes: dlp/engine/hs.py, _region_gates), or the word on the line above
+_FILLERS = [" ", ".", "é", "身"]
+
+
+@pytest.mark.parametrize("rule", _GATED, ids=[rule.id for rule in _GATED])
+def test_engines_agree_at_the_edge_of_the_context_window(every_rule: Ruleset, rule: Rule) -> None:
+    """The word on the value's line, or on the line above or below it as far
+    from the value's line as the window reaches, give or take a character."""
+    assert rule.context is not None
+    regex = re.compile(rule.pattern.encode("utf-8"))
+    w = rule.context.window
+
+    @per_rule(8)
+    @given(word=st.sampled_from(rule.context.words), value=pattern_lines(regex), filler=st.sampled_from(_FILLERS),
+           gap=st.sampled_from([w - 2, w - 1, w, w + 1, w + 2]), padding=st.sampled_from(_PADDING[:2]))
+    def check(word: str, value: bytes, filler: str, gap: int, padding: bytes) -> None:
+        word_bytes = word.encode("utf-8")
+        fill = (filler * max(gap - len(word), 0)).encode("utf-8")
+        for line in (word_bytes + fill + b"\n" + value, value + b"\n" + fill + word_bytes,
+                     word_bytes + fill + value, value + fill + word_bytes):
+            blob = padding + b"# notes\n" + line + b"\n" + padding
+            assert _key(scan(blob, every_rule, engine="hyperscan")) == _key(scan(blob, every_rule, engine="python")), \
+                (rule.id, line)
+
+    check()
+
+
+@pytest.mark.parametrize("table", ["csv", "sql"])
+def test_engines_agree_on_a_column_far_from_its_value(every_rule: Ruleset, table: str) -> None:
+    """A value's column vouches for it from the header or the INSERT, whatever
+    the distance: the line regions are not read in a document with a table."""
+    # rows with a value far apart (more than a context window), rows without between them
+    gap = "\n".join(["0,none"] * 60) if table == "csv" else ",\n".join(["(0, 'none')"] * 20)
+    if table == "csv":
+        text = "id,nric\n" + "\n".join(f"{i},88010{1 + i % 9}1452{i % 10}3\n{gap}" for i in range(40)) + "\n"
+    else:
+        text = ("-- customers\nINSERT INTO customers (id, nric) VALUES\n"
+                + ",\n".join(f"({i}, '88010{1 + i % 9}1452{i % 10}3'),\n{gap}" for i in range(40)) + ";\n")
+    blob = text.encode()
+    found = scan(blob, every_rule, engine="hyperscan")
+    assert _key(found) == _key(scan(blob, every_rule, engine="python"))
+    assert sum(f.rule_id == "my-nric-bare" for f in found) == 40

@@ -211,9 +211,13 @@ def _plan(ruleset: Ruleset) -> tuple[list[tuple[bytes, int]], list[list[int]], l
       (personal-data rules) all have a trigger. (Each rule's own pattern
       there instead was measured: more precise lines, but Hyperscan runs the
       patterns at ~17 MB/s, which cost more than the scanner saved.)
-    - ``gate``: document gates, scanned only when rules with gates have more
-      than one candidate line per ``_GATED_LINE_BYTES`` of document (see
-      :meth:`HyperscanMatcher.spans`);
+    - ``gate``: gates of context words: in a document without tables, scanned
+      over each candidate line's region (the reach of the context windows of
+      its values) to drop the lines of rules none of whose words are there;
+      in a document that may hold a table (a column name vouches for a
+      value, however far), scanned over the whole document when rules with
+      gates have more than one candidate line per ``_GATED_LINE_BYTES`` of
+      it (see :meth:`HyperscanMatcher.spans`);
     - ``late``/``opener``: personal-data rules with no trigger but a required
       context (dates of birth, passports): their context words' gates
       are ``opener`` entries of the first pass, and their shapes are read
@@ -369,8 +373,9 @@ def _database(ruleset: Ruleset) -> tuple[list[hyperscan.Database | None], list[b
     return dbs[:2], blobs[2:len(_PASSES)], lates, groups, kinds
 
 
-# The document gates are scanned when the rules with gates have more than one
-# candidate line per this many bytes of document (see HyperscanMatcher.spans):
+# In a document that may hold a table, the document gates are scanned when the
+# rules with gates have more than one candidate line per this many bytes of
+# document (see HyperscanMatcher.spans):
 # a gate scan costs about what the scanner spends on one such line per 8 KB
 # (measured over bench_scan.py's corpus, where three in four of those lines
 # are in documents none of whose context words are there: this gate policy
@@ -385,6 +390,18 @@ _ROLES = {TRIGGER: _TRIGGER_ROLE, OPENER: _OPENER_ROLE, WHOLE: _WHOLE_ROLE, SQL:
 # (``context._insert``: ``INSERT``/``insert``, then ``INTO``/``IGNORE INTO``
 # in any case). A document without one has no SQL column for any value.
 SQL_INSERT = rb"(?:INSERT|insert)\s+(?:[iI][gG][nN][oO][rR][eE]\s+)?[iI][nN][tT][oO]\s"
+
+def _may_be_table(data: bytes) -> bool:
+    """Whether a value's column could vouch for it: the first line of
+    ``data`` holds a delimiter, with a line after it (the CSV/TSV header the
+    context check reads, dlp/context.py ``_tables``; an SQL ``INSERT`` is
+    what the first pass notes)."""
+    end = data.find(b"\n")
+    if end < 0:
+        return False
+    head = data[:end]
+    return b"," in head or b"\t" in head or b";" in head or b"|" in head
+
 
 # Past this many triggered lines a document is rescanned whole: cheaper than
 # copying most of it line by line (a CSV of numbers, a table of constants).
@@ -410,6 +427,11 @@ class HyperscanMatcher:
         self._role = [_ROLES.get(kind, _SPAN_ROLE) for kind in kinds]
         # rule index -> its gate expressions: the rule has no spans in a document where none fired
         self._gated_rules = frozenset(i for g, kind in enumerate(kinds) if kind == GATE for i in self._groups[g])
+        # the characters on either side of a line that a gated rule's context
+        # windows reach (``window`` and the boundary character beyond it): a
+        # line's region gates (see _region_gates)
+        self._gate_reach = max((ruleset.rules[i].context.window  # type: ignore[union-attr]
+                                for i in self._gated_rules), default=0) + 1
         self._needs_gates = [any(i in self._gated_rules for i in rules) for rules in self._groups]
         # rules whose shapes are read only when one of their openers fired
         self._late_rules = frozenset(i for g, kind in enumerate(kinds) if kind == OPENER for i in self._groups[g])
@@ -519,7 +541,15 @@ class HyperscanMatcher:
         if not hits:
             return {}
         needs_gates = self._needs_gates
-        gated_lines = sum(len(lines) for g, lines in hits.items() if needs_gates[g])
+        gated = [g for g in hits if needs_gates[g]]
+        if not gated:
+            return self._rule_spans(data, hits, None, opened_late)
+        if not sql and not _may_be_table(data):
+            # no value here is in a table column: a gated rule's candidates on
+            # a line can only have context words within reach of the line
+            return self._rule_spans(data, hits, None, opened_late,
+                                    self._region_gates(data, sorted({span for g in gated for span in hits[g]})))
+        gated_lines = sum(len(hits[g]) for g in gated)
         if gated_lines * _GATED_LINE_BYTES <= len(data):
             # a few lines in a large document: the scanner's own context
             # check on them costs less than reading the whole document for
@@ -534,6 +564,52 @@ class HyperscanMatcher:
 
             gate_db.scan(data, on_gate, 0, None, self._get_scratch(gate_db))
         return self._rule_spans(data, hits, opened, opened_late)
+
+    def _region_gates(self, data: bytes, lines: list[tuple[int, int]]) -> dict[tuple[int, int], set[int]]:
+        """For each line, the gated rules whose gates open in its region: the
+        line with ``_gate_reach`` characters on either side, where every
+        context window of a value on the line lies (dlp/context.py): as
+        many bytes when they are ASCII, else four times as many (UTF-8).
+        Lines whose regions overlap share one scan of their joined regions (a
+        table of numbers, one line after another), which can only open more.
+        In a document without tables (no column name can vouch for a value) a
+        gated rule has no finding on a line whose region opens none of its
+        gates: its spans there are dropped before its regex and context
+        checks run (most numbers in code have no context word near them)."""
+        gate_db = self._load("gate", self._gate_blob)
+        if gate_db is None:
+            return {line: set(self._gated_rules) for line in lines}
+        scratch = self._scratch.get(id(gate_db))
+        if scratch is None:
+            scratch = self._get_scratch(gate_db)
+        reach = self._gate_reach
+        groups = self._groups
+        opened: set[int] = set()
+
+        def on_gate(group: int, _from: int, _to: int, _flags: int, _ctx: object) -> None:
+            opened.add(group)
+
+        out: dict[tuple[int, int], set[int]] = {}
+        cluster: list[tuple[int, int]] = []
+        lo = hi = 0
+        for line in [*lines, None]:
+            if line is not None and cluster and line[0] - reach <= hi:
+                cluster.append(line)
+                hi = max(hi, line[1] + reach)
+                continue
+            if cluster:
+                opened.clear()
+                region = data[lo:hi]
+                if not region.isascii():  # up to 4 bytes a character: 4 times the reach
+                    region = data[max(0, lo - 3 * reach):hi + 3 * reach]
+                gate_db.scan(region, on_gate, 0, None, scratch)
+                rules = set().union(*(groups[g] for g in opened)) if opened else set()
+                for member in cluster:
+                    out[member] = rules
+            if line is not None:
+                cluster = [line]
+                lo, hi = max(0, line[0] - reach), line[1] + reach
+        return out
 
     def _rescan(self, db: hyperscan.Database, data: bytes, triggered: list[tuple[int, int]],
                 hits: dict[int, list[tuple[int, int]]]) -> None:
@@ -575,10 +651,13 @@ class HyperscanMatcher:
         db.scan(buffer, on_match, 0, None, scratch)
 
     def _rule_spans(self, data: bytes, hits: dict[int, list[tuple[int, int]]], opened: set[int] | None,
-                    opened_late: set[int]) -> dict[int, list[tuple[int, int]]]:
+                    opened_late: set[int], line_gates: dict[tuple[int, int], set[int]] | None = None
+                    ) -> dict[int, list[tuple[int, int]]]:
         # rules none of whose context words is in the document (opened: the
         # gates that fired; None: not scanned, every rule kept): no spans at
-        # all; likewise late rules none of whose openers fired
+        # all; likewise late rules none of whose openers fired. line_gates:
+        # each gated line's open rules (see _region_gates), a gated rule
+        # keeping only the lines where it is open
         closed: set[int] | frozenset[int] | None = None  # worked out for the first entry that may need it
         out: dict[int, list[tuple[int, int]]] = {}
         merged: set[int] = set()
@@ -589,6 +668,7 @@ class HyperscanMatcher:
         # bench_scan.py's corpus; the rest went with the keyword-led rules)
         lowered_lines: dict[tuple[int, int], bytes] = {}
         plain = self._plain
+        gated_rules = self._gated_rules
         for group, line_spans in hits.items():
             rules = self._groups[group]
             if self._closable[group]:
@@ -604,6 +684,10 @@ class HyperscanMatcher:
             simple = plain[group]  # every rule takes the lines as they are (most shared shapes)
             for index in rules:
                 kept = spans
+                if line_gates is not None and index in gated_rules:
+                    kept = [span for span in spans if index in line_gates[span]]
+                    if not kept:
+                        continue
                 if not simple:
                     keywords = self._keywords[index]
                     if self._multiline[index]:
@@ -613,8 +697,8 @@ class HyperscanMatcher:
                             out[index] = [(0, len(data))]
                         continue
                     if keywords:
-                        kept = []
-                        for span in spans:
+                        lines, kept = kept, []
+                        for span in lines:
                             line = lowered_lines.get(span)
                             if line is None:
                                 line = lowered_lines[span] = data[span[0]:span[1]].lower()

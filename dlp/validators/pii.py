@@ -11,14 +11,16 @@ Sources: /work/shared/research/pii-pdpa.md and ``docs/pii.md``.
 """
 from __future__ import annotations
 
-import datetime
-import ipaddress
 import re
 from collections.abc import Callable, Sequence
+from functools import cache
 from itertools import pairwise
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dlp import regex_cache
+
+if TYPE_CHECKING:
+    import datetime
 
 # phonenumbers and stdnum are imported on first use: most scans meet an e-mail
 # address or a rejected candidate long before a phone number or a national ID,
@@ -37,7 +39,24 @@ def _phonenumbers() -> Any:
 
     return phonenumbers
 
-_SEPARATORS = regex_cache.compile(r"[\s./-]")
+
+class _Lazy:
+    """A regex of this module, compiled on first use: most scans need a few of
+    them (an e-mail address's), and compiling every one at import cost each
+    process about 1 ms."""
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self._args = (pattern, flags)
+
+    def __getattr__(self, name: str) -> Any:  # the pattern's methods, kept once looked up
+        compiled = self.__dict__.get("_compiled")
+        if compiled is None:
+            compiled = self._compiled = regex_cache.compile(*self._args)
+        value = getattr(compiled, name)
+        setattr(self, name, value)
+        return value
+
+_SEPARATORS = _Lazy(r"[\s./-]")
 
 
 def _digits(value: str) -> str:
@@ -47,7 +66,9 @@ def _digits(value: str) -> str:
 
 
 def _today() -> datetime.date:
-    return datetime.date.today()
+    from datetime import date  # on first use: most scans check no date
+
+    return date.today()
 
 
 def trivial_digits(digits: str, *, min_distinct: int = 4, max_run: int = 6) -> bool:
@@ -93,9 +114,9 @@ def my_nric(value: str) -> bool:
 
 
 # New SSM registration number (since Oct 2019): YYYY + entity type 01-06 + 6-digit serial.
-_MY_SSM_NEW = regex_cache.compile(r"(?P<year>\d{4})(?P<type>0[1-6])(?P<serial>\d{6})")
+_MY_SSM_NEW = _Lazy(r"(?P<year>\d{4})(?P<type>0[1-6])(?P<serial>\d{6})")
 # Old numbers: up to 7 digits and a check letter (``1312525-A``, ``123456-X``, ``SA0123456-X``).
-_MY_SSM_OLD = regex_cache.compile(r"(?:[A-Z]{1,3})?\d{1,7}-?[A-Z]")
+_MY_SSM_OLD = _Lazy(r"(?:[A-Z]{1,3})?\d{1,7}-?[A-Z]")
 
 
 def my_ssm(value: str) -> bool:
@@ -112,7 +133,7 @@ def my_ssm(value: str) -> bool:
 
 _MY_TIN_PREFIXES = ("IG", "SG", "OG", "C", "CS", "D", "E", "F", "FA", "PT", "TA", "TC",
                     "TN", "TR", "TP", "J", "LE", "H")
-_MY_TIN = regex_cache.compile(r"(?P<prefix>[A-Z]{1,2})(?P<digits>\d{8,11})0?")
+_MY_TIN = _Lazy(r"(?P<prefix>[A-Z]{1,2})(?P<digits>\d{8,11})0?")
 
 
 def my_tin(value: str) -> bool:
@@ -128,7 +149,7 @@ def my_tin(value: str) -> bool:
 
 # --- Singapore ----------------------------------------------------------------
 
-_SG_NRIC = regex_cache.compile(r"[STFGM]\d{7}[A-Z]")
+_SG_NRIC = _Lazy(r"[STFGM]\d{7}[A-Z]")
 _SG_WEIGHTS = (2, 7, 6, 5, 4, 3, 2)
 _SG_OFFSET = {"S": 0, "F": 0, "T": 4, "G": 4, "M": 3}
 _SG_LETTERS_ST = "JZIHGFEDCBA"
@@ -175,9 +196,9 @@ def sg_postal_code(value: str) -> bool:
     return len(digits) == 6 and 1 <= int(digits[:2]) <= 82 and not trivial_digits(digits, min_distinct=2)
 
 
-_FIVE_DIGITS = regex_cache.compile(r"(?<!\d)(\d{5})(?!\d)")
-_POSTCODE = {"my": _FIVE_DIGITS, "sg": regex_cache.compile(r"(?<!\d)(\d{6})(?!\d)"), "th": _FIVE_DIGITS,
-             "id": _FIVE_DIGITS, "ph": regex_cache.compile(r"(?<!\d)(\d{4})(?!\d)")}
+_FIVE_DIGITS = _Lazy(r"(?<!\d)(\d{5})(?!\d)")
+_POSTCODE = {"my": _FIVE_DIGITS, "sg": _Lazy(r"(?<!\d)(\d{6})(?!\d)"), "th": _FIVE_DIGITS,
+             "id": _FIVE_DIGITS, "ph": _Lazy(r"(?<!\d)(\d{4})(?!\d)")}
 
 
 def address_postcode(value: str, *, country: str) -> bool:
@@ -205,7 +226,7 @@ def address_postcode(value: str, *, country: str) -> bool:
 
 # --- Vehicles -----------------------------------------------------------------
 
-_SG_PLATE = regex_cache.compile(r"([A-Z]{1,3}) ?(\d{1,4}) ?([A-Z])")
+_SG_PLATE = _Lazy(r"([A-Z]{1,3}) ?(\d{1,4}) ?([A-Z])")
 _SG_PLATE_LETTERS = "AZYXUTSRPMLKJHGEDCB"
 
 
@@ -230,7 +251,7 @@ def sg_vehicle_plate(value: str) -> bool:
     return _SG_PLATE_LETTERS[total % 19] == check
 
 
-_MY_PLATE = regex_cache.compile(r"([A-Z]{1,3}) ?(\d{1,4}) ?([A-Z]?)")
+_MY_PLATE = _Lazy(r"([A-Z]{1,3}) ?(\d{1,4}) ?([A-Z]?)")
 # First letter: state or territory (A Perak ... W/V Kuala Lumpur), Z military.
 _MY_PLATE_STATES = frozenset("ABCDFJKLMNPQRSTVWZ")
 # Three-letter S prefixes Malaysia does not issue: Sabah's plates are S + a
@@ -238,7 +259,7 @@ _MY_PLATE_STATES = frozenset("ABCDFJKLMNPQRSTVWZ")
 # T Tawau, U Keningau) + a serial suffix, and only West Coast (SAA-) and
 # Sandakan (SSA-, since 2017) have run out of two letters; Tawau (ST) is next.
 # Singapore's private cars run SBA .. SN? with a check letter.
-_SG_ONLY_PREFIX = regex_cache.compile(r"S[B-R][A-HJ-NP-Z]")
+_SG_ONLY_PREFIX = _Lazy(r"S[B-R][A-HJ-NP-Z]")
 
 
 def my_vehicle_plate(value: str) -> bool:
@@ -460,16 +481,16 @@ def iban(value: str) -> bool:
 
 # --- E-mail, IP ---------------------------------------------------------------
 
-_EMAIL = regex_cache.compile(r"(?P<local>[^@\s]+)@(?P<domain>[A-Za-z0-9.-]+\.(?P<tld>[A-Za-z]{2,24}))")
+_EMAIL = _Lazy(r"(?P<local>[^@\s]+)@(?P<domain>[A-Za-z0-9.-]+\.(?P<tld>[A-Za-z]{2,24}))")
 _PLACEHOLDER_DOMAINS = frozenset({
     "example.com", "example.org", "example.net", "example.edu", "domain.com",
     "yourdomain.com", "your-domain.com", "yourcompany.com", "company.com", "email.com",
     "test.com", "foo.com", "bar.com", "foo.bar", "acme.com", "somewhere.com",
     "mydomain.com", "sample.com", "host.com", "server.com", "xyz.com",
 })
-_ASSET_SCALE = regex_cache.compile(r"[0-9]+x")
-_MESSAGE_ID = regex_cache.compile(r"[A-Z0-9.$_-]{10,}")
-_HEX_LOCAL = regex_cache.compile(r"[0-9a-f.-]{16,}")
+_ASSET_SCALE = _Lazy(r"[0-9]+x")
+_MESSAGE_ID = _Lazy(r"[A-Z0-9.$_-]{10,}")
+_HEX_LOCAL = _Lazy(r"[0-9a-f.-]{16,}")
 _PLACEHOLDER_SUFFIXES = tuple("." + d for d in sorted(_PLACEHOLDER_DOMAINS))
 _PLACEHOLDER_TLDS = frozenset({
     "example", "test", "invalid", "localhost", "local", "localdomain", "internal", "lan",
@@ -580,20 +601,26 @@ _WELL_KNOWN_IPS = frozenset({
 })
 
 
-_IPV6_DOCUMENTATION = (ipaddress.IPv6Network("2001:db8::/32"), ipaddress.IPv6Network("3fff::/20"))
+@cache
+def _ipv6_documentation() -> tuple[Any, ...]:
+    import ipaddress
+
+    return (ipaddress.IPv6Network("2001:db8::/32"), ipaddress.IPv6Network("3fff::/20"))
 
 
 def public_ipv6(value: str) -> bool:
     """A globally routable unicast IPv6 address (``ipaddress.is_global``): not
     loopback, link-local, unique-local, multicast, IPv4-mapped, or the
     documentation ranges 2001:db8::/32 and 3fff::/20 (RFC 9637)."""
+    import ipaddress  # on first use, as the other ranges
+
     try:
         address = ipaddress.IPv6Address(value.strip())
     except ValueError:
         return False
     if address.is_multicast or address.ipv4_mapped is not None:
         return False
-    if any(address in network for network in _IPV6_DOCUMENTATION):
+    if any(address in network for network in _ipv6_documentation()):
         return False
     return address.is_global
 
@@ -604,6 +631,8 @@ def public_ip(value: str) -> bool:
     (192.0.2/24, 198.51.100/24, 203.0.113/24); not a public DNS resolver; not
     version-like (all four parts single digits, e.g. ``3.8.1.0``); not a
     network or broadcast address (``52.216.0.0``)."""
+    import ipaddress
+
     text = value.strip()
     try:
         address = ipaddress.IPv4Address(text)
@@ -640,11 +669,11 @@ _MONTHS = {
     "มกราคม": 1, "กุมภาพันธ์": 2, "มีนาคม": 3, "เมษายน": 4, "พฤษภาคม": 5, "มิถุนายน": 6,
     "กรกฎาคม": 7, "สิงหาคม": 8, "กันยายน": 9, "ตุลาคม": 10, "พฤศจิกายน": 11, "ธันวาคม": 12,
 }
-_DATE_NUMERIC = regex_cache.compile(r"(\d{1,4})[./ -](\d{1,2})[./ -](\d{1,4})")
-_DATE_NAMED = regex_cache.compile(r"(\d{1,2})(?:st|nd|rd|th|hb)?[ -]([A-Za-z]+|[\u0e00-\u0e7f]+)\.?,?[ -](\d{4})")
-_DATE_CJK = regex_cache.compile(r"(\d{4}) ?年 ?(\d{1,2}) ?月 ?(\d{1,2}) ?日")                       # 1974年8月25日
-_DATE_VI = regex_cache.compile(r"(\d{1,2}) (?:tháng|thang) (\d{1,2}),? (?:năm|nam) (\d{4})", re.IGNORECASE)  # 12 tháng 1 năm 1969
-_DATE_NAMED_US = regex_cache.compile(r"([A-Za-z]+)\.?[ -](\d{1,2})(?:st|nd|rd|th)?,?[ -](\d{4})")
+_DATE_NUMERIC = _Lazy(r"(\d{1,4})[./ -](\d{1,2})[./ -](\d{1,4})")
+_DATE_NAMED = _Lazy(r"(\d{1,2})(?:st|nd|rd|th|hb)?[ -]([A-Za-z]+|[\u0e00-\u0e7f]+)\.?,?[ -](\d{4})")
+_DATE_CJK = _Lazy(r"(\d{4}) ?年 ?(\d{1,2}) ?月 ?(\d{1,2}) ?日")                       # 1974年8月25日
+_DATE_VI = _Lazy(r"(\d{1,2}) (?:tháng|thang) (\d{1,2}),? (?:năm|nam) (\d{4})", re.IGNORECASE)  # 12 tháng 1 năm 1969
+_DATE_NAMED_US = _Lazy(r"([A-Za-z]+)\.?[ -](\d{1,2})(?:st|nd|rd|th)?,?[ -](\d{4})")
 
 
 def _parse_date(value: str) -> tuple[int, int, int] | None:
@@ -686,8 +715,10 @@ def birth_date(value: str, *, era: str = "ce", min_year: int = 1900) -> bool:
     year, month, day = parsed
     if era == "be" or (era == "any" and year > _today().year + 1):
         year -= 543
+    from datetime import date as _date
+
     try:
-        date = datetime.date(year, month, day)
+        date = _date(year, month, day)
     except ValueError:
         return False
     return min_year <= year and date <= _today()
