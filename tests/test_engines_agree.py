@@ -241,3 +241,32 @@ def test_engines_agree_on_a_column_far_from_its_value(every_rule: Ruleset, table
     found = scan(blob, every_rule, engine="hyperscan")
     assert _key(found) == _key(scan(blob, every_rule, engine="python"))
     assert sum(f.rule_id == "my-nric-bare" for f in found) == 40
+
+
+def test_a_multiline_rule_with_a_required_context_is_not_cut_to_lines(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A custom multiline personal-data rule whose context is required has a
+    document gate but no lines: the region gates leave it whole."""
+    from dlp.ruleset import load_pack_file
+
+    path = tmp_path / "pack.yaml"
+    path.write_text("""
+rules:
+  - id: test-member-block
+    name: Member number in a block
+    category: pii
+    severity: high
+    multiline: true
+    pattern: 'BEGIN MEMBER\\n(?P<value>\\d{8})\\nEND MEMBER'
+    context: {words: [membership], window: 64, required: true}
+    examples:
+      positive: ["membership\\nBEGIN MEMBER\\n83920471\\nEND MEMBER"]
+      negative: ["BEGIN MEMBER\\n83920471\\nEND MEMBER"]
+""", encoding="utf-8")
+    _, rules = load_pack_file(path, pack="test/member")
+    ruleset = Ruleset(rules)
+    for text in ("membership\nBEGIN MEMBER\n83920471\nEND MEMBER\n", "x = 1\nBEGIN MEMBER\n83920471\nEND MEMBER\n",
+                 "# membership\n" + "x = 1\n" * 3 + "BEGIN MEMBER\n83920471\nEND MEMBER\n"):
+        blob = text.encode()
+        assert _key(scan(blob, ruleset, engine="hyperscan")) == _key(scan(blob, ruleset, engine="python")), text
+    assert [f.value for f in scan(b"membership\nBEGIN MEMBER\n83920471\nEND MEMBER\n", ruleset, engine="hyperscan")] \
+        == ["83920471"]

@@ -684,7 +684,8 @@ class HyperscanMatcher:
             simple = plain[group]  # every rule takes the lines as they are (most shared shapes)
             for index in rules:
                 kept = spans
-                if line_gates is not None and index in gated_rules:
+                if line_gates is not None and index in gated_rules and not self._multiline[index]:
+                    # (a multiline rule runs on the whole document: no line of its own)
                     kept = [span for span in spans if index in line_gates[span]]
                     if not kept:
                         continue
