@@ -114,3 +114,14 @@ def test_found_precheck_is_what_skips() -> None:
     """The precheck answers for windows without a term (else this test would pass with no precheck at all)."""
     assert special._first_words().any_in(b"port = 8080  # no term here") is False
     assert special._first_words().any_in(b"diagnosisCode") is True
+
+
+def test_database_cache_kept_and_a_corrupt_one_rebuilt(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    pytest.importorskip("hyperscan")
+    monkeypatch.setenv("DLP_CACHE_DIR", str(tmp_path))
+    assert Literals(WORDS).any_in(b"a health check") is True
+    (stored,) = tmp_path.glob("lit-*.db")
+    stored.write_bytes(b"not a database")
+    fresh = Literals(WORDS)
+    assert fresh.any_in(b"a health check") is True and fresh.any_in(b"nothing") is False
+    assert stored.read_bytes() != b"not a database"  # compiled and stored again
