@@ -136,6 +136,11 @@ def _found(text: str) -> str | None:
     for a value's windows, against 6 us to normalise and tokenise them)."""
     if text.isascii() and not _first_words().any_in(text.encode("ascii")):
         return None
+    return _term_category(text)
+
+
+def _term_category(text: str) -> str | None:
+    """:func:`_found` without its precheck: the text normalised and read word by word."""
     text = normalise(text)
     by_first, other, first_words = _tables_of_terms()
     words = _TOKEN.findall(text)

@@ -91,23 +91,7 @@ def test_present_with_an_empty_word() -> None:
     "İ", "\u212a", "ill", "illness", "Illness", "kencing", "manis", "-", "\n"]), max_size=12))
 def test_found_fast_path_is_found(parts: list[str]) -> None:
     text = "".join(parts)
-    assert special._found(text) == _found_slow(text)
-
-
-def _found_slow(text: str) -> str | None:
-    """special._found without its precheck."""
-    norm = context.normalise(text)
-    by_first, other, _ = special._tables_of_terms()
-    words = special._TOKEN.findall(norm)
-    for i, word in enumerate(words):
-        for term, category in by_first.get(word, ()):
-            if len(term) == 1 or tuple(words[i:i + len(term)]) == term:
-                return category
-    if not norm.isascii():
-        for phrase, category in other:
-            if phrase in norm:
-                return category
-    return None
+    assert special._found(text) == special._term_category(text)
 
 
 def test_found_precheck_is_what_skips() -> None:
