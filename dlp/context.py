@@ -406,9 +406,10 @@ def _sql_row(data: bytes, start: int) -> tuple[bytes, bytes] | None:
     return m.group(0), columns[index]
 
 
-# [document, {value start: its column name}]: a one-document memo, by
-# identity (a number is a candidate of several rules, each asking)
-_LAST_COLUMNS: list[object] = [None, {}]
+# (document, {value start: its column name}): a one-document memo, by
+# identity (a number is a candidate of several rules, each asking); one
+# tuple, read at once
+_LAST_COLUMNS: list[tuple[bytes | None, dict[int, str | None]]] = [(None, {})]
 
 
 def column_name(data: bytes, start: int) -> str | None:
@@ -416,14 +417,13 @@ def column_name(data: bytes, start: int) -> str | None:
     the first (header) line at the same position in a CSV/TSV document, or the
     column of the enclosing row of an SQL ``INSERT ... (cols) VALUES (...)``.
     None when the value is not in such a table."""
-    memo = _LAST_COLUMNS
-    if memo[0] is data:
-        columns = cast("dict[int, str | None]", memo[1])
+    document, columns = _LAST_COLUMNS[0]
+    if document is data:
         if start in columns:
             return columns[start]
     else:
         columns = {}
-        memo[:] = [data, columns]
+        _LAST_COLUMNS[0] = (data, columns)
     name = columns[start] = _sql_column(data, start) or _csv_column(data, start, _tables(data))
     return name
 

@@ -109,3 +109,28 @@ def test_database_cache_kept_and_a_corrupt_one_rebuilt(tmp_path, monkeypatch) ->
     fresh = Literals(WORDS)
     assert fresh.any_in(b"a health check") is True and fresh.any_in(b"nothing") is False
     assert stored.read_bytes() != b"not a database"  # compiled and stored again
+
+
+def test_one_set_answers_threads_at_once() -> None:
+    """A set is shared by every ruleset of a process; two gateways' scans may
+    ask it from two threads at once (one scratch: one scan at a time)."""
+    import threading
+
+    literals = Literals(WORDS)
+    texts = [(b"x" * 500 + b" health " + b"y" * 500, True), (b"z" * 1000, False)]
+    errors: list[BaseException] = []
+
+    def ask(n: int) -> None:
+        try:
+            for i in range(2000):
+                text, expected = texts[(i + n) % 2]
+                assert literals.any_in(text) is expected
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=ask, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []

@@ -11,6 +11,7 @@ comes from ``in``.
 """
 from __future__ import annotations
 
+from _thread import allocate_lock  # threading.Lock itself, without importing threading
 from collections.abc import Iterable
 from typing import Any
 
@@ -26,6 +27,10 @@ class Literals:
         self._db: Any = None
         self._scratch: Any = None
         self._found = False
+        # one scan at a time: the scratch and the answer are this object's, and
+        # a set is shared by every ruleset of the process (two gateways' scans
+        # may run in two threads)
+        self._lock = allocate_lock()
 
     def any_in(self, data: bytes) -> bool:
         """Whether one of the literals occurs in ``data``, whatever the case of its ASCII letters."""
@@ -35,15 +40,20 @@ class Literals:
         if db is False:
             lowered = data.lower()
             return any(w in lowered for w in self._lowered)
-        self._found = False
-        db.scan(data, self._on_match, 0, None, self._scratch)
-        return self._found
+        with self._lock:
+            self._found = False
+            db.scan(data, self._on_match, 0, None, self._scratch)
+            return self._found
 
     def _on_match(self, _id: int, _from: int, _to: int, _flags: int, _ctx: object) -> None:
         self._found = True  # (each literal reports once: stopping the scan would raise in the binding)
 
     def _load(self) -> Any:
         """The database and this process's scratch, or False (no Hyperscan: ``in`` answers)."""
+        with self._lock:
+            return self._db if self._db is not None else self._compile()
+
+    def _compile(self) -> Any:
         try:
             import hyperscan
         except ImportError:
