@@ -1,7 +1,8 @@
 """Whether a short text holds any of a fixed set of literals, in any ASCII case.
 
-A question the scanner asks of each value's window (is any term of a special
-category there? dlp/special.py) where the answer is nearly always no: one
+A question the scanner asks of each value's windows (is any of the rule's
+context words there? dlp/context.py; any special-category term?
+dlp/special.py) where the answer is nearly always no: one
 Hyperscan scan of a few hundred bytes answers it in a fraction of a
 microsecond, where ``re`` with an alternation of a hundred words takes
 about 14 us and Python's ``in`` per word about as long. The database is
