@@ -17,6 +17,8 @@ It reports, with `dlp scan --format json` over the corpus:
     default --jobs (every core). Best of --repeat rounds, after one warm-up
     that fills the rule cache; the five configurations run interleaved, in
     an order that turns each round.
+  * with --enable, those packs instead of every pack (a team's own
+    jurisdictions: ``--enable pii/my --enable pii/global``)
   * every pack's throughput as a share of secrets-only throughput, for one
     process and for every core: best of rounds, each round's own, and from
     the median and the least CPU time (user + system) of both: the
@@ -336,7 +338,7 @@ def main() -> int:
                         help="with --interleaved: one more configuration, the measured packs without these rules "
                              "(comma-separated ids; repeatable): what they cost")
     parser.add_argument("--enable", action="append", metavar="PACK",
-                        help="with --interleaved, --instructions or --cli-instructions: the packs of the measured side instead of every pack "
+                        help="the packs of the measured side instead of every pack "
                              "(repeatable: --enable pii/my --enable pii/global)")
     args = parser.parse_args()
 
@@ -381,8 +383,12 @@ def main() -> int:
         scan = [*DLP, "scan", str(corpus), "--format", "json", "--no-progress", "--no-gitignore"]
         one = [*scan, "--jobs", "1"]
         # (label, command): one process, then every core (the default --jobs)
-        configs = {"default": one, "secrets": [*one, "--disable", "pii"], "all": [*one, "--enable", "all"],
-                   "secrets_par": [*scan, "--disable", "pii"], "all_par": [*scan, "--enable", "all"]}
+        # the measured side: every pack, or with --enable the packs a team
+        # selects (``pii.jurisdictions: [my]`` is ``--enable pii/my --enable pii/global``)
+        packs = [arg for pack in (args.enable or ("all",)) for arg in ("--enable", pack)]
+        label = "every pack" if not args.enable or args.enable == ["all"] else "with " + " ".join(args.enable)
+        configs = {"default": one, "secrets": [*one, "--disable", "pii"], "all": [*one, *packs],
+                   "secrets_par": [*scan, "--disable", "pii"], "all_par": [*scan, *packs]}
         for cmd in configs.values():
             timed(cmd, env)  # warm-up: fills the rule cache and the database cache
         # interleaved, the order turning each round: a change of machine load
@@ -417,11 +423,12 @@ def main() -> int:
                                               "cpu_seconds_median": cpu["all"], "cpu_seconds_best": cpu_best["all"],
                                               "throughput_share": secs_sec / secs_all,
                                               "round_shares": shares}
-            print(f"dlp (secret packs only, {what}): {mb / secs_sec:6.1f} MB/s  {secs_sec:6.2f} s  "
+            width = max(len(f"dlp (secret packs only, {what}):"), len(f"dlp ({label}, {what}):")) + 1
+            print(f"{f'dlp (secret packs only, {what}):':{width}}{mb / secs_sec:6.1f} MB/s  {secs_sec:6.2f} s  "
                   f"peak RSS {rss_sec / 1024:.0f} MiB")
-            print(f"dlp (every pack, {what}):      {mb / secs_all:8.1f} MB/s  {secs_all:6.2f} s  "
+            print(f"{f'dlp ({label}, {what}):':{width}}{mb / secs_all:6.1f} MB/s  {secs_all:6.2f} s  "
                   f"peak RSS {rss_all / 1024:.0f} MiB")
-            print(f"  every pack's throughput: {secs_sec / secs_all * 100:.0f}% of secrets only (best of rounds); "
+            print(f"  {label}: throughput {secs_sec / secs_all * 100:.0f}% of secrets only (best of rounds); "
                   f"per round {', '.join(f'{r * 100:.0f}%' for r in shares)}, median "
                   f"{statistics.median(shares) * 100:.0f}%; CPU time, median of rounds: {cpu['secrets']:.2f} s "
                   f"against {cpu['all']:.2f} s ({cpu['secrets'] / cpu['all'] * 100:.0f}%; start-up included), "
