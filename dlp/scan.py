@@ -94,24 +94,51 @@ def reject_reason(candidate: Candidate, data: bytes) -> str | None:
     return None
 
 
-# (id of a rule, value) -> (the rule, why the value alone is no finding of it,
-# or None): a value recurs (an author's e-mail address in every file of a
-# package), and placeholders, allow patterns and validators depend on the
-# value alone, and on the day (a date of birth or a registration year is
-# valid up to today): cleared when full and at local midnight.
-_VALUE_REASONS: dict[tuple[int, str], tuple[Rule, str | None]] = {}
+# (id of a rule, value) -> what the value alone says for that rule: a value
+# recurs (an author's e-mail address in every file of a package), and
+# placeholders, allow patterns and validators depend on the value alone, and
+# on the day (a date of birth or a registration year is valid up to today),
+# as its mask and fingerprint do on the value and the rule: cleared when full
+# and at local midnight.
+_VALUE_REASONS: dict[tuple[int, str], _Verdict] = {}
 _VALUE_REASONS_MAX = 4096
 _VALUE_REASONS_UNTIL = [0.0]  # when the day the reasons were given on ends (time.time())
+
+
+class _Verdict:
+    """A value's entry: its rule (an id is reused only after the rule is
+    gone), why it is no finding of it (None: it may be one), and its mask and
+    fingerprint once a finding has needed them."""
+
+    __slots__ = ("fingerprint", "masked", "reason", "rule")
+
+    def __init__(self, rule: Rule, reason: str | None) -> None:
+        self.rule = rule
+        self.reason = reason
+        self.masked: str | None = None
+        self.fingerprint = ""
 
 
 def _value_reason(rule: Rule, value: str) -> str | None:
     """Why ``value`` cannot be a finding of ``rule`` whatever surrounds it (a
     placeholder, an allow pattern, a validator), or None."""
+    return _verdict(rule, value).reason
+
+
+def _shown(rule: Rule, value: str) -> tuple[str, str]:
+    """(masked value, fingerprint) of a finding's value, made once per rule and value."""
+    verdict = _verdict(rule, value)
+    if verdict.masked is None:
+        verdict.masked, verdict.fingerprint = mask(value, rule.category), fingerprint(rule.id, value)
+    return verdict.masked, verdict.fingerprint
+
+
+def _verdict(rule: Rule, value: str) -> _Verdict:
     key = (id(rule), value)
     known = _VALUE_REASONS.get(key)
-    if known is not None and known[0] is rule:  # the rule itself: an id is reused only after it is gone
+    if known is not None and known.rule is rule:
         if time() < _VALUE_REASONS_UNTIL[0]:
-            return known[1]
+            return known
         _VALUE_REASONS.clear()
     if not _VALUE_REASONS:
         _VALUE_REASONS_UNTIL[0] = _midnight()
@@ -130,12 +157,8 @@ def _value_reason(rule: Rule, value: str) -> str | None:
                     break
     if len(_VALUE_REASONS) >= _VALUE_REASONS_MAX:
         _VALUE_REASONS.clear()
-    _VALUE_REASONS[key] = (rule, reason)
-    return reason
-
-
-# (rule id, value) -> (category, masked value, fingerprint): a recurring value's, made once
-_SHOWN: dict[tuple[str, str], tuple[Category, str, str]] = {}
+    verdict = _VALUE_REASONS[key] = _Verdict(rule, reason)
+    return verdict
 
 
 def _midnight() -> float:
@@ -192,14 +215,7 @@ def _confirm(candidate: Candidate, data: bytes, lines: _Lines, origin: Origin) -
         attributes.append(("special_category", special))
     if rule.context is not None and not rule.context.required:
         attributes.append(("context", has_context(data, candidate.start, candidate.end, rule.context)))
-    key = (rule.id, candidate.value)
-    shown = _SHOWN.get(key)
-    if shown is None or shown[0] is not rule.category:
-        if len(_SHOWN) >= _VALUE_REASONS_MAX:
-            _SHOWN.clear()
-        shown = _SHOWN[key] = (rule.category, mask(candidate.value, rule.category),
-                               fingerprint(rule.id, candidate.value))
-    _, masked, print_ = shown
+    masked, print_ = _shown(rule, candidate.value)
     return Finding(
         rule_id=rule.id,
         category=rule.category,
