@@ -579,9 +579,7 @@ class HyperscanMatcher:
         gate_db = self._load("gate", self._gate_blob)
         if gate_db is None:
             return {line: set(self._gated_rules) for line in lines}
-        scratch = self._scratch.get(id(gate_db))
-        if scratch is None:
-            scratch = self._get_scratch(gate_db)
+        scratch = self._get_scratch(gate_db)
         reach = self._gate_reach
         groups = self._groups
         opened: set[int] = set()

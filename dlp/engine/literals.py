@@ -75,6 +75,7 @@ _FORMAT = b"dlp-literals-1"
 
 def _database(literals: tuple[bytes, ...], hyperscan: Any) -> Any:
     from dlp.cache import cache_dir, read_own, sha256, store_atomic
+    from dlp.engine.gate import _hex  # every byte as \xHH: a literal whatever it holds
 
     flags = hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_SINGLEMATCH
     key = sha256(_FORMAT + str(hyperscan.__version__).encode() + b"\0" + b"\0".join(literals)).hexdigest()[:32]
@@ -84,7 +85,7 @@ def _database(literals: tuple[bytes, ...], hyperscan: Any) -> Any:
     if db is not None:
         return db
     db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-    db.compile(expressions=[b"".join(b"\\x%02x" % c for c in w) for w in literals], ids=list(range(len(literals))),
+    db.compile(expressions=[_hex(w).encode("ascii") for w in literals], ids=list(range(len(literals))),
                elements=len(literals), flags=[flags] * len(literals))
     store_atomic(path, hyperscan.dumpb(db))
     return db

@@ -56,6 +56,7 @@ class _Lazy:
         setattr(self, name, value)
         return value
 
+
 _SEPARATORS = _Lazy(r"[\s./-]")
 
 
