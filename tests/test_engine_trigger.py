@@ -11,7 +11,12 @@ from hypothesis import strategies as st
 from pattern_lines import pattern_lines, per_rule
 
 from dlp.engine import hyperscan_available
-from dlp.engine.trigger import Trigger, expression_triggers, pattern_triggers
+from dlp.engine.trigger import (
+    Trigger,
+    expression_triggers,
+    first_line_only,
+    pattern_triggers,
+)
 from dlp.ruleset import Rule, Ruleset, Selection, load_ruleset
 from dlp.scan import scan
 
@@ -68,6 +73,23 @@ EXPRESSIONS = [
 @pytest.mark.parametrize(("expression", "expected"), EXPRESSIONS)
 def test_expression_triggers(expression: bytes, expected: str | None) -> None:
     assert _show(expression_triggers(expression)) == expected
+
+
+# Hyperscan expression -> whether its matches all lie on the data's first line
+FIRST_LINE = [
+    (rb"\A(?:[^\n]*[,;|](?i:name)[ \t]*(?:[,;|]|\r?$))", True),  # a table header
+    (rb"\A(?:abc|de.)", True),  # Hyperscan's dot stops at a newline
+    (rb"\A[^,]*name", False),  # [^,] crosses lines
+    (rb"\Aname\s", False),  # \s may be the newline
+    (rb"^name,", False),  # any line's start
+    (rb"name\A", False),
+    (rb"\A(?=x)", False),  # unparseable here: left in the first pass
+]
+
+
+@pytest.mark.parametrize(("expression", "expected"), FIRST_LINE)
+def test_first_line_only(expression: bytes, expected: bool) -> None:
+    assert first_line_only(expression) is expected
 
 
 # rule regex -> what every match of it holds
@@ -178,6 +200,25 @@ def test_second_pass_reads_the_edges_of_the_document(core_ruleset) -> None:  # t
             hs, py = scan(blob, every, engine="hyperscan"), scan(blob, every, engine="python")
             assert key(hs) == key(py)
             assert len(hs) >= 5
+
+
+@pytestmark_hs
+def test_a_table_header_is_read_on_the_first_line_only() -> None:
+    """The name columns' header check is a head entry, read over the first
+    line alone: a table found there, not below it, as the reference engine does."""
+    from dlp.engine import hs
+
+    ruleset = load_ruleset(Selection(enable_packs=("all",)))
+    _, groups, kinds = hs._plan(ruleset)
+    heads = {ruleset.rules[i].id for g, kind in enumerate(kinds) if kind == hs.HEAD for i in groups[g]}
+    assert heads == {"person-name-column", "person-name-table"}
+    table = "Full Name,Phone\nHakim Hassan,011-1046 0832\nSiti Aishah,012-738 4916"
+    key = lambda fs: [(f.rule_id, f.start, f.end) for f in fs]
+    for text, names in ((table, 2), (table + "\n", 2), (table.replace("\n", "\r\n"), 2), ("\n" + table, 0),
+                        ("Full Name,Phone", 0), ("Full Name", 0)):
+        found = scan(text.encode(), ruleset, engine="hyperscan")
+        assert key(found) == key(scan(text.encode(), ruleset, engine="python")), text
+        assert sum(f.rule_id == "person-name-column" for f in found) == names, text
 
 
 @pytestmark_hs

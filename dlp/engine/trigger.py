@@ -718,6 +718,19 @@ def expression_triggers(expression: bytes, caseless: bool = False) -> tuple[Trig
         return None
 
 
+def first_line_only(expression: bytes) -> bool:
+    """Whether every match of the Hyperscan ``expression`` lies on the first
+    line of the data: it starts at ``\\A`` and no part of it can match a
+    newline (a table header's check), so scanning the first line alone finds
+    it as scanning the whole document does."""
+    try:
+        items = list(P.parse(expression).data)
+    except (re.error, OverflowError, RecursionError):
+        return False
+    return (bool(items) and items[0] == (C.AT, C.AT_BEGINNING_STRING)
+            and all(_no_newline(op, av) for op, av in items[1:]))
+
+
 def pattern_triggers(pattern: str) -> tuple[Trigger, ...] | None:
     """Triggers one of which occurs in every match of a rule's own regex (the
     scanner runs it on one line at a time, so line-locality is given)."""
