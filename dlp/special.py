@@ -211,16 +211,25 @@ def _record(data: bytes, start: int) -> bytes:
     no member line. A member is a member line at the same indentation, with
     the deeper lines after it and the line closing them; the record ends at a
     shallower line, a blank line, a line at the same indentation that is
-    neither, or the next list item."""
+    neither, or the next list item.
+
+    Also b"" when none of the lines it may read holds a term (ASCII, and
+    no term's first word anywhere, in any case): one literal scan instead
+    of walking the object line by line, 10 us a finding (the author's
+    e-mail in a package's metadata dict)."""
     line_start = data.rfind(b"\n", 0, start) + 1
     line_end = data.find(b"\n", start)
     line = data[line_start:len(data) if line_end < 0 else line_end]
     if _MEMBER.match(line) is None:
         return b""
+    lo = max(0, line_start - _RECORD_BYTES)
+    hi = line_end + 1 + _RECORD_BYTES
+    near = data[lo:hi] if line_end >= 0 else data[lo:]
+    if near.isascii() and not _first_words().any_in(near):
+        return b""
     indent = _indent(line)
     members: list[bytes] = []
     if line_start:
-        lo = max(0, line_start - _RECORD_BYTES)
         above = data[lo:line_start - 1].split(b"\n")
         if lo:
             del above[0]  # cut by the window
@@ -240,7 +249,6 @@ def _record(data: bytes, start: int) -> bytes:
             if depth == indent and other.lstrip().startswith(b"- "):
                 break  # this item's first member: above it is the previous item
     if line_end >= 0:
-        hi = line_end + 1 + _RECORD_BYTES
         below = data[line_end + 1:hi].split(b"\n")
         if hi < len(data):
             del below[-1]  # cut by the window

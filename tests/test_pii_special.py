@@ -139,6 +139,9 @@ YAML_LIST = f"""- name: Ali
     (f"INSERT INTO customers (name, nric) VALUES ('Ali', '{NRIC}');\n-- diagnosis\n", NRIC, None),
     # a value on a line that is no member line has no record
     (f"The IC is {NRIC}.\ndiagnosis: HIV\n", NRIC, None),
+    # a term only the record holds, not in ASCII: the object is walked
+    (f'{{\n  "nric": "{NRIC}",\n  "病历": "x"\n}}\n', NRIC, "health"),
+    (f'{{\n  "nric": "{NRIC}",\n  "nama": "Siti Aishah"\n}}\n', NRIC, None),
 ])
 def test_special_category_of_a_record(text: str, value: str, category: str | None) -> None:
     data = text.encode()
@@ -189,3 +192,33 @@ def test_any_bytes_and_offsets_give_a_category_or_none(data: bytes, draw: st.Dat
     start = draw.draw(st.integers(0, len(data)))
     end = draw.draw(st.integers(start, len(data)))
     assert special_category(data, start, end) in (None, *SPECIAL_TERMS)
+
+
+class _EveryWord:
+    """A first-word precheck that never rules a text out: the slow path everywhere."""
+
+    def any_in(self, data: bytes) -> bool:
+        return True
+
+
+_MEMBERS = ['"nric": "{v}",', '"diagnosis": "HIV",', '"agama": "Islam",', '"note": "ok",', "{", "},", "- nric: {v}",
+            "  notes: ok", "patients:", "", "x = 1", '"病历": "x",', "medical:", "  condition: asthma"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 6), st.sampled_from(_MEMBERS)), min_size=1, max_size=14), st.data())
+def test_the_record_precheck_changes_no_category(lines: list[tuple[int, str]], draw: st.DataObject) -> None:
+    """Objects of member lines, terms among them or not: the category is the
+    one the line-by-line walk gives without any precheck."""
+    from dlp import special
+
+    text = "\n".join(" " * (2 * depth) + line.replace("{v}", NRIC) for depth, line in lines) + "\n"
+    data = text.encode()
+    starts = [i for i in range(len(data)) if data.startswith(NRIC.encode(), i)]
+    if not starts:
+        return
+    start = draw.draw(st.sampled_from(starts))
+    fast = special_category(data, start, start + len(NRIC))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(special, "_first_words", lambda: _EveryWord())
+        assert special_category(data, start, start + len(NRIC)) == fast
