@@ -299,6 +299,12 @@ def _tables(data: bytes) -> _Tables:
     return tables
 
 
+def has_table_header(data: bytes) -> bool:
+    """Whether the first line of ``data`` is a CSV/TSV header: else no value
+    of it has a CSV column (see :func:`column_name`)."""
+    return _tables(data).any_header
+
+
 def _csv_column(data: bytes, start: int, tables: _Tables) -> str | None:
     if not tables.any_header:
         return None  # whichever delimiter a row uses, the first line is no header

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dlp.context import assigned_key, column_label, column_name, has_context
+from dlp.context import assigned_key, column_label, column_name, has_context, has_table_header
 from dlp.ruleset import Context, Rule, Selection, load_ruleset
 from dlp.scan import scan
 
@@ -44,6 +44,34 @@ def test_column_name(data: bytes, needle: bytes, occurrence: int, column: str | 
     for _ in range(occurrence + 1):
         start = data.index(needle, start + 1)
     assert column_name(data, start) == column
+
+
+@pytest.mark.parametrize(("first_line", "header"), [
+    ("name,nric,phone", True),
+    ("Nama\tNo. K/P", True),
+    ("import sys, os", True),  # short fields: a header as far as anyone can tell
+    ("# Copyright 2001-2024, Python Software Foundation", False),  # a digit run: the matcher's region gates apply
+    ("Hello, world.", False),  # sentence punctuation
+    ("1,2,3", False),
+    ("name", False),  # no delimiter
+])
+def test_has_table_header(first_line: str, header: bool) -> None:
+    assert has_table_header(f"{first_line}\nAli,850612105527\n".encode()) is header
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["nric", "No. K/P", "import sys", " os", "'a'", "x = 1", "123", "姓名", "", '"a, b"']),
+                min_size=1, max_size=5),
+       st.sampled_from([",", "\t", ";", "|"]),
+       st.lists(st.sampled_from(["Ali,850612105527", "Ali\t850612105527", "x = 850612105527", "a;b|c"]),
+                min_size=1, max_size=4))
+def test_no_value_has_a_column_below_a_first_line_that_is_no_header(fields: list[str], delimiter: str,
+                                                                     rows: list[str]) -> None:
+    """What the Hyperscan matcher relies on to read a document's line regions
+    for context words (dlp/engine/hs.py): without a header, no column."""
+    data = (delimiter.join(fields) + "\n" + "\n".join(rows) + "\n").encode()
+    if not has_table_header(data):
+        assert all(column_name(data, start) is None for start in range(data.index(b"\n") + 1, len(data)))
 
 
 def test_column_decides_over_neighbouring_words() -> None:
