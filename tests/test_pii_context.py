@@ -5,7 +5,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dlp.context import assigned_key, column_label, column_name, has_context, has_table_header
+from dlp.context import (
+    assigned_key,
+    column_label,
+    column_name,
+    has_context,
+    has_table_header,
+)
 from dlp.ruleset import Context, Rule, Selection, load_ruleset
 from dlp.scan import scan
 
