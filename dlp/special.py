@@ -215,7 +215,7 @@ def _record(data: bytes, start: int) -> bytes:
 
     Also b"" when none of the lines it may read holds a term (ASCII, and
     no term's first word anywhere, in any case): one literal scan instead
-    of walking the object line by line, 10 us a finding (the author's
+    of walking the object line by line, 7 us a finding (the author's
     e-mail in a package's metadata dict)."""
     line_start = data.rfind(b"\n", 0, start) + 1
     line_end = data.find(b"\n", start)

@@ -1,9 +1,10 @@
 """Hyperscan matcher: every rule compiled once, cached on disk by content hash.
 Each document is read by the first pass (the secret rules, personal-data
 shapes without a trigger, literal triggers, openers) and the line trigger
-(personal-data digit shapes), its first line by the head pass (table headers); then, as needed, the second pass over the lines
-holding a trigger, the late pass over a document a rare context word opened,
-and the document gates (see :func:`_plan`)."""
+(personal-data digit shapes), its first line by the head pass (table
+headers); then, as needed, the second pass over the lines holding a trigger,
+the late pass over a document a rare context word opened, and the document
+gates (see :func:`_plan`)."""
 from __future__ import annotations
 
 import json
@@ -339,8 +340,8 @@ def _late_passes(kinds: list[str]) -> list[tuple[str, ...]]:
 def _database(ruleset: Ruleset) -> tuple[list[hyperscan.Database | None], list[bytes], dict[int, bytes],
                                         list[list[int]], list[str]]:
     """(the databases every document is read with: the first pass, the
-    line trigger and the head pass, None when empty; the serialised rescan and gate databases,
-    loaded only when a document needs them (b"": none); the serialised late
+    line trigger and the head pass, None when empty; the serialised rescan
+    and gate databases, loaded only when a document needs them (b"": none); the serialised late
     database of each late rule; rules of each entry; kind of each entry),
     from the cache when this ruleset was compiled before: a cold process then
     neither compiles nor even derives the expressions."""

@@ -722,7 +722,8 @@ def first_line_only(expression: bytes) -> bool:
     """Whether every match of the Hyperscan ``expression`` lies on the first
     line of the data: it starts at ``\\A`` and no part of it can match a
     newline (a table header's check), so scanning the first line alone finds
-    it as scanning the whole document does."""
+    every match the whole document has (an end anchor in it then also
+    matches at the line's end: more, never fewer)."""
     try:
         items = list(P.parse(expression).data)
     except (re.error, OverflowError, RecursionError):
