@@ -374,6 +374,25 @@ def test_most_personal_data_rules_have_a_chosen_trigger() -> None:
 
 
 @pytestmark_hs
+def test_literal_led_rules_stay_in_the_first_pass() -> None:
+    """A rule whose expressions each hold a literal of their own (a street
+    word, an army number's label, ``bin``) is read by the first pass: its
+    matches are its lines; a rule whose literals are only its keywords, or
+    whose context gates it, keeps its trigger."""
+    from dlp.engine import hs
+
+    ruleset = load_ruleset(Selection(enable_packs=("all",)))
+    by_id = {rule.id: i for i, rule in enumerate(ruleset.rules)}
+    _, groups, kinds = hs._plan(ruleset)
+    kinds_of = {i: {kind for g, kind in enumerate(kinds) if i in groups[g]} for i in by_id.values()}
+    for rule_id in ("my-address", "sg-address", "my-armed-forces-number", "person-name-malay", "person-name-indian"):
+        assert hs._rule_triggers(ruleset.rules[by_id[rule_id]]) is None, rule_id
+        assert kinds_of[by_id[rule_id]] == {hs.SPAN}, rule_id
+    for rule_id in ("person-name-honorific", "sg-postal-code", "my-phone", "my-nric"):
+        assert hs._rule_triggers(ruleset.rules[by_id[rule_id]]) is not None, rule_id
+
+
+@pytestmark_hs
 @pytest.mark.parametrize("rule, triggers", _CHOSEN, ids=[rule.id for rule, _ in _CHOSEN])
 def test_lines_written_from_a_rules_pattern_hold_its_chosen_trigger(rule: Rule, triggers: tuple[Trigger, ...]
                                                                      ) -> None:
