@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 import hyperscan
 
 from dlp.cache import cache_dir, sha256, store_atomic
-from dlp.context import has_table_header
 from dlp.engine.facts import SQL_FREE
 from dlp.engine.gate import gate_expressions
 from dlp.engine.keywords import COMMON_KEYWORDS, distinctive
@@ -424,7 +423,12 @@ def _may_be_table(data: bytes) -> bool:
     if end < 0:
         return False
     head = data[:end]
-    return (b"," in head or b"\t" in head or b";" in head or b"|" in head) and has_table_header(data)
+    if not (b"," in head or b"\t" in head or b";" in head or b"|" in head):
+        return False
+    # imported here: a hook's fast path runs the matcher without the scanner's modules
+    from dlp.context import has_table_header
+
+    return has_table_header(data)
 
 
 # Past this many triggered lines a document is rescanned whole: cheaper than
