@@ -83,7 +83,7 @@ FIRST_LINE = [
     (rb"\Aname\s", False),  # \s may be the newline
     (rb"^name,", False),  # any line's start
     (rb"name\A", False),
-    (rb"\A(?=x)", False),  # unparseable here: left in the first pass
+    (rb"\A(?=x)", False),  # a lookaround is not read: left in the first pass
 ]
 
 
