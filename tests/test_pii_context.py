@@ -5,12 +5,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dlp import context
 from dlp.context import (
     assigned_key,
     column_label,
     column_name,
     has_context,
     has_table_header,
+    normalise,
 )
 from dlp.ruleset import Context, Rule, Selection, load_ruleset
 from dlp.scan import scan
@@ -352,3 +354,30 @@ def test_both_engines_read_a_name_column_rule_only_under_its_header(data: bytes,
     assert bool(PythonMatcher(ruleset).spans(data)) is opened
     pytest.importorskip("hyperscan")
     assert bool(ruleset.matcher("hyperscan").spans(data)) is opened
+
+
+def _search_inside_reference(regex, lead: str, window: str, trail: str) -> bool:  # type: ignore[no-untyped-def]
+    """The window's place in the normalised text found by normalising its parts."""
+    text = normalise(lead + window + trail)
+    head = normalise(lead + window)
+    lo, hi = len(head) - len(normalise(window)), len(head)
+    return any(lo <= m.start() and m.end() <= hi for m in _all_matches(regex, text))
+
+
+def _all_matches(regex, text: str):  # type: ignore[no-untyped-def]
+    return (m for m in (regex.match(text, i) for i in range(len(text) + 1)) if m is not None)
+
+
+_SEARCH_CHARS = st.sampled_from([*"aZ0_ -.iIpPxXnNrRcC", "İ", "ß", "Σ", "é", "身", "\n"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.sampled_from([("ip",), ("nric", "ic"), ("name",), ("x",)]), st.text(_SEARCH_CHARS, max_size=1),
+       st.text(_SEARCH_CHARS, max_size=12), st.text(_SEARCH_CHARS, max_size=1))
+def test_a_word_inside_the_window_whatever_the_edges(words: tuple[str, ...], lead: str, window: str,
+                                                     trail: str) -> None:
+    """The window's bounds in the normalised text, worked out from the parts'
+    lengths (camelCase joints, characters that lower-case to two), are where
+    normalising the parts puts them."""
+    regex = context._words_regex(words)
+    assert context._search_inside(regex, lead, window, trail) == _search_inside_reference(regex, lead, window, trail)
