@@ -91,7 +91,8 @@ def has_context(data: bytes, start: int, end: int, context: Context) -> bool:
     # candidates; the windows in characters, not the bytes decoded: in ASCII
     # text a quarter of them). Cutting the windows at the line below only
     # shortens them, so this is asked of the whole windows first.
-    if not _may_be_present(before, after, w, context.words):
+    near = _near(before, after, w)
+    if not _may_be_present(near, context.words):
         return False
     # A line-scoped window (personal data) ends at the value's line: after
     # the value at the line's end (a word on the next line labels the next
@@ -110,9 +111,10 @@ def has_context(data: bytes, start: int, end: int, context: Context) -> bool:
         if (newline >= 0 and _opens_line().fullmatch(before, newline + 1) is None
                 and _DIGIT_RUN.search(before, max(0, len(before) - w - 1)) is not None):
             before = before[newline:]
+        near = _near(before, after, w)
     # which words: asked once, of the windows as cut (a word there is in the
     # whole windows too)
-    present = _present(before, after, w, context.words)
+    present = _present(near, context.words)
     if not present:
         return False
     # the words that are there, with their boundaries: a regex of those alone
@@ -130,24 +132,23 @@ _DIGIT_RUN = re.compile(r"\d[\d .-]{2,}\d")
 
 def _near(before: str, after: str, w: int) -> str:
     """The last ``w + 1`` characters of ``before`` and the first ``w + 1`` of
-    ``after``, lower-cased, without underscores, apart by a NUL."""
+    ``after``, lower-cased, without underscores, apart by a NUL: where a
+    word is looked for, whatever its boundaries."""
     return (before[-(w + 1):] + "\0" + after[:w + 1]).lower().replace("_", "")
 
 
-def _present(before: str, after: str, w: int, words: tuple[str, ...]) -> tuple[str, ...]:
-    """The words that occur, whatever their boundaries, in the last ``w + 1``
-    characters of ``before`` or the first ``w + 1`` of ``after``."""
-    near = _near(before, after, w)
+def _present(near: str, words: tuple[str, ...]) -> tuple[str, ...]:
+    """The words that occur in ``near`` (see :func:`_near`)."""
     return tuple(word for word, squashed in _squashed(words) if squashed in near)
 
 
-def _may_be_present(before: str, after: str, w: int, words: tuple[str, ...]) -> bool:
+def _may_be_present(near: str, words: tuple[str, ...]) -> bool:
     """Whether :func:`_present` finds any of ``words`` (a rule's own tuple),
     with one Hyperscan scan: most windows hold none (0.3 us, against ~40 ns
     a word for ``in``, up to 47 words a rule). True when it cannot tell
     (a word that squashes to nothing)."""
     literals = _any_word(words)
-    return literals is None or literals.any_in(_near(before, after, w).encode("utf-8", "surrogatepass"))
+    return literals is None or literals.any_in(near.encode("utf-8", "surrogatepass"))
 
 
 @lru_cache(maxsize=512)

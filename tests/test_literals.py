@@ -77,12 +77,14 @@ def test_the_literal_check_says_whether_words_are_present(word_tuples: list[tupl
     # a rule's word, in capitals or cut by an underscore, beside arbitrary text
     for b in (before, before + glue + word.upper(), before + word[:1] + "_" + word[1:], before + word + glue):
         for w in (5, 40):
-            assert context._may_be_present(b, after, w, words) == bool(context._present(b, after, w, words))
+            near = context._near(b, after, w)
+            assert context._may_be_present(near, words) == bool(context._present(near, words))
 
 
 def test_present_with_an_empty_word() -> None:
-    assert context._present("abc", "def", 10, ("_", "zz")) == ("_",)
-    assert context._may_be_present("abc", "def", 10, ("_", "zz"))
+    near = context._near("abc", "def", 10)
+    assert context._present(near, ("_", "zz")) == ("_",)
+    assert context._may_be_present(near, ("_", "zz"))
 
 
 @settings(max_examples=300, deadline=None)
