@@ -134,9 +134,15 @@ def _found(text: str) -> str | None:
     words anywhere, in any case, holds no term: a first word is a token of
     the normalised text, so a substring of the text lower-cased (0.3 us
     for a value's windows, against 6 us to normalise and tokenise them)."""
-    if text.isascii() and not _first_words().any_in(text.encode("ascii")):
+    if text.isascii() and _termless(text.encode("ascii")):
         return None
     return _term_category(text)
+
+
+def _termless(raw: bytes) -> bool:
+    """Whether ``raw`` is ASCII holding none of the first words, in any case:
+    then no text cut or joined from its lines holds a term."""
+    return raw.isascii() and not _first_words().any_in(raw)
 
 
 def _term_category(text: str) -> str | None:
@@ -224,8 +230,7 @@ def _record(data: bytes, start: int) -> bytes:
         return b""
     lo = max(0, line_start - _RECORD_BYTES)
     hi = line_end + 1 + _RECORD_BYTES
-    near = data[lo:hi] if line_end >= 0 else data[lo:]
-    if near.isascii() and not _first_words().any_in(near):
+    if _termless(data[lo:hi] if line_end >= 0 else data[lo:]):
         return b""
     indent = _indent(line)
     members: list[bytes] = []
