@@ -13,6 +13,7 @@ from pattern_lines import pattern_lines, per_rule
 from dlp.engine import hyperscan_available
 from dlp.engine.trigger import (
     Trigger,
+    cost,
     expression_triggers,
     first_line_only,
     pattern_triggers,
@@ -48,8 +49,10 @@ def _show(triggers: tuple[Trigger, ...] | None) -> str | None:
 # Hyperscan expression -> what it needs on its line (None: stays in the first pass)
 EXPRESSIONS = [
     # a run that starts and ends a token (a lookbehind, the boundary character
-    # a prefilter consumes, a lookahead): the bounded 5-digit shape
-    (rb"(?:^|[^\w.-])\d{12}(?:[^\w@+\n-]|$)", "<digits5>"),
+    # a prefilter consumes, a lookahead): the bounded shape, with as many
+    # digits as the run has, up to 10 (the longer, the fewer lines hold it)
+    (rb"(?:^|[^\w.-])\d{12}(?:[^\w@+\n-]|$)", "<digits10>"),
+    (rb"(?:^|[^\w.-])\d{7}(?:[^\w@+\n-]|$)", "<digits7>"),
     (rb"(?:^|[^\w-])\d{12}(?:[^\w@+\n-]|$)", "digits5"),  # `.` may stand before: a float's decimals
     (rb"\d{12}", "digits5"),  # edges unknown
     (rb"\d{4}[ -]\d{4}", "groups4.4"),
@@ -94,17 +97,19 @@ def test_first_line_only(expression: bytes, expected: bool) -> None:
 
 # rule regex -> what every match of it holds
 PATTERNS = [
-    (r"(?<![\w.-])(?P<value>\d{6}-\d{2}-\d{4})(?![\w@+-]|\.\d)", "<digits5>"),
+    # a MyKad's first groups: on 11 lines of code where a bounded run of six digits is on 2,459
+    (r"(?<![\w.-])(?P<value>\d{6}-\d{2}-\d{4})(?![\w@+-]|\.\d)", "<groups6.2>"),
     (r"(?<![\w.-])(?P<value>\d{12})(?!\d)", "digits5"),  # a letter may follow: a hash
     # an optional separator: either 6+ digits in a row or two groups of 3
     (r"0\d{2}[ -]?\d{3}", "groups3.3 | digits5"),
-    (r"(?<![\w.-])0\d{2}[ -]?\d{3}(?!\w)", "<groups2.3> | <digits5>"),
+    (r"(?<![\w.-])0\d{2}[ -]?\d{3}(?!\w)", "<groups2.3> | <digits6>"),
     (r"(?i)\b(?:jalan|jln)\.?\s+\w+", "i:jalan | i:jln"),
     (r"\d{4}(?: \d{4}){3}|\d{15,16}", "<groups2.3> | digits5"),  # the groups between spaces are bounded
     (r"(?P<value>\+60\d{9})", "+60"),  # rarer than a run of digits with unknown edges
-    (r"(?<![\w-])[STFGM]\d{7}[A-Z](?![\w-])", "<digits5>"),  # a capital on either side
+    # a capital on either side: as a fixed stretch (212 lines), rarer than a run after a capital (640)
+    (r"(?<![\w-])[STFGM]\d{7}[A-Z](?![\w-])", "fixed:[FGMST][0-9]{7}[A-Z]"),
     (r"(?<![\w-])[ahk]\d{8}(?![\w-])", "digits5"),  # a lower-case letter before: hashes
-    (r"(?<![\w+.-])\(0\d{1,2}\) ?\d{3,4}[ -]?\d{4}(?![\w@+-])", "paren | <digits5>"),  # (03) 2161 2345
+    (r"(?<![\w+.-])\(0\d{1,2}\) ?\d{3,4}[ -]?\d{4}(?![\w@+-])", "paren"),  # (03) 2161 2345
     (r"(?<![\w.-])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?![\w-])", "code"),  # GB29 NWBK ...
     (r"(?<![\w.-])\d{2}\.\d{3}\.\d{3}\.\d-\d{3}\.\d{3}(?![\w@+-])", "<groups2.3>"),  # 01.234.567.8-...
     # a class of two characters is read as two literals: `service_no`, not `service`
@@ -285,11 +290,12 @@ def test_bounded_shapes_skip_hashes_and_floats() -> None:
         return bool(found)
 
     for quiet in (b'"AWS::EC2::KeyPair": "349deb28f79434e4",', b"    0.20924776504163751585,",
-                  b"x = mpf('0.66549886179739128256269617407313625')", b"0xa8800000a8c6,", b"v = 1.23456"):
+                  b"x = mpf('0.66549886179739128256269617407313625')", b"0xa8800000a8c6,", b"v = 1.23456",
+                  b"pid = 12345", b"  timeout=300000,"):  # no rule's run is shorter than 8 digits
         assert not fires(quiet), quiet
     for loud in (b"nric = 900101145677", b"IC: 900101-14-5677", b"tel 012-345 6789", b"(03) 2161 2345",
                  b"card 4111 1111 1111 1111", b"S1234567D", b"GB29 NWBK 6016",
-                 b"x = 12345"):
+                 b"x = 12345678"):
         assert fires(loud), loud
 
 
@@ -366,6 +372,25 @@ def _chosen_triggers() -> list[tuple[Rule, tuple[Trigger, ...]]]:
 
 
 _CHOSEN = _chosen_triggers()
+
+
+# options of the same rank and size, the rarer first (lines of code holding each, Trigger.lines)
+RARER_FIRST = [
+    (Trigger("literal", b"+60"), Trigger("paren")),  # 12 lines, 44
+    (Trigger("groups", b" -", digits=6, after=2, left=b"(", right=b"-"), Trigger("paren")),  # 11, 44
+    (Trigger("digits", digits=10, left=b" ", right=b" "), Trigger("digits", digits=6, left=b" ", right=b" ")),  # 815, 2,459
+    (Trigger("mailbox"), Trigger("literal", b".com")),  # a literal is not measured: common
+    (Trigger("literal", b"(+620"), Trigger("digits", digits=5, left=b"+", right=b" ")),
+]
+
+
+@pytest.mark.parametrize(("rarer", "commoner"), RARER_FIRST)
+def test_equally_cheap_options_take_the_rarer_trigger(rarer: Trigger, commoner: Trigger) -> None:
+    """Which of two necessary conditions a variant keeps decides how many
+    lines the second pass reads, never what it finds."""
+    assert rarer.rank == commoner.rank == 0
+    assert cost((rarer,)) < cost((commoner,))
+    assert min([(commoner,), (rarer,)], key=cost) == (rarer,)
 
 
 @pytestmark_hs

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from dlp.engine.trigger import Trigger
     from dlp.ruleset import Rule, Ruleset
 
-_FORMAT = b"dlp-hs-33"
+_FORMAT = b"dlp-hs-34"
 _BASE_FLAGS = hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_ALLOWEMPTY
 
 
@@ -175,7 +175,7 @@ LATE, OPENER, SQL = "late", "opener", "sql"
 
 def _cheap(triggers: tuple[Trigger, ...]) -> bool:
     """Whether a rule's triggers are rare enough in code to be worth a second
-    pass: 5-digit runs, digit groups, ``@``, distinctive literals (not ``name``
+    pass: runs of 5 or more digits, digit groups, ``@``, distinctive literals (not ``name``
     or a 4-digit year)."""
     from dlp.engine.trigger import CHEAP
 

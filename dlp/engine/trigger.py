@@ -10,12 +10,15 @@ something every match of it implies on its line, from a small vocabulary that
 Hyperscan finds almost for free (:class:`Trigger`):
 
 - a run of 5 digits, or two digit groups around a separator (``12-345``,
-  ``1 2345``, ``123.456``), *bounded*: the pattern says what may stand next to
-  the run (a lookbehind ``(?<![\\w.-])``, a consumed boundary
-  ``(?:^|[^\\w.-])``, a lookahead, ``\\b``, a literal, a capital), and when
-  that is a token's edge on both sides the shape carries it (see
-  :func:`_run_shape`). Most 5-digit runs in code sit inside hashes and floats' decimals:
-  bounded runs are on a tenth of the lines any run is on;
+  ``1 2345``, ``123.456``, ``880521-10``), *bounded*: the pattern says what
+  may stand next to the run (a lookbehind ``(?<![\\w.-])``, a consumed
+  boundary ``(?:^|[^\\w.-])``, a lookahead, ``\\b``, a literal, a capital),
+  and when that is a token's edge on both sides the shape carries it, a
+  bounded run with as many of the pattern's digits as it has, up to 10 (see
+  :func:`_run_shape`). Most 5-digit runs in code sit inside hashes and
+  floats' decimals: bounded runs are on a tenth of the lines any run is on,
+  and the longer the fewer (a variant's equally cheap options are told
+  apart by the lines of code measured to hold each, :attr:`Trigger.lines`);
 - ``1234-A``, ``(03) 2161`` (a closing parenthesis between groups), ``GB29``
   (two capitals and two digits starting a token), ``1.2.3.4`` (four runs
   apart by dots, starting a token), a mailbox character before ``@``;
@@ -125,8 +128,8 @@ class Trigger:
 
     @property
     def rank(self) -> int:
-        """How many lines of ordinary code hold it, in order: 0: 5-digit
-        runs and digit groups with both edges known (a run that starts a
+        """How many lines of ordinary code hold it, in order: 0: runs of 5
+        or more digits and digit groups with both edges known (a run that starts a
         token and ends before a non-word character: 0.2% of the lines of the
         standard library and site-packages, where hashes and floats hold
         most other runs), a mailbox character before ``@`` (0.03%), rare
@@ -149,6 +152,23 @@ class Trigger:
         return 5
 
     @property
+    def lines(self) -> int:
+        """About how many lines of ordinary code hold it: between options of
+        the same rank, the rarer is chosen (a bounded run of six digits is
+        on 2,459 of the 1.9M lines of bench_scan.py's corpus, a MyKad's
+        ``880521-10`` on 11, a bounded ten-digit run on 815, ``(03) 2161``
+        on 44: measured). A rule's choice decides which lines the second
+        pass reads, not what it finds: every option is necessary."""
+        if self.kind == "digits" and self.tight:
+            table = _UPPER_RUN_LINES if self.left == _UPPER_BYTES else _TOKEN_RUN_LINES
+            return table.get(self.digits, _UNKNOWN_LINES)
+        if self.kind == "groups" and self.tight:
+            return _GROUP_LINES.get((self.value, self.digits, self.after), _UNKNOWN_LINES)
+        if self.kind == "literal" and _PREFIX.search(self.value):
+            return _PREFIX_LINES  # it holds an international phone prefix (``(+60``)
+        return _SHAPE_LINES.get(self.kind, _UNKNOWN_LINES)
+
+    @property
     def rare(self) -> bool:
         text = self.value
         if text in _RARE or len(text) >= 3 and text[:1] == b"+" and text[1:3].isdigit():
@@ -157,6 +177,23 @@ class Trigger:
 
 
 CHEAP = 1  # triggers ranked up to here are worth a second pass
+
+# A bounded run's trigger keeps up to this many of its digits: the longer,
+# the rarer (tables below), and Hyperscan's cost is the same.
+_RUN_CAP = 10
+# Lines of bench_scan.py's corpus (1,913,868 lines of Python: the standard
+# library and site-packages) holding each shape of rank 0, measured: bounded
+# runs of N or more digits after a token's start or a capital, the bounded
+# digit groups, the other shapes; what is not measured counts as common.
+_TOKEN_RUN_LINES = {5: 3723, 6: 2459, 7: 1759, 8: 1480, 9: 1286, 10: 815}
+_UPPER_RUN_LINES = {5: 1227, 6: 952, 7: 640, 8: 116, 9: 43, 10: 36}
+_GROUP_LINES = {(b" -", 2, 3): 669, (b" -", 1, 4): 509, (b" -", 6, 2): 11, (b" -.", 3, 3): 1019, (b".", 2, 3): 281}
+_SHAPE_LINES = {"paren": 44, "suffix": 19, "code": 162, "quad": 425, "fixed": 212, "mailbox": 554}
+_PREFIX = re.compile(rb"\+[0-9]{2}")
+_PREFIX_LINES = 12  # ``+60``, ``+62``, ``+63``, ``+65``, ``+66``, ``+84``: 0 to 12 lines each
+# not measured, other literals included (``.com`` is on 10,600 lines): a
+# measured shape is preferred to them
+_UNKNOWN_LINES = 10_000
 
 
 def _char_class(chars: bytes) -> bytes:
@@ -480,7 +517,7 @@ def _options(atoms: list[_Atom]) -> list[tuple[Trigger, ...]]:
     longest = max((r[0] for r in runs), default=0)
     for length, first, last in runs:
         if length >= MAX_DIGITS:  # with what the pattern lets stand next to the run
-            shape = _run_shape(_edge(atoms, first - 1, -1), _edge(atoms, last + 1, 1))
+            shape = _run_shape(_edge(atoms, first - 1, -1), _edge(atoms, last + 1, 1), length)
             options.append((shape or Trigger("digits", digits=MAX_DIGITS),))
     if MIN_DIGITS <= longest < MAX_DIGITS:
         options.append((Trigger("digits", digits=longest),))
@@ -535,16 +572,19 @@ def _options(atoms: list[_Atom]) -> list[tuple[Trigger, ...]]:
 # identifiers).
 _TOKEN_LEFT = _ALL - _WORD - {0x2E, 0x2D}
 _RIGHT = _ALL - _WORD | _UPPER
+_UPPER_BYTES = bytes(sorted(_UPPER))
 _GROUP_SEPARATORS = frozenset(b" -")
 
 
-def _run_shape(left: frozenset[int] | None, right: frozenset[int] | None) -> Trigger | None:
-    """The bounded 5-digit shape a run with these neighbours holds, if any."""
+def _run_shape(left: frozenset[int] | None, right: frozenset[int] | None, length: int) -> Trigger | None:
+    """The bounded shape a run of ``length`` digits with these neighbours
+    holds, if any: its first ``_RUN_CAP`` digits at most."""
     if right is None or not right <= _RIGHT or left is None:
         return None
     for edge in (_TOKEN_LEFT, _UPPER):
         if left <= edge:
-            return Trigger("digits", digits=MAX_DIGITS, left=bytes(sorted(edge)), right=bytes(sorted(_RIGHT)))
+            return Trigger("digits", digits=min(length, _RUN_CAP), left=bytes(sorted(edge)),
+                           right=bytes(sorted(_RIGHT)))
     return None
 
 
@@ -561,6 +601,8 @@ def _group_shape(a: int, separators: bytes, b: int, left: frozenset[int] | None,
         shape = (bytes(sorted(_GROUP_SEPARATORS)), 2, 3)
     elif set(separators) <= _GROUP_SEPARATORS and b >= 4:
         shape = (bytes(sorted(_GROUP_SEPARATORS)), 1, 4)
+    elif set(separators) <= _GROUP_SEPARATORS and a >= 6 and b >= 2:  # 880521-10-5274
+        shape = (bytes(sorted(_GROUP_SEPARATORS)), 6, 2)
     elif a >= 3 and b >= 3:
         shape = (b" -.", 3, 3)
     if shape is None:
@@ -619,9 +661,10 @@ def _branch_needs(alternatives: tuple[tuple[_Atom, ...], ...], before: _Atom | N
     return ("x",)
 
 
-def cost(option: Iterable[Trigger]) -> tuple[int, int]:
+def cost(option: Iterable[Trigger]) -> tuple[int, int, int]:
+    """Rank first, then fewer triggers, then fewer lines (see Trigger.lines)."""
     option = tuple(option)
-    return max(t.rank for t in option), len(option)
+    return max(t.rank for t in option), len(option), sum(t.lines for t in option)
 
 
 def _choose(atoms: list[_Atom]) -> tuple[Trigger, ...] | None:
